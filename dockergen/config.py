@@ -1,0 +1,363 @@
+"""dockergen.yaml <-> Config; edits go through ruamel.yaml round-trip so user comments survive."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dockergen.errors import ConfigError
+from dockergen.repo import Repo, parse_yaml
+
+CONFIG_FILE = "dockergen.yaml"
+RUNTIMES = ("slim", "distroless")
+STAGES = ("base", "deps", "build", "runtime")
+_TARGET_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class TargetConfig:
+    """One deployable package and how to ship it; None means "detect"."""
+
+    name: str
+    package: str
+    port: int | None = None
+    health: str | None = None
+    command: tuple[str, ...] | None = None
+    node: str | None = None
+    pnpm: str | None = None
+    runtime: str = "slim"
+    build_image: str | None = None
+    dockerfile: str | None = None
+    dockerignore: str | None = None
+    files: tuple[str, ...] | None = None
+    env: tuple[tuple[str, str], ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    ignore: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    user: str | None = None
+    data_dirs: tuple[str, ...] = ()
+    npmrc_secret: bool | None = None
+    instructions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    lint_ignore: tuple[tuple[str, str], ...] = ()
+    digests: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: str
+    targets: tuple[TargetConfig, ...] = field(default_factory=tuple)
+
+    def target(self, name: str) -> TargetConfig | None:
+        for t in self.targets:
+            if t.name == name:
+                return t
+        return None
+
+
+# key -> description; `init` writes it as the comment beside the key.
+TARGET_KEYS: dict[str, str] = {
+    "package": "workspace package to ship (its name in package.json)",
+    "port": "port the app listens on: EXPOSE, ENV PORT; leave out for workers",
+    "health": "HTTP path answering 200 when healthy: HEALTHCHECK",
+    "command": "exec-form command, relative to the package folder",
+    "node": "Node version of the base images (major or exact)",
+    "pnpm": "exact pnpm version used in the build",
+    "runtime": "runtime image: slim (node:<major>-slim), distroless, or any image",
+    "build_image": "image of the build stages",
+    "dockerfile": "where the Dockerfile is written",
+    "dockerignore": "where its ignore file is written",
+    "files": "package files the runtime image needs, relative to the package",
+    "env": "extra ENV of the runtime image",
+    "labels": "LABELs of the runtime image",
+    "ignore": "extra .dockerignore patterns",
+    "keep": "extra repository files the build needs (kept in the context, copied before building)",
+    "user": "numeric uid:gid the app runs as",
+    "data_dirs": "folders (absolute) the app may write to, owned by the app user",
+    "npmrc_secret": "read .npmrc through a build secret (auto when it holds ${TOKEN} auth)",
+    "instructions": "extra Dockerfile instructions per stage: base, deps, build, runtime",
+    "lint_ignore": "accepted linter findings: rule id -> reason",
+    "digests": "base image digests: image -> sha256:...",
+}
+
+
+def load_config(repo: Repo) -> Config:
+    """Read and validate dockergen.yaml; a missing file is an error with a hint to run init."""
+    if not repo.is_file(CONFIG_FILE):
+        raise ConfigError(
+            "no dockergen.yaml in the workspace root",
+            path=CONFIG_FILE,
+            hint="run `dockergen init` to create it",
+        )
+    return parse_config(repo.read_text(CONFIG_FILE))
+
+
+def parse_config(text: str) -> Config:
+    data = parse_yaml(text, CONFIG_FILE)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError("dockergen.yaml must be a mapping", path=CONFIG_FILE, line=1, col=1)
+    _check_keys(data, ("version", "defaults", "targets"), "top level")
+    version = data.get("version", 1)
+    if version != 1:
+        line, col = _pos(data, "version")
+        raise ConfigError(f"unsupported version {version!r}", path=CONFIG_FILE, line=line, col=col, hint="use version: 1")
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise _type_error(data, "defaults", "a mapping")
+    _check_keys(defaults, tuple(k for k in TARGET_KEYS if k != "package"), "defaults")
+    targets = data.get("targets") or {}
+    if not isinstance(targets, dict) or not targets:
+        line, col = _pos(data, "targets") if "targets" in data else (1, 1)
+        raise ConfigError(
+            "no targets in dockergen.yaml", path=CONFIG_FILE, line=line, col=col,
+            hint='add `targets: {api: {package: "@scope/api", port: 3000}}` or run `dockergen init`',
+        )  # fmt: skip
+    parsed = [_target(str(name), body, defaults, targets) for name, body in targets.items()]
+    return Config(CONFIG_FILE, tuple(sorted(parsed, key=lambda t: t.name)))
+
+
+def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> TargetConfig:
+    if not _TARGET_NAME.match(name):
+        line, col = _pos(parent, name)
+        raise ConfigError(
+            f"target name {name!r} must be lowercase letters, digits, '.', '_' or '-'",
+            path=CONFIG_FILE, line=line, col=col,
+        )  # fmt: skip
+    if not isinstance(body, dict):
+        raise _type_error(parent, name, "a mapping with at least `package:`")
+    _check_keys(body, tuple(TARGET_KEYS), f"target {name!r}")
+    if not isinstance(body.get("package"), str) or not body["package"].strip():
+        line, col = _pos(parent, name)
+        raise ConfigError(
+            f"target {name!r} has no `package:`", path=CONFIG_FILE, line=line, col=col,
+            hint="name the workspace package to ship, e.g. package: \"@scope/api\"",
+        )  # fmt: skip
+    merged = {**defaults, **body}
+    src = body if "port" in body else defaults
+    return TargetConfig(
+        name=name,
+        package=body["package"].strip(),
+        port=_opt_port(src, merged.get("port")),
+        health=_opt_path(merged, "health", body, defaults),
+        command=_opt_list(merged, "command", body, defaults),
+        node=_opt_scalar(merged, "node", body, defaults),
+        pnpm=_opt_scalar(merged, "pnpm", body, defaults),
+        runtime=_opt_scalar(merged, "runtime", body, defaults) or "slim",
+        build_image=_opt_scalar(merged, "build_image", body, defaults),
+        dockerfile=_opt_relpath(merged, "dockerfile", body, defaults),
+        dockerignore=_opt_relpath(merged, "dockerignore", body, defaults),
+        files=_opt_list(merged, "files", body, defaults),
+        env=_opt_map(merged, "env", body, defaults),
+        labels=_opt_map(merged, "labels", body, defaults),
+        ignore=_opt_list(merged, "ignore", body, defaults) or (),
+        keep=_opt_list(merged, "keep", body, defaults) or (),
+        user=_opt_user(merged, body, defaults),
+        data_dirs=_opt_list(merged, "data_dirs", body, defaults) or (),
+        npmrc_secret=_opt_bool(merged, "npmrc_secret", body, defaults),
+        instructions=_instructions(merged, body, defaults),
+        lint_ignore=_opt_map(merged, "lint_ignore", body, defaults),
+        digests=_opt_map(merged, "digests", body, defaults),
+    )
+
+
+def _where(key: str, body: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    return body if key in body else defaults
+
+
+def _opt_port(src: Any, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise _type_error(src, "port", "a number between 1 and 65535 (or leave it out for workers)")
+    return value
+
+
+def _opt_scalar(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
+    value = merged.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _type_error(_where(key, body, defaults), key, "a string")
+    text = str(value).strip()
+    if not text:
+        raise _type_error(_where(key, body, defaults), key, "a non-empty string")
+    return text
+
+
+def _opt_path(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
+    value = _opt_scalar(merged, key, body, defaults)
+    if value is not None and not value.startswith("/"):
+        raise _type_error(_where(key, body, defaults), key, "a URL path starting with /")
+    return value
+
+
+def _opt_relpath(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
+    value = _opt_scalar(merged, key, body, defaults)
+    if value is not None and (value.startswith("/") or ".." in value.split("/")):
+        raise _type_error(_where(key, body, defaults), key, "a path inside the workspace, relative to its root")
+    return value.removeprefix("./") if value else None
+
+
+def _opt_user(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
+    value = _opt_scalar(merged, "user", body, defaults)
+    if value is not None and not re.match(r"^\d+(:\d+)?$", value):
+        raise _type_error(_where("user", body, defaults), "user", "a numeric uid:gid such as 1000:1000")
+    return value
+
+
+def _opt_bool(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> bool | None:
+    value = merged.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise _type_error(_where(key, body, defaults), key, "true or false")
+    return value
+
+
+def _opt_list(
+    merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]
+) -> tuple[str, ...] | None:
+    value = merged.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        raise _type_error(_where(key, body, defaults), key, "a list of strings")
+    return tuple(str(v) for v in value)
+
+
+def _opt_map(
+    merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]
+) -> tuple[tuple[str, str], ...]:
+    value = merged.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+        raise _type_error(_where(key, body, defaults), key, "a mapping of names to strings")
+    return tuple(sorted((str(k), _scalar_text(v)) for k, v in value.items()))
+
+
+def _scalar_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _instructions(
+    merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    value = merged.get("instructions")
+    if value is None:
+        return ()
+    where = _where("instructions", body, defaults)
+    if not isinstance(value, dict):
+        raise _type_error(where, "instructions", f"a mapping of stage ({', '.join(STAGES)}) to instruction lists")
+    out = []
+    for stage, lines in value.items():
+        if stage not in STAGES:
+            line, col = _pos(value, stage)
+            raise ConfigError(
+                f"unknown stage {stage!r} in instructions", path=CONFIG_FILE, line=line, col=col,
+                hint=f"use one of: {', '.join(STAGES)}",
+            )  # fmt: skip
+        if not isinstance(lines, list) or not all(isinstance(x, str) and x.strip() for x in lines):
+            raise _type_error(value, stage, "a list of Dockerfile instructions")
+        for text in lines:
+            if "\n" in text.strip():
+                raise _type_error(value, stage, "one instruction per list item (no newlines)")
+        out.append((str(stage), tuple(x.strip() for x in lines)))
+    return tuple(sorted(out))
+
+
+def _check_keys(mapping: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            line, col = _pos(mapping, key)
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(allowed)}"
+            raise ConfigError(f"unknown key {key!r} in {where}", path=CONFIG_FILE, line=line, col=col, hint=hint)
+
+
+def _type_error(mapping: Any, key: str, expected: str) -> ConfigError:
+    line, col = _pos(mapping, key)
+    return ConfigError(f"`{key}` must be {expected}", path=CONFIG_FILE, line=line, col=col)
+
+
+def _pos(mapping: Any, key: Any) -> tuple[int | None, int | None]:
+    try:
+        line, col = mapping.lc.key(key)
+        return line + 1, col + 1
+    except (AttributeError, KeyError, TypeError):
+        return None, None
+
+
+# ---------------------------------------------------------------- writing (init)
+
+HEADER = """\
+# dockergen.yaml: how dockergen builds container images for this pnpm workspace.
+# After editing, regenerate the Docker files:   dockergen generate
+# In CI or pre-commit, fail when they drift:    dockergen check
+# Every key but `package` is optional; leaving one out means "detect it".
+version: 1
+targets: {}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NewTarget:
+    """A target `init` adds, with the detected values and why (written as comments)."""
+
+    name: str
+    package: str
+    port: int | None
+    health: str | None
+    command: tuple[str, ...] | None
+    notes: tuple[tuple[str, str], ...]  # (key, detected value) shown commented out
+
+
+def add_targets(existing_text: str | None, targets: list[NewTarget]) -> str:
+    """Append targets to dockergen.yaml text, keeping the user's comments, order and formatting."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    doc = yaml.load(existing_text if existing_text is not None else HEADER)
+    if doc is None:
+        doc = yaml.load(HEADER)
+    if doc.get("targets") is None or doc.get("targets") == {}:
+        doc["targets"] = _empty_map()
+    for target in targets:
+        block = yaml.load(_target_block(target))
+        doc["targets"][target.name] = block[target.name]
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def _empty_map() -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    return CommentedMap()
+
+
+def _target_block(t: NewTarget) -> str:
+    lines = [f"{t.name}:", f"  package: {_quote(t.package)}  # {TARGET_KEYS['package']}"]
+    if t.port is not None:
+        lines.append(f"  port: {t.port}  # {TARGET_KEYS['port']}")
+    else:
+        lines.append("  # port: leave out: no HTTP framework found, so this looks like a worker")
+    if t.health is not None:
+        lines.append(f"  health: {_quote(t.health)}  # {TARGET_KEYS['health']}")
+    if t.command is not None:
+        lines.append(f"  command: [{', '.join(_quote(a) for a in t.command)}]  # {TARGET_KEYS['command']}")
+    for key, value in t.notes:
+        lines.append(f"  # {key}: {value}  # {TARGET_KEYS[key]}")
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    if re.match(r"^[A-Za-z0-9_./-]+$", text) and not re.match(r"^(true|false|null|yes|no|on|off|~|\d[\d.]*)$", text, re.I):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,174 @@
+"""build_plan(workspace, config, target) -> BuildPlan: every decision about the Dockerfile, as data."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from dockergen import detect, steps
+from dockergen.config import Config, TargetConfig
+from dockergen.errors import ConfigError, UsageError
+from dockergen.images import Images, choose_images
+from dockergen.manifest import Package
+from dockergen.steps import Step
+from dockergen.workspace import Workspace
+
+# Above this many libraries, build them one topological level per step.
+LEVEL_GROUPING_THRESHOLD = 8
+# Start a fresh stage after this many layers so no image nears Docker's 127-layer limit.
+MAX_LAYERS_PER_STAGE = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    base: str
+    comment: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContextPlan:
+    """What the build context must contain: paths to keep, patterns to drop inside them."""
+
+    keep: tuple[str, ...]
+    drop: tuple[str, ...]
+    user: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildPlan:
+    """The contract between planner and renderer; `dockergen plan --format json` prints it."""
+
+    target: str
+    package: str
+    package_dir: str
+    dockerfile: str
+    dockerignore: str
+    node: str
+    node_source: str
+    pnpm: str
+    pnpm_source: str
+    images: Images
+    stages: tuple[Stage, ...]
+    context: ContextPlan
+    warnings: tuple[str, ...]
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every context path a COPY reads."""
+        return tuple(sorted({r for s in self.stages for step in s.steps for r in step.reads}))
+
+
+def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
+    """Plan one target. Pure: reads nothing, writes nothing."""
+    cfg = config.target(target_name)
+    if cfg is None:
+        raise UsageError(f"unknown target {target_name!r}", hint=f"targets: {', '.join(t.name for t in config.targets)}")
+    pkg = _package(ws, cfg)
+    command = _command(pkg, cfg)
+    images = choose_images(ws, cfg, pkg)
+    warnings = list(ws.warnings) + list(images.warnings) + list(ws.cycle_warnings(pkg.name))
+    build_closure = ws.closure(pkg.name, prod=False)
+    libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
+    dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
+    ctx = steps.PlanContext(ws=ws, cfg=cfg, pkg=pkg, images=images, command=command, libs=libs)
+    stages = _stages(ctx)
+    warnings.extend(ctx.warnings)
+    reads = {r for s in stages for step in s.steps for r in step.reads}
+    context = ContextPlan(
+        keep=tuple(sorted(reads | set(cfg.keep))),
+        drop=steps.drop_patterns(ws, (*libs, pkg)),
+        user=cfg.ignore,
+    )
+    return BuildPlan(
+        target=cfg.name,
+        package=pkg.name,
+        package_dir=pkg.dir,
+        dockerfile=dockerfile,
+        dockerignore=dockerignore,
+        node=images.node,
+        node_source=images.node_source,
+        pnpm=images.pnpm,
+        pnpm_source=images.pnpm_source,
+        images=images,
+        stages=stages,
+        context=context,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def placement(cfg: TargetConfig, pkg: Package, target_count: int) -> tuple[str, str]:
+    """One target: root Dockerfile + .dockerignore; several: beside each package; config wins."""
+    if cfg.dockerfile:
+        dockerfile = cfg.dockerfile
+    elif target_count == 1:
+        dockerfile = "Dockerfile"
+    else:
+        dockerfile = "Dockerfile" if pkg.dir == "." else f"{pkg.dir}/Dockerfile"
+    if cfg.dockerignore:
+        return dockerfile, cfg.dockerignore
+    return dockerfile, ".dockerignore" if dockerfile == "Dockerfile" else f"{dockerfile}.dockerignore"
+
+
+def _package(ws: Workspace, cfg: TargetConfig) -> Package:
+    pkg = ws.find(cfg.package)
+    if pkg is None:
+        names = [p.name for p in ws.packages]
+        close = difflib.get_close_matches(cfg.package, names, n=1)
+        raise ConfigError(
+            f"target {cfg.name!r}: no workspace package is named {cfg.package!r}",
+            path="dockergen.yaml",
+            hint=f"did you mean {close[0]!r}?" if close else "check the name in the package's package.json",
+        )
+    return pkg
+
+
+def _command(pkg: Package, cfg: TargetConfig) -> detect.StartCommand:
+    if cfg.command:
+        return detect.StartCommand(cfg.command, "command in dockergen.yaml")
+    command = detect.start_command(pkg)
+    if command is None:
+        start = pkg.script("start")
+        why = f'its start script "{start}" does not run node directly' if start else "it has no start script, main or bin"
+        raise ConfigError(
+            f"target {cfg.name!r}: package {pkg.name} has no way to start: {why}",
+            path=pkg.manifest,
+            hint=f"set `command:` for target {cfg.name!r} in dockergen.yaml, e.g. [node, dist/index.js]",
+        )
+    return command
+
+
+def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
+    out = [Stage("base", ctx.images.build, "pnpm at the exact version the repository pins", steps.base_steps(ctx))]
+    deps_base = "base"
+    if ctx.libs:
+        out.append(Stage("lib-deps", "base", steps.LIB_DEPS_COMMENT, steps.lib_deps_steps(ctx)))
+        lib_stages = _chunk(steps.lib_build_steps(ctx, LEVEL_GROUPING_THRESHOLD))
+        previous = "base"
+        for index, chunk in enumerate(lib_stages):
+            name = "libs" if index == len(lib_stages) - 1 else f"libs-{index + 1}"
+            head = steps.copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
+            if index > 0:
+                head = steps.copy_from(f"libs-{index}", "the libraries built so far (a fresh stage keeps the layer count low)")
+            out.append(Stage(name, "base" if index == 0 else previous, steps.LIBS_COMMENT, (head, *chunk)))
+            previous = name
+        deps_base = "libs"
+    out.append(Stage("deps", deps_base, steps.DEPS_COMMENT, steps.deps_steps(ctx)))
+    out.append(Stage("build", "deps", f"build {ctx.pkg.name} from its sources", steps.build_steps(ctx)))
+    out.append(Stage("deploy", "deps", steps.DEPLOY_COMMENT, steps.deploy_steps(ctx)))
+    out.append(Stage("runtime", ctx.images.runtime, steps.RUNTIME_COMMENT, steps.runtime_steps(ctx)))
+    return tuple(out)
+
+
+def _chunk(lib_steps: tuple[Step, ...]) -> list[tuple[Step, ...]]:
+    """Split library build steps into stages of at most MAX_LAYERS_PER_STAGE steps (COPY+RUN pairs kept)."""
+    chunks: list[tuple[Step, ...]] = []
+    current: list[Step] = []
+    for step in lib_steps:
+        if len(current) >= MAX_LAYERS_PER_STAGE and step.instruction == "COPY" and current[-1].instruction == "RUN":
+            chunks.append(tuple(current))
+            current = []
+        current.append(step)
+    chunks.append(tuple(current))
+    return chunks

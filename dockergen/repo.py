@@ -1,0 +1,202 @@
+"""The only reader of the file system: relative POSIX paths in, text/JSON/YAML out."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dockergen.errors import InputError
+
+# A YAML document that expands past this many nodes through aliases is refused
+# (a "billion laughs" file would otherwise exhaust memory when walked).
+MAX_YAML_NODES = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class DirEntry:
+    """One entry of a directory listing, as the workspace walker needs it."""
+
+    name: str
+    is_dir: bool
+    is_symlink: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    """A repository root; every path given to it is relative and POSIX-style."""
+
+    root: Path
+
+    def abspath(self, rel: str) -> Path:
+        return self.root / rel if rel not in ("", ".") else self.root
+
+    def exists(self, rel: str) -> bool:
+        return self.abspath(rel).exists()
+
+    def is_file(self, rel: str) -> bool:
+        return self.abspath(rel).is_file()
+
+    def is_dir(self, rel: str) -> bool:
+        return self.abspath(rel).is_dir()
+
+    def read_bytes(self, rel: str) -> bytes:
+        try:
+            return self.abspath(rel).read_bytes()
+        except FileNotFoundError:
+            raise InputError("file not found", path=rel) from None
+        except IsADirectoryError:
+            raise InputError("expected a file, found a directory", path=rel) from None
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror}", path=rel) from None
+
+    def read_text(self, rel: str) -> str:
+        """UTF-8 text; a byte-order mark is accepted and dropped, CRLF is kept."""
+        data = self.read_bytes(rel)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                "file is not valid UTF-8",
+                path=rel,
+                line=line,
+                hint="save it as UTF-8",
+            ) from None
+
+    def read_json(self, rel: str) -> Any:
+        text = self.read_text(rel)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"invalid JSON: {exc.msg}",
+                path=rel,
+                line=exc.lineno,
+                col=exc.colno,
+                hint="fix the JSON syntax (trailing commas and comments are not allowed)",
+            ) from None
+
+    def read_yaml(self, rel: str) -> Any:
+        return parse_yaml(self.read_text(rel), rel)
+
+    def list_dir(self, rel: str) -> list[DirEntry]:
+        """Entries of a directory sorted by name; names that are not valid UTF-8 are skipped."""
+        try:
+            with os.scandir(self.abspath(rel)) as it:
+                entries = [_entry(e) for e in it if _utf8(e.name)]
+        except OSError:
+            return []
+        return sorted(entries, key=lambda e: e.name)
+
+    def undecodable_names(self, rel: str) -> list[str]:
+        """Names in a directory that are not valid UTF-8 (shown with escapes)."""
+        try:
+            with os.scandir(self.abspath(rel)) as it:
+                bad = [e.name for e in it if not _utf8(e.name)]
+        except OSError:
+            return []
+        return sorted(n.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for n in bad)
+
+    def realpath(self, rel: str) -> str:
+        return os.path.realpath(self.abspath(rel))
+
+    def is_inside(self, rel: str) -> bool:
+        """True when `rel`, symlinks resolved, stays inside the repository root."""
+        real = Path(self.realpath(rel))
+        root = Path(os.path.realpath(self.root))
+        return real == root or root in real.parents
+
+    def size(self, rel: str) -> int:
+        return self.abspath(rel).lstat().st_size
+
+    def walk_files(self, rel: str = ".") -> Iterator[str]:
+        """Every file and symlink below `rel` (not following symlinks), sorted, as POSIX paths."""
+        for entry in self.list_dir(rel):
+            child = entry.name if rel in ("", ".") else f"{rel}/{entry.name}"
+            if entry.is_dir and not entry.is_symlink:
+                yield from self.walk_files(child)
+            else:
+                yield child
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _entry(e: os.DirEntry[str]) -> DirEntry:
+    is_link = e.is_symlink()
+    try:
+        is_dir = e.is_dir(follow_symlinks=True)
+    except OSError:
+        is_dir = False
+    return DirEntry(e.name, is_dir, is_link)
+
+
+def parse_yaml(text: str, rel: str) -> Any:
+    """Parse YAML 1.2 (as pnpm does): duplicate keys and alias bombs are errors."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    # Round-trip mode keeps line/column marks, so later checks can point at the offending item.
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        if "duplicate key" in str(exc):
+            problem = f"duplicate key: {_duplicate_key(str(exc))}"
+        raise InputError(
+            f"invalid YAML: {problem}",
+            path=rel,
+            line=mark.line + 1 if mark else None,
+            col=mark.column + 1 if mark else None,
+            hint="fix the YAML syntax",
+        ) from None
+    except YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", path=rel, hint="fix the YAML syntax") from None
+    _check_expansion(data, rel)
+    return data
+
+
+def _duplicate_key(message: str) -> str:
+    for line in message.splitlines():
+        if "found duplicate key" in line:
+            return line.split("found duplicate key", 1)[1].split("with value")[0].strip()
+    return "a key appears twice"
+
+
+def _check_expansion(data: Any, rel: str) -> None:
+    """Refuse documents whose aliases expand to more than MAX_YAML_NODES nodes."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        sizes[key] = 1  # an alias cycle counts once instead of recursing forever
+        children = node.values() if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_YAML_NODES:
+                break
+        sizes[key] = total
+        return total
+
+    if size(data) > MAX_YAML_NODES:
+        raise InputError(
+            f"YAML expands to more than {MAX_YAML_NODES} nodes through aliases",
+            path=rel,
+            hint="remove the nested anchors/aliases (this looks like an alias bomb)",
+        )

@@ -1,0 +1,347 @@
+"""The steps of each stage; plan.py decides which stages exist, this module what they do."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shlex
+from dataclasses import dataclass, field
+
+from dockergen import detect, graph
+from dockergen.config import TargetConfig
+from dockergen.images import Images
+from dockergen.manifest import Package
+from dockergen.workspace import Workspace
+
+WORKDIR = "/repo"
+STORE = "/pnpm/store"
+OUT = "/out"
+APP = "/app"
+STORE_MOUNT = f"--mount=type=cache,id=pnpm-store,target={STORE}"
+NPM_CACHE_MOUNT = "--mount=type=cache,id=npm-cache,target=/root/.npm"
+NPMRC_SECRET = f"--mount=type=secret,id=npmrc,target={WORKDIR}/.npmrc"
+# pnpm writes timestamps into these; they would make identical installs differ.
+VOLATILE = ("node_modules/.modules.yaml", "node_modules/.pnpm-workspace-state-v1.json", "node_modules/.pnpm-workspace-state.json")
+
+LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
+LIBS_COMMENT = "workspace libraries, built in dependency order, one cached step per package"
+DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
+DEPLOY_COMMENT = "the production tree: prod dependencies and injected workspace libraries, no sources"
+RUNTIME_COMMENT = "the image that ships: production tree and build output, non-root"
+
+ALWAYS_DROP = (
+    "**/node_modules", "**/.git", "**/.env", "**/.env.*", "**/*.pem", "**/*.key", "*/**/.npmrc",
+    "**/*.log", "**/coverage", "**/.nyc_output", "**/.turbo", "**/.cache", "**/.eslintcache",
+    "**/*.tsbuildinfo", "**/.DS_Store", "**/Thumbs.db", "**/.idea", "**/.vscode",
+    "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerignore", "**/.dockerignore",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One Dockerfile instruction: `args` are its lines (joined with `\\` continuations)."""
+
+    instruction: str
+    args: tuple[str, ...]
+    comment: str
+    reads: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class PlanContext:
+    """What every step builder needs; warnings collect here and end up on the plan."""
+
+    ws: Workspace
+    cfg: TargetConfig
+    pkg: Package
+    images: Images
+    command: detect.StartCommand
+    libs: tuple[Package, ...]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def npmrc_secret(self) -> bool:
+        if self.cfg.npmrc_secret is not None:
+            return self.cfg.npmrc_secret
+        npmrc = self.ws.npmrc
+        return npmrc is not None and bool(npmrc.auth_keys or npmrc.env_refs)
+
+
+def copy(sources: list[str], dest: str, comment: str) -> Step:
+    return Step("COPY", (" ".join(sources + [dest]),), comment, tuple(s.rstrip("/") for s in sources))
+
+
+def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = "./") -> Step:
+    return Step("COPY", (f"--from={stage} {src} {dest}",), comment)
+
+
+def run(lines: list[str], comment: str) -> Step:
+    return Step("RUN", tuple(lines), comment)
+
+
+def _extra(ctx: PlanContext, stage: str) -> list[Step]:
+    for name, lines in ctx.cfg.instructions:
+        if name == stage:
+            return [Step(line.split(None, 1)[0].upper(), (line.split(None, 1)[1] if " " in line else "",),
+                         "from `instructions` in dockergen.yaml") for line in lines]  # fmt: skip
+    return []
+
+
+# ------------------------------------------------------------------ base
+
+
+def base_steps(ctx: PlanContext) -> tuple[Step, ...]:
+    im = ctx.images
+    spec = f"pnpm@{im.pnpm}"
+    if im.pnpm_integrity:
+        algo, digest = im.pnpm_integrity.split(".", 1)
+        tgz = f"/tmp/pnpm-{im.pnpm}.tgz"
+        install = run(
+            [
+                f"{NPM_CACHE_MOUNT} npm pack --pack-destination /tmp {shlex.quote(spec)}",
+                f"&& printf '%s  %s\\n' {digest} {tgz} > /tmp/pnpm.{algo}",
+                f"&& {algo}sum -c /tmp/pnpm.{algo}",
+                f"&& npm install -g {tgz}",
+                f"&& rm {tgz} /tmp/pnpm.{algo}",
+            ],
+            f"pnpm {im.pnpm} ({im.pnpm_source}), checked against its {algo} before install",
+        )
+    else:
+        install = run(
+            [f"{NPM_CACHE_MOUNT} npm install -g {shlex.quote(spec)}"],
+            f"pnpm {im.pnpm} ({im.pnpm_source}); npm's cache mount keeps reinstalls offline",
+        )
+    workdir = Step("WORKDIR", (WORKDIR,), "the workspace lives here in every build stage")
+    return (install, workdir, *_extra(ctx, "base"))
+
+
+# ------------------------------------------------------------------ installs
+
+
+def _root_inputs(ctx: PlanContext) -> list[Step]:
+    """COPY the install inputs, one instruction per destination folder."""
+    by_dir: dict[str, list[str]] = {}
+    for item in ctx.ws.install_inputs:
+        if item.path == ".npmrc" and ctx.npmrc_secret:
+            continue
+        by_dir.setdefault(posixpath.dirname(item.path), []).append(item.path)
+    for path in ctx.ws.root_script_files:
+        by_dir.setdefault(posixpath.dirname(path), []).append(path)
+    out = []
+    for folder in sorted(by_dir):
+        paths = sorted(set(by_dir[folder]))
+        what = "lockfile, workspace settings and install hooks" if folder == "" else f"{folder}/ files pnpm reads at install"
+        out.append(copy(paths, f"{folder}/" if folder else "./", what))
+    return out
+
+
+def _manifest_steps(ctx: PlanContext, packages: tuple[Package, ...]) -> list[Step]:
+    out = []
+    for pkg in packages:
+        if pkg.install_scripts:
+            reason = f"{pkg.name}: whole folder, its {'/'.join(pkg.install_scripts)} script runs during install"
+            out.append(copy([f"{pkg.dir}/"], f"{pkg.dir}/", reason))
+        else:
+            out.append(copy([pkg.manifest], f"{pkg.dir}/", f"{pkg.name} manifest"))
+        for local in ctx.ws.local_paths:
+            if local.package == pkg.name and not local.outside_root:
+                dest = posixpath.dirname(local.path)
+                out.append(copy([local.path], f"{dest}/" if dest else "./", f"{local.spec}, a local dependency of {pkg.name}"))
+    return out
+
+
+def _install_run(ctx: PlanContext, filters: list[str], cleanup: list[str], comment: str) -> Step:
+    mounts = STORE_MOUNT + (f" {NPMRC_SECRET}" if ctx.npmrc_secret else "")
+    lines = [f"{mounts} pnpm install --frozen-lockfile --store-dir={STORE}"]
+    lines += [" ".join(f"--filter={shlex.quote(f)}" for f in filters[i : i + 4]) for i in range(0, len(filters), 4)]
+    if cleanup:
+        lines.append("&& rm -f " + " ".join(cleanup))
+    return run(lines, comment)
+
+
+def lib_deps_steps(ctx: PlanContext) -> tuple[Step, ...]:
+    manifests = _manifest_steps(ctx, ctx.libs)
+    install = _install_run(
+        ctx,
+        [p.name for p in ctx.libs],
+        ["pnpm-lock.yaml", *VOLATILE, "node_modules/.pnpm/lock.yaml"],
+        "install for the libraries only; dropping the lockfile and pnpm's timestamps makes the result "
+        "identical whenever their dependencies are",
+    )
+    return (*manifests, *_root_inputs(ctx), install, *_extra(ctx, "deps"))
+
+
+def deps_steps(ctx: PlanContext) -> tuple[Step, ...]:
+    manifests = _manifest_steps(ctx, (ctx.pkg,))
+    filters = [f"{ctx.pkg.name}..."] if ctx.libs else [ctx.pkg.name]
+    install = _install_run(ctx, filters, [], f"install {ctx.pkg.name} and its workspace dependencies (frozen lockfile)")
+    extra = [] if ctx.libs else _extra(ctx, "deps")
+    return (*manifests, *_root_inputs(ctx), install, *extra)
+
+
+# ------------------------------------------------------------------ builds
+
+
+def _build_files(ctx: PlanContext) -> list[Step]:
+    names = [f for f in ctx.ws.root_files if f.startswith(BUILD_CONFIG_PREFIXES)]
+    out = [copy(sorted(names), "./", "shared build configuration at the workspace root")] if names else []
+    for path in ctx.cfg.keep:
+        dest = posixpath.dirname(path.rstrip("/"))
+        out.append(copy([path], f"{dest}/" if dest else "./", "listed under `keep` in dockergen.yaml"))
+    return out
+
+
+BUILD_CONFIG_PREFIXES = ("tsconfig", "jsconfig", "babel.config", ".babelrc", ".swcrc", ".browserslistrc")
+
+
+def _build_run(packages: list[Package]) -> Step:
+    filters = " ".join(f"--filter={shlex.quote(p.name)}" for p in packages)
+    names = ", ".join(p.name for p in packages)
+    return run([f"pnpm {filters} run build"], f"build {names}")
+
+
+def lib_build_steps(ctx: PlanContext, threshold: int) -> tuple[Step, ...]:
+    out = _build_files(ctx)
+    if len(ctx.libs) <= threshold:
+        for pkg in ctx.libs:
+            out.append(copy([f"{pkg.dir}/"], f"{pkg.dir}/", f"{pkg.name} sources"))
+            if pkg.script("build"):
+                out.append(_build_run([pkg]))
+        return tuple(out)
+    names = {p.name for p in ctx.libs}
+    order = tuple(p.name for p in ctx.libs)
+    by_name = {p.name: p for p in ctx.libs}
+    for level in graph.levels(ctx.ws.links, order, frozenset({"prod", "optional", "dev"})):
+        members = [by_name[n] for n in level if n in names]
+        for pkg in members:
+            out.append(copy([f"{pkg.dir}/"], f"{pkg.dir}/", f"{pkg.name} sources"))
+        built = [p for p in members if p.script("build")]
+        if built:
+            out.append(_build_run(built))
+    return tuple(out)
+
+
+def build_steps(ctx: PlanContext) -> tuple[Step, ...]:
+    out = [] if ctx.libs else _build_files(ctx)
+    out.append(copy([f"{ctx.pkg.dir}/"], f"{ctx.pkg.dir}/", f"{ctx.pkg.name} sources, last: they change most often"))
+    if ctx.pkg.script("build"):
+        out.append(_build_run([ctx.pkg]))
+    return (*out, *_extra(ctx, "build"))
+
+
+# ------------------------------------------------------------------ deploy + runtime
+
+
+def deploy_steps(ctx: PlanContext) -> tuple[Step, ...]:
+    mounts = STORE_MOUNT + (f" {NPMRC_SECRET}" if ctx.npmrc_secret else "")
+    flags = ["--prod", f"--store-dir={STORE}", "--prefer-offline"]
+    why = "pnpm deploy"
+    if ctx.images.pnpm_major >= 10 and not ctx.ws.settings.flag("injectWorkspacePackages"):
+        flags.append("--config.inject-workspace-packages=true")
+        why = "pnpm >= 10 deploys from the lockfile only with injected workspace packages (scoped to this command)"
+    volatile = " ".join(f"{OUT}/{v}" for v in VOLATILE)
+    return (
+        run(
+            [f"{mounts} pnpm --filter={shlex.quote(ctx.pkg.name)} deploy {' '.join(flags)} {OUT}", f"&& rm -f {volatile}"],
+            f"{why}; timestamps removed so identical trees give identical layers",
+        ),
+    )
+
+
+def runtime_steps(ctx: PlanContext) -> tuple[Step, ...]:
+    im, cfg, pkg = ctx.images, ctx.cfg, ctx.pkg
+    env = [("NODE_ENV", "production")] + list(ctx.command.env)
+    if cfg.port is not None:
+        env.append(("PORT", str(cfg.port)))
+    env += [kv for kv in cfg.env if kv[0] not in {k for k, _ in env}]
+    out = [
+        Step("ENV", tuple(f"{k}={_env_value(v)}" for k, v in _dedupe(env)), "production mode; PORT tells the app where to listen"),
+        Step("WORKDIR", (APP,), "files below are owned by root: the app cannot modify itself"),
+        copy_from("deploy", "production dependencies (changes only when dependencies or libraries do)", f"{OUT}/", "./"),
+        *_app_files(ctx),
+        *_extra(ctx, "runtime"),
+    ]
+    if cfg.labels:
+        out.append(Step("LABEL", tuple(f"{k}={json.dumps(v)}" for k, v in cfg.labels), "from `labels` in dockergen.yaml"))
+    out.append(Step("USER", (im.user,), "numeric uid:gid: Kubernetes runAsNonRoot can verify it"))
+    if cfg.port is not None:
+        out.append(Step("EXPOSE", (str(cfg.port),), "the port from dockergen.yaml"))
+    out.append(_healthcheck(ctx))
+    argv = list(ctx.command.argv)
+    if im.runtime_kind == "distroless" and argv[:1] == ["node"]:
+        argv = argv[1:]  # distroless's ENTRYPOINT is node itself
+    out.append(Step("CMD", (json.dumps(argv),), f"exec form, node as PID 1 receives SIGTERM ({ctx.command.source})"))
+    return tuple(out)
+
+
+def _app_files(ctx: PlanContext) -> list[Step]:
+    pkg = ctx.pkg
+    if ctx.cfg.files:
+        paths, why = tuple(ctx.cfg.files), "`files` in dockergen.yaml"
+    else:
+        paths, why = detect.runtime_paths(pkg, ctx.command)
+    if not paths:
+        return [copy([f"{pkg.dir}/"], "./", f"{pkg.name} itself ({why})")]
+    stage = "build"
+    return [
+        copy_from(stage, f"{pkg.name} build output ({why})", f"{WORKDIR}/{pkg.dir}/{p}", f"./{p}") for p in paths
+    ]
+
+
+def _healthcheck(ctx: PlanContext) -> Step:
+    cfg = ctx.cfg
+    if not cfg.health:
+        return Step("", (), "no HEALTHCHECK: no `health:` path in dockergen.yaml (add one to enable it)")
+    if cfg.port is None:
+        ctx.warnings.append(f"target {cfg.name!r}: `health` needs `port`; no HEALTHCHECK generated")
+        return Step("", (), "no HEALTHCHECK: `health` is set but `port` is not")
+    url = f"http://127.0.0.1:{cfg.port}{cfg.health}"
+    script = f"fetch('{url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+    argv = [ctx.images.node_binary, "-e", script]
+    return Step(
+        "HEALTHCHECK",
+        ("--interval=30s --timeout=5s --start-period=10s --retries=3", f"CMD {json.dumps(argv)}"),
+        f"GET {cfg.health} must answer 2xx; node's fetch needs no curl in the image",
+    )
+
+
+def _env_value(value: str) -> str:
+    return value if value and all(c.isalnum() or c in "._-/:@" for c in value) else json.dumps(value)
+
+
+def _dedupe(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for key, value in pairs:
+        seen[key] = value
+    return list(seen.items())
+
+
+# ------------------------------------------------------------------ context
+
+
+def drop_patterns(ws: Workspace, packages: tuple[Package, ...]) -> tuple[str, ...]:
+    """Ignore-file exclusions inside kept folders: secrets, caches, local build output."""
+    outputs = set()
+    for pkg in packages:
+        if not pkg.script("build"):
+            continue
+        for path in _output_dirs(pkg):
+            outputs.add(f"{pkg.dir}/{path}" if pkg.dir != "." else path)
+    return ALWAYS_DROP + tuple(sorted(outputs))
+
+
+def _output_dirs(pkg: Package) -> set[str]:
+    """Folders a build writes: where main/bin point, and conventional output names in `files`."""
+    out = set()
+    for path in (pkg.main or "", *(b for _, b in pkg.bin)):
+        parts = posixpath.normpath(path).removeprefix("./").split("/") if path else []
+        if len(parts) > 1 and parts[0] not in ("", "."):
+            out.add(parts[0])
+    for entry in pkg.files or ():
+        first = posixpath.normpath(entry).removeprefix("./").split("/", 1)[0]
+        if first in OUTPUT_NAMES:
+            out.add(first)
+    return out
+
+
+OUTPUT_NAMES = frozenset({"dist", "build", "out", ".next", ".output"})

@@ -1,0 +1,1 @@
+"""Jinja templates of the files dockergen generates (installed as dockergen.templates)."""
