@@ -319,41 +319,39 @@ class NewTarget:
 def add_targets(existing_text: str | None, targets: list[NewTarget]) -> str:
     """Append targets to dockergen.yaml text, keeping the user's comments, order and formatting."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
 
     yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
     doc = yaml.load(existing_text if existing_text is not None else HEADER)
     if doc is None:
         doc = yaml.load(HEADER)
-    if doc.get("targets") is None or doc.get("targets") == {}:
-        doc["targets"] = _empty_map()
+    if not doc.get("targets"):
+        doc["targets"] = CommentedMap()
     for target in targets:
-        block = yaml.load(_target_block(target))
-        doc["targets"][target.name] = block[target.name]
+        # Parsed at its final nesting level so ruamel keeps the comment columns right.
+        block = yaml.load("targets:\n" + _target_block(target))
+        doc["targets"][target.name] = block["targets"][target.name]
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
 
 
-def _empty_map() -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    return CommentedMap()
-
-
 def _target_block(t: NewTarget) -> str:
-    lines = [f"{t.name}:", f"  package: {_quote(t.package)}  # {TARGET_KEYS['package']}"]
+    pad = "    "
+    lines = [f"  {t.name}:", f"{pad}package: {_quote(t.package)}  # {TARGET_KEYS['package']}"]
     if t.port is not None:
-        lines.append(f"  port: {t.port}  # {TARGET_KEYS['port']}")
+        lines.append(f"{pad}port: {t.port}  # {TARGET_KEYS['port']}")
     else:
-        lines.append("  # port: leave out: no HTTP framework found, so this looks like a worker")
+        lines.append(f"{pad}# port: none found (no HTTP framework): this looks like a worker")
     if t.health is not None:
-        lines.append(f"  health: {_quote(t.health)}  # {TARGET_KEYS['health']}")
+        lines.append(f"{pad}health: {_quote(t.health)}  # {TARGET_KEYS['health']}")
     if t.command is not None:
-        lines.append(f"  command: [{', '.join(_quote(a) for a in t.command)}]  # {TARGET_KEYS['command']}")
+        lines.append(f"{pad}command: [{', '.join(_quote(a) for a in t.command)}]  # {TARGET_KEYS['command']}")
     for key, value in t.notes:
-        lines.append(f"  # {key}: {value}  # {TARGET_KEYS[key]}")
+        lines.append(f"{pad}# {key}: {value}. {TARGET_KEYS[key][:1].upper()}{TARGET_KEYS[key][1:]}")
     return "\n".join(lines) + "\n"
 
 

@@ -77,7 +77,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
     warnings.extend(ctx.warnings)
     reads = {r for s in stages for step in s.steps for r in step.reads}
     context = ContextPlan(
-        keep=tuple(sorted(reads | set(cfg.keep))),
+        keep=_outermost(reads | {k.rstrip("/") for k in cfg.keep}),
         drop=steps.drop_patterns(ws, (*libs, pkg)),
         user=cfg.ignore,
     )
@@ -159,6 +159,12 @@ def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
     out.append(Stage("deploy", "deps", steps.DEPLOY_COMMENT, steps.deploy_steps(ctx)))
     out.append(Stage("runtime", ctx.images.runtime, steps.RUNTIME_COMMENT, steps.runtime_steps(ctx)))
     return tuple(out)
+
+
+def _outermost(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths already covered by a kept parent folder (`apps/api/package.json` under `apps/api`)."""
+    kept = set(paths)
+    return tuple(sorted(p for p in kept if not any(p.startswith(k + "/") for k in kept)))
 
 
 def _chunk(lib_steps: tuple[Step, ...]) -> list[tuple[Step, ...]]:

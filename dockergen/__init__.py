@@ -1,0 +1,3 @@
+"""dockergen: Docker builds for pnpm monorepos."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m dockergen`."""
+
+from dockergen.cli import main
+
+main()

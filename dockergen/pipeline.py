@@ -1,0 +1,49 @@
+"""The one pipeline behind generate, check and plan: scan -> plan -> render (+ ignore validation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dockergen import ignore
+from dockergen.config import load_config, parse_config
+from dockergen.errors import ConfigError
+from dockergen.plan import BuildPlan, build_plan
+from dockergen.render import RenderedFile, render
+from dockergen.repo import Repo
+from dockergen.workspace import scan
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """Every target's plan and rendered files, plus the warnings to show once."""
+
+    plans: tuple[BuildPlan, ...]
+    files: tuple[RenderedFile, ...]
+    warnings: tuple[str, ...]
+
+
+def generate_all(repo: Repo, config_text: str | None = None) -> Generated:
+    """Plan and render every target of dockergen.yaml (or of `config_text`); validate ignore files."""
+    ws = scan(repo)
+    config = parse_config(config_text) if config_text is not None else load_config(repo)
+    plans = tuple(build_plan(ws, config, t.name) for t in config.targets)
+    files: list[RenderedFile] = []
+    for plan in plans:
+        dockerfile, ignore_file = render(plan)
+        ignore.validate(ignore.parse(ignore_file.content, ignore_file.path), plan.reads, plan.dockerfile)
+        files += [dockerfile, ignore_file]
+    _check_paths(files)
+    warnings = tuple(dict.fromkeys(w for p in plans for w in p.warnings))
+    return Generated(plans, tuple(files), warnings)
+
+
+def _check_paths(files: list[RenderedFile]) -> None:
+    owner: dict[str, str] = {}
+    for f in files:
+        if f.path in owner and owner[f.path] != f.target:
+            raise ConfigError(
+                f"targets {owner[f.path]!r} and {f.target!r} would both write {f.path}",
+                path="dockergen.yaml",
+                hint="give one of them its own `dockerfile:` (and `dockerignore:`) path",
+            )
+        owner[f.path] = f.target

@@ -1,0 +1,191 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from dockergen.errors import InputError
+from dockergen.repo import Repo
+from dockergen.workspace import scan
+from tests.helpers import api_workspace, build_tree, lockfile, workspace
+
+
+def test_scan_reads_members_graph_and_inputs(tmp_path: Path) -> None:
+    ws = scan(Repo(api_workspace(tmp_path)))
+    assert [p.dir for p in ws.packages] == ["apps/api", "packages/core", "packages/util"]
+    assert {(link.source, link.target, link.kind) for link in ws.links} == {
+        ("@t/api", "@t/core", "prod"),
+        ("@t/core", "@t/util", "prod"),
+    }
+    assert [i.path for i in ws.install_inputs] == ["pnpm-lock.yaml", "package.json", "pnpm-workspace.yaml"]
+    assert [p.name for p in ws.closure("@t/api", prod=True)] == ["@t/util", "@t/core", "@t/api"]
+
+
+def test_workspace_protocol_variants_and_aliases(tmp_path: Path) -> None:
+    members = {
+        "packages/a": {"name": "a", "version": "1.2.0"},
+        "packages/b": {"name": "b", "version": "1.0.0"},
+        "packages/c": {"name": "c", "version": "1.0.0"},
+        "apps/app": {
+            "name": "app",
+            "dependencies": {"a": "workspace:^1.0.0", "alias-b": "workspace:b@*", "c": "workspace:../../packages/c"},
+            "devDependencies": {"linked": "link:../../packages/a", "zod": "catalog:", "x": "npm:lodash@^4"},
+        },
+    }
+    ws = scan(Repo(workspace(tmp_path, members, {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\ncatalog:\n  zod: ^3\n"})))
+    targets = sorted((link.target, link.kind) for link in ws.links if link.source == "app")
+    assert targets == [("a", "dev"), ("a", "prod"), ("b", "prod"), ("c", "prod")]
+    assert not [w for w in ws.warnings if "catalog" in w]
+
+
+def test_missing_catalog_entry_warns(tmp_path: Path) -> None:
+    members = {"apps/app": {"name": "app", "dependencies": {"zod": "catalog:tools"}}}
+    ws = scan(Repo(workspace(tmp_path, members)))
+    assert any("catalog 'tools' has no such entry" in w for w in ws.warnings)
+
+
+def test_link_workspace_packages_links_plain_ranges(tmp_path: Path) -> None:
+    members = {"packages/a": {"name": "a", "version": "2.1.0"}, "apps/app": {"name": "app", "dependencies": {"a": "^2.0.0"}}}
+    ws = scan(Repo(workspace(tmp_path, members, {".npmrc": "link-workspace-packages=true\n"})))
+    assert [(link.source, link.target) for link in ws.links] == [("app", "a")]
+    assert ".npmrc" in [i.path for i in ws.install_inputs]
+
+
+def test_cycle_is_a_warning_with_deterministic_order(tmp_path: Path) -> None:
+    members = {
+        "packages/a": {"name": "a", "dependencies": {"b": "workspace:*"}},
+        "packages/b": {"name": "b", "dependencies": {"a": "workspace:*"}},
+        "apps/app": {"name": "app", "dependencies": {"a": "workspace:*"}},
+    }
+    ws = scan(Repo(workspace(tmp_path, members)))
+    assert [p.name for p in ws.closure("app", prod=False)] == ["b", "a", "app"]
+    assert ws.cycle_warnings("app") == ("dependency cycle: a -> b -> a",)
+
+
+def test_build_closure_adds_dev_workspace_packages(tmp_path: Path) -> None:
+    members = {
+        "packages/testing": {"name": "testing"},
+        "apps/app": {"name": "app", "devDependencies": {"testing": "workspace:*"}},
+    }
+    ws = scan(Repo(workspace(tmp_path, members)))
+    assert [p.name for p in ws.closure("app", prod=True)] == ["app"]
+    assert [p.name for p in ws.closure("app", prod=False)] == ["testing", "app"]
+
+
+def test_install_inputs_include_pnpmfile_and_patches_from_yaml_and_package_json(tmp_path: Path) -> None:
+    root = workspace(
+        tmp_path,
+        {"apps/app": {"name": "app"}},
+        {
+            "package.json": {"name": "r", "packageManager": "pnpm@10.0.0", "pnpm": {"patchedDependencies": {"b@1.0.0": "patches/b.patch"}}},
+            "pnpm-workspace.yaml": "packages: [apps/*]\npatchesDir: my-patches\npatchedDependencies:\n  a@1.0.0: my-patches/a.patch\n",
+            "my-patches/a.patch": "x", "patches/b.patch": "y", ".pnpmfile.cjs": "module.exports = {}",
+        },
+    )  # fmt: skip
+    paths = [i.path for i in scan(Repo(root)).install_inputs]
+    assert paths[-3:] == [".pnpmfile.cjs", "my-patches/a.patch", "patches/b.patch"]
+
+
+def test_custom_pnpmfile_setting(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"apps/app": {"name": "app"}}, {
+        "pnpm-workspace.yaml": "packages: [apps/*]\npnpmfile: config/hooks.cjs\n", "config/hooks.cjs": "",
+    })  # fmt: skip
+    assert "config/hooks.cjs" in [i.path for i in scan(Repo(root)).install_inputs]
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _error(root: Path) -> InputError:
+    with pytest.raises(InputError) as err:
+        scan(Repo(root))
+    return err.value
+
+
+def test_no_workspace_file_and_no_package_json(tmp_path: Path) -> None:
+    err = _error(tmp_path)
+    assert err.path == "pnpm-workspace.yaml" and "no package.json" in err.message and "--root" in (err.hint or "")
+
+
+@pytest.mark.parametrize("content", ["", "~\n", "# only a comment\n"])
+def test_empty_or_null_workspace_file_is_root_only_with_warning(tmp_path: Path, content: str) -> None:
+    ws = scan(Repo(workspace(tmp_path, {"apps/a": {"name": "a"}}, {"pnpm-workspace.yaml": content})))
+    assert ws.packages == ()
+    assert any("only the root project" in w for w in ws.warnings)
+
+
+def test_workspace_file_without_packages_key_is_root_only_with_warning(tmp_path: Path) -> None:
+    ws = scan(Repo(workspace(tmp_path, {"apps/a": {"name": "a"}}, {"pnpm-workspace.yaml": "catalog:\n  zod: ^3\n"})))
+    assert ws.packages == ()
+    assert any("no `packages:` key" in w for w in ws.warnings)
+
+
+def test_malformed_workspace_yaml(tmp_path: Path) -> None:
+    err = _error(workspace(tmp_path, {}, {"pnpm-workspace.yaml": "packages:\n  - apps/*\n  bad: [\n"}))
+    assert err.path == "pnpm-workspace.yaml" and err.line is not None and err.col is not None
+
+
+def test_glob_escaping_the_root_names_line_and_column(tmp_path: Path) -> None:
+    err = _error(workspace(tmp_path, {}, {"pnpm-workspace.yaml": "packages:\n  - apps/*\n  - ../other/*\n"}))
+    assert (err.line, err.col) == (3, 5)
+    assert "outside the workspace root" in err.message
+
+
+def test_invalid_member_json(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {}, {"apps/a/package.json": '{"name": "a",,}'})
+    err = _error(root)
+    assert err.location == "apps/a/package.json:1:14"
+
+
+def test_member_without_name(tmp_path: Path) -> None:
+    err = _error(workspace(tmp_path, {"apps/a": {"version": "1.0.0"}}))
+    assert err.path == "apps/a/package.json" and "no \"name\"" in err.message
+
+
+def test_two_members_with_the_same_name_names_both_paths(tmp_path: Path) -> None:
+    err = _error(workspace(tmp_path, {"apps/a": {"name": "dup"}, "packages/b": {"name": "dup"}}))
+    assert "apps/a/package.json" in err.message and "packages/b/package.json" in err.message
+
+
+def test_workspace_dependency_on_unmatched_package(tmp_path: Path) -> None:
+    err = _error(workspace(tmp_path, {"apps/a": {"name": "a", "dependencies": {"ghost": "workspace:*"}}}))
+    assert err.path == "apps/a/package.json" and "ghost" in err.message
+    assert "pnpm-workspace.yaml" in (err.hint or "")
+
+
+def test_missing_lockfile(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"apps/a": {"name": "a"}})
+    (root / "pnpm-lock.yaml").unlink()
+    err = _error(root)
+    assert err.path == "pnpm-lock.yaml" and "pnpm install" in (err.hint or "")
+
+
+def test_missing_patch_file(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {}, {"pnpm-workspace.yaml": "packages: []\npatchedDependencies:\n  a@1: patches/a.patch\n"})
+    err = _error(root)
+    assert "patches/a.patch" in err.message
+
+
+def test_crlf_and_bom_files_are_accepted(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {}, {
+        "pnpm-workspace.yaml": "packages:\r\n  - apps/*\r\n",
+        "apps/a/package.json": b'\xef\xbb\xbf{"name": "a"}\r\n',
+    })  # fmt: skip
+    assert [p.name for p in scan(Repo(root)).packages] == ["a"]
+
+
+def test_stale_lockfile_importers_warn(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"apps/a": {"name": "a"}}, {"pnpm-lock.yaml": lockfile(["."])})
+    assert any("no importer for apps/a" in w for w in scan(Repo(root)).warnings)
+
+
+def test_root_without_package_json(tmp_path: Path) -> None:
+    build_tree(tmp_path, {"pnpm-workspace.yaml": "packages: []\n", "pnpm-lock.yaml": lockfile(["."])})
+    err = _error(tmp_path)
+    assert err.path == "package.json"
+
+
+def test_scan_output_does_not_depend_on_listing_order(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    first = scan(Repo(root))
+    (root / "apps" / "api" / "package.json").write_text(json.dumps(json.loads((root / "apps/api/package.json").read_text())))
+    assert scan(Repo(root)).packages == first.packages
