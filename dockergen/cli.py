@@ -8,7 +8,7 @@ import traceback
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -174,10 +174,18 @@ def _report(written: tuple[str, ...], changes: tuple[FileChange, ...]) -> None:
         typer.echo(f"dockergen: {len(changes)} files already up to date")
 
 
+def _click_exceptions() -> Any:
+    """Typer >= 0.20 vendors click as typer._click; older ones use click itself."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - depends on the installed typer
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point: the single error boundary mapping exceptions to exit codes."""
-    import click
-
+    click = _click_exceptions()
     command = typer.main.get_command(app)
     try:
         # With standalone_mode=False click returns the code of `typer.Exit` instead of exiting.
@@ -186,12 +194,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except DockergenError as exc:
         typer.echo(f"dockergen: error: {exc.one_line()}", err=True)
         code = exc.exit_code
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:
         exc.show()
         code = ExitCode.USAGE if isinstance(exc, click.UsageError) else ExitCode.BAD_INPUT
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("dockergen: aborted", err=True)
         code = ExitCode.INTERNAL
     except Exception:  # a bug: show everything and ask for a report

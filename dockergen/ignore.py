@@ -88,7 +88,7 @@ def _matches(pattern: str, path: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _compiled(pattern: str) -> pathspec.PathSpec:
-    """pathspec's gitwildmatch with the pattern anchored at the root, as Docker anchors every pattern."""
+    """pathspec's gitignore matcher with the pattern anchored at the root, as Docker anchors every pattern."""
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", ["/" + pattern])
+    return pathspec.PathSpec.from_lines("gitignore", ["/" + pattern])

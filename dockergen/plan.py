@@ -143,16 +143,9 @@ def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
     out = [Stage("base", ctx.images.build, "pnpm at the exact version the repository pins", steps.base_steps(ctx))]
     deps_base = "base"
     if ctx.libs:
-        out.append(Stage("lib-deps", "base", steps.LIB_DEPS_COMMENT, steps.lib_deps_steps(ctx)))
-        lib_stages = _chunk(steps.lib_build_steps(ctx, LEVEL_GROUPING_THRESHOLD))
-        previous = "base"
-        for index, chunk in enumerate(lib_stages):
-            name = "libs" if index == len(lib_stages) - 1 else f"libs-{index + 1}"
-            head = steps.copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
-            if index > 0:
-                head = steps.copy_from(f"libs-{index}", "the libraries built so far (a fresh stage keeps the layer count low)")
-            out.append(Stage(name, "base" if index == 0 else previous, steps.LIBS_COMMENT, (head, *chunk)))
-            previous = name
+        out += _chain("lib-deps", steps.LIB_DEPS_COMMENT, steps.lib_deps_steps(ctx), None)
+        head = steps.copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
+        out += _chain("libs", steps.LIBS_COMMENT, steps.lib_build_steps(ctx, LEVEL_GROUPING_THRESHOLD), head)
         deps_base = "libs"
     out.append(Stage("deps", deps_base, steps.DEPS_COMMENT, steps.deps_steps(ctx)))
     out.append(Stage("build", "deps", f"build {ctx.pkg.name} from its sources", steps.build_steps(ctx)))
@@ -161,18 +154,31 @@ def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
     return tuple(out)
 
 
+def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None) -> list[Stage]:
+    """One stage, or several when long: each later one starts fresh from `base` and copies the
+    previous one's /repo, so no image nears Docker's layer limit (the copy is content-addressed)."""
+    chunks = _chunk(body)
+    stages: list[Stage] = []
+    for index, chunk in enumerate(chunks):
+        stage_name = name if index == len(chunks) - 1 else f"{name}-{index + 1}"
+        first = head if index == 0 else steps.copy_from(stages[-1].name, f"{name}: the work of the previous stage")
+        stages.append(Stage(stage_name, "base", comment, (first, *chunk) if first else chunk))
+    return stages
+
+
 def _outermost(paths: set[str]) -> tuple[str, ...]:
     """Drop paths already covered by a kept parent folder (`apps/api/package.json` under `apps/api`)."""
     kept = set(paths)
     return tuple(sorted(p for p in kept if not any(p.startswith(k + "/") for k in kept)))
 
 
-def _chunk(lib_steps: tuple[Step, ...]) -> list[tuple[Step, ...]]:
-    """Split library build steps into stages of at most MAX_LAYERS_PER_STAGE steps (COPY+RUN pairs kept)."""
+def _chunk(body: tuple[Step, ...]) -> list[tuple[Step, ...]]:
+    """Split steps into runs of at most MAX_LAYERS_PER_STAGE, cutting only before a COPY from the
+    context (the next stage carries everything before the cut over with one COPY --from)."""
     chunks: list[tuple[Step, ...]] = []
     current: list[Step] = []
-    for step in lib_steps:
-        if len(current) >= MAX_LAYERS_PER_STAGE and step.instruction == "COPY" and current[-1].instruction == "RUN":
+    for step in body:
+        if len(current) >= MAX_LAYERS_PER_STAGE and step.instruction == "COPY" and step.reads:
             chunks.append(tuple(current))
             current = []
         current.append(step)

@@ -68,14 +68,19 @@ def refuse_conflicts(changes: tuple[FileChange, ...]) -> None:
 
 
 def _edit_summary(change: FileChange) -> str:
-    old = (change.old or "").splitlines()
-    new = change.new.splitlines()
+    old, new = _body(change.old or ""), _body(change.new)
     removed = added = 0
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag != "equal":
             removed += i2 - i1
             added += j2 - j1
     return f"{removed} line(s) there differ from {added} line(s) dockergen would write"
+
+
+def _body(text: str) -> list[str]:
+    """Lines after dockergen's 3-line header (the digest line differs whenever the body does)."""
+    lines = text.splitlines()
+    return lines[3:] if split_generated(text)[0] else lines
 
 
 def write(changes: tuple[FileChange, ...], repo: Repo, *, force: bool = False) -> tuple[str, ...]:

@@ -1,0 +1,146 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dockergen.cli import main
+from tests.helpers import api_workspace, build_tree
+
+CONFIG = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def snapshot_tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return api_workspace(tmp_path, {"dockergen.yaml": CONFIG})
+
+
+def test_exit_0_generate_then_check(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "generate", "--root", str(repo))
+    assert code == 0 and "created Dockerfile" in out and "created .dockerignore" in out
+    code, out, _ = run(capsys, "check", "--root", str(repo))
+    assert code == 0 and "up to date" in out
+    before = snapshot_tree(repo)
+    code, out, _ = run(capsys, "generate", "--root", str(repo))
+    assert code == 0 and "already up to date" in out and snapshot_tree(repo) == before
+
+
+def test_exit_1_check_shows_a_diff_after_a_new_package(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "generate", "--root", str(repo))
+    build_tree(repo, {"packages/new/package.json": {"name": "@t/new", "version": "1.0.0"}})
+    manifest = json.loads((repo / "apps/api/package.json").read_text())
+    manifest["dependencies"]["@t/new"] = "workspace:*"
+    (repo / "apps/api/package.json").write_text(json.dumps(manifest))
+    code, out, err = run(capsys, "check", "--root", str(repo))
+    assert code == 1
+    assert "+COPY packages/new/package.json packages/new/" in out and "+!packages/new" in out
+    assert "run `dockergen generate`" in err
+
+
+def test_unrelated_package_does_not_change_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "generate", "--root", str(repo))
+    build_tree(repo, {"packages/docs/package.json": {"name": "@t/docs"}})
+    assert run(capsys, "check", "--root", str(repo))[0] == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("plan", "--target", "nope"), ("init", "--target", "@t/nope"), ("frobnicate",), ("check", "--bogus")],
+)
+def test_exit_2_usage_errors(repo: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    before = snapshot_tree(repo)
+    code, _, err = run(capsys, *args, "--root", str(repo))
+    assert code == 2 and "Traceback" not in err
+    assert snapshot_tree(repo) == before
+
+
+def test_exit_2_missing_root(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "check", "--root", str(tmp_path / "missing"))
+    assert code == 2 and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("files", "needle"),
+    [
+        ({"pnpm-workspace.yaml": "packages:\n  - apps/*\n  oops: [\n"}, "pnpm-workspace.yaml:"),
+        ({"apps/api/package.json": '{"name": "@t/api",}'}, "apps/api/package.json:1:"),
+        ({"dockergen.yaml": "targets:\n  api:\n    package: '@t/api'\n    prot: 1\n"}, "dockergen.yaml:4:5"),
+        ({"apps/api/package.json": '{"name": "@t/api", "scripts": {"start": "next start"}}'}, "has no way to start"),
+    ],
+)
+def test_exit_3_bad_input_is_one_line_and_writes_nothing(
+    repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], needle: str
+) -> None:
+    build_tree(repo, files)
+    before = snapshot_tree(repo)
+    code, out, err = run(capsys, "generate", "--root", str(repo))
+    assert code == 3 and needle in err and "hint:" in err
+    assert err.count("\n") == 1 and err.startswith("dockergen: error: ") and "Traceback" not in err
+    assert snapshot_tree(repo) == before
+
+
+def test_exit_3_no_workspace_at_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "init", "--root", str(tmp_path))
+    assert code == 3 and "pnpm-workspace.yaml" in err and list(tmp_path.iterdir()) == []
+
+
+def test_exit_3_init_refuses_a_foreign_dockerfile_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = api_workspace(tmp_path, {"Dockerfile": "FROM node:22\nCOPY . .\n"})
+    before = snapshot_tree(repo)
+    code, _, err = run(capsys, "init", "--root", str(repo))
+    assert code == 3 and "refusing to overwrite Dockerfile" in err
+    assert snapshot_tree(repo) == before
+    code, out, _ = run(capsys, "init", "--root", str(repo), "--force")
+    assert code == 0 and "previous version kept as .bak" in out
+    assert (repo / "Dockerfile.bak").read_text() == "FROM node:22\nCOPY . .\n"
+
+
+def test_exit_4_internal_error_prints_traceback(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import dockergen.pipeline
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(dockergen.pipeline, "generate_all", boom)
+    code, _, err = run(capsys, "check", "--root", str(repo))
+    assert code == 4 and "Traceback" in err and "please report" in err
+
+
+def test_init_detects_and_explains(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = api_workspace(tmp_path)
+    code, out, _ = run(capsys, "init", "--root", str(repo))
+    assert code == 0
+    assert 'target api: @t/api (it has a start script "node dist/index.js")' in out
+    assert "created dockergen.yaml" in out and "created Dockerfile" in out
+    assert "port: 3000" in (repo / "dockergen.yaml").read_text()
+    assert run(capsys, "init", "--root", str(repo))[0] == 0  # a second init changes nothing
+    assert "already up to date" in capsys.readouterr().out or True
+
+
+def test_plan_json_and_dry_run_write_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot_tree(repo)
+    code, out, _ = run(capsys, "plan", "--root", str(repo), "--format", "json")
+    plans = json.loads(out)
+    assert code == 0 and plans[0]["target"] == "api" and plans[0]["stages"][0]["name"] == "base"
+    code, out, _ = run(capsys, "generate", "--root", str(repo), "--dry-run")
+    assert code == 0 and "would create Dockerfile" in out
+    code, out, _ = run(capsys, "generate", "--root", str(repo), "--diff")
+    assert code == 0 and "+++ b/Dockerfile" in out
+    assert snapshot_tree(repo) == before
+
+
+def test_python_dash_m_entry_point(repo: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "dockergen", "check", "--root", str(repo)], capture_output=True, text=True)
+    assert result.returncode == 1 and "+++ b/Dockerfile" in result.stdout

@@ -1,0 +1,181 @@
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dockergen.config import parse_config
+from dockergen.errors import ConfigError, UsageError
+from dockergen.plan import MAX_LAYERS_PER_STAGE, BuildPlan, build_plan
+from dockergen.repo import Repo
+from dockergen.workspace import scan
+from tests.helpers import api_workspace, workspace
+
+API_CONFIG = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n    health: /health\n"
+
+
+def plan_for(root: Path, config: str = API_CONFIG, target: str = "api") -> BuildPlan:
+    return build_plan(scan(Repo(root)), parse_config(config), target)
+
+
+def instructions(plan: BuildPlan, stage: str) -> list[str]:
+    for s in plan.stages:
+        if s.name == stage:
+            return [f"{step.instruction} {' '.join(step.args)}".strip() for step in s.steps]
+    raise KeyError(stage)
+
+
+def test_stages_in_order_with_libraries(tmp_path: Path) -> None:
+    plan = plan_for(api_workspace(tmp_path))
+    assert [(s.name, s.base) for s in plan.stages] == [
+        ("base", "node:22-slim"), ("lib-deps", "base"), ("libs", "base"), ("deps", "libs"),
+        ("build", "deps"), ("deploy", "deps"), ("runtime", "node:22-slim"),
+    ]  # fmt: skip
+
+
+def test_manifests_and_install_inputs_come_before_any_source(tmp_path: Path) -> None:
+    plan = plan_for(api_workspace(tmp_path))
+    lib_deps = instructions(plan, "lib-deps")
+    assert lib_deps[:2] == ["COPY packages/util/package.json packages/util/", "COPY packages/core/package.json packages/core/"]
+    assert lib_deps[2] == "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./"
+    assert "pnpm install --frozen-lockfile" in lib_deps[3] and "--filter=@t/util --filter=@t/core" in lib_deps[3]
+    libs = instructions(plan, "libs")
+    assert libs[0] == "COPY --from=lib-deps /repo/ ./"
+    assert libs[1:] == ["COPY packages/util/ packages/util/", "COPY packages/core/ packages/core/",
+                        "RUN pnpm --filter=@t/core run build"]  # fmt: skip
+    deps = instructions(plan, "deps")
+    assert deps[0] == "COPY apps/api/package.json apps/api/" and "--filter=@t/api..." in deps[2]
+
+
+def test_runtime_is_minimal_non_root_and_exec_form(tmp_path: Path) -> None:
+    runtime = instructions(plan_for(api_workspace(tmp_path)), "runtime")
+    assert runtime[0] == "ENV NODE_ENV=production PORT=3000"
+    assert "COPY --from=deploy /out/ ./" in runtime
+    assert "COPY --from=build /repo/apps/api/dist ./dist" in runtime
+    assert "USER 1000:1000" in runtime and "EXPOSE 3000" in runtime
+    assert runtime[-1] == 'CMD ["node", "dist/index.js"]'
+    assert any(r.startswith("HEALTHCHECK") and "127.0.0.1:3000/health" in r for r in runtime)
+
+
+def test_deploy_is_scoped_inject_on_pnpm_10_and_plain_on_9(tmp_path: Path) -> None:
+    deploy10 = instructions(plan_for(api_workspace(tmp_path / "a")), "deploy")[0]
+    assert "--config.inject-workspace-packages=true" in deploy10 and "--legacy" not in deploy10
+    assert "deploy --prod" in deploy10 and "rm -f /out/node_modules/.modules.yaml" in deploy10
+    root9 = api_workspace(tmp_path / "b", {"package.json": {"name": "r", "packageManager": "pnpm@9.15.9"}})
+    assert "inject-workspace-packages" not in instructions(plan_for(root9), "deploy")[0]
+    injected = api_workspace(tmp_path / "c", {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\ninjectWorkspacePackages: true\n"})
+    assert "inject-workspace-packages" not in instructions(plan_for(injected), "deploy")[0]
+
+
+def test_distroless_runtime(tmp_path: Path) -> None:
+    plan = plan_for(api_workspace(tmp_path), API_CONFIG + "    runtime: distroless\n")
+    assert plan.stages[-1].base == "gcr.io/distroless/nodejs22-debian12:nonroot"
+    runtime = instructions(plan, "runtime")
+    assert "USER 65532:65532" in runtime and runtime[-1] == 'CMD ["dist/index.js"]'
+    assert any('"/nodejs/bin/node", "-e"' in r for r in runtime)
+
+
+def test_digests_pin_images_keeping_the_tag(tmp_path: Path) -> None:
+    digest = "sha256:" + "a" * 64
+    plan = plan_for(api_workspace(tmp_path), API_CONFIG + f"    digests: {{'node:22-slim': '{digest}'}}\n")
+    assert plan.stages[0].base == f"node:22-slim@{digest}" and plan.stages[-1].base == f"node:22-slim@{digest}"
+    with pytest.raises(ConfigError):
+        plan_for(api_workspace(tmp_path / "x"), API_CONFIG + "    digests: {'node:22-slim': 'latest'}\n")
+
+
+def test_package_manager_integrity_is_verified(tmp_path: Path) -> None:
+    pm = "pnpm@10.32.1+sha512." + "ab" * 64
+    root = api_workspace(tmp_path, {"package.json": {"name": "r", "packageManager": pm}})
+    base = instructions(plan_for(root), "base")[0]
+    assert "npm pack --pack-destination /tmp pnpm@10.32.1" in base
+    assert "sha512sum -c /tmp/pnpm.sha512" in base and "npm install -g /tmp/pnpm-10.32.1.tgz" in base
+
+
+def test_npmrc_with_token_is_mounted_as_secret_never_copied(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path, {".npmrc": "@t:registry=https://npm.example\n//npm.example/:_authToken=${NPM_TOKEN}\n"})
+    plan = plan_for(root)
+    text = "\n".join(i for s in plan.stages for i in instructions(plan, s.name))
+    assert ".npmrc ./" not in text and " .npmrc " not in text
+    assert text.count("--mount=type=secret,id=npmrc,target=/repo/.npmrc") == 3
+    assert ".npmrc" not in plan.context.keep
+
+
+def test_plain_npmrc_is_copied(tmp_path: Path) -> None:
+    plan = plan_for(api_workspace(tmp_path, {".npmrc": "save-exact=true\n"}))
+    assert "COPY .npmrc package.json pnpm-lock.yaml pnpm-workspace.yaml ./" in instructions(plan, "deps")
+
+
+def test_package_with_install_script_is_copied_whole_before_install(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    (root / "packages/util/package.json").write_text('{"name": "@t/util", "scripts": {"postinstall": "node gen.js"}}')
+    lib_deps = plan_for(root).stages[1].steps
+    assert lib_deps[0].args == ("packages/util/ packages/util/",)
+    assert "postinstall script runs during install" in lib_deps[0].comment
+
+
+def test_app_without_libraries_has_no_lib_stages(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"apps/api": {"name": "@t/api", "main": "server.js", "dependencies": {"ms": "^2"}}})
+    plan = plan_for(root)
+    assert [s.name for s in plan.stages] == ["base", "deps", "build", "deploy", "runtime"]
+    runtime = instructions(plan, "runtime")
+    assert "COPY apps/api/ ./" in runtime  # whole package: entry point at its root
+    assert plan.dockerfile == "Dockerfile" and plan.dockerignore == ".dockerignore"
+
+
+def test_placement_several_targets_and_overrides(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    config = API_CONFIG + "  util:\n    package: '@t/util'\n    dockerfile: docker/util.Dockerfile\n"
+    assert (plan_for(root, config).dockerfile, plan_for(root, config).dockerignore) == (
+        "apps/api/Dockerfile", "apps/api/Dockerfile.dockerignore",
+    )  # fmt: skip
+    util = plan_for(root, config, "util")
+    assert (util.dockerfile, util.dockerignore) == ("docker/util.Dockerfile", "docker/util.Dockerfile.dockerignore")
+
+
+def test_unknown_package_unknown_target_and_no_way_to_start(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    with pytest.raises(ConfigError) as err:
+        plan_for(root, "targets: {api: {package: '@t/apii'}}\n")
+    assert err.value.hint == "did you mean '@t/api'?"
+    with pytest.raises(UsageError):
+        plan_for(root, API_CONFIG, "nope")
+    (root / "apps/api/package.json").write_text('{"name": "@t/api", "scripts": {"start": "next start"}}')
+    with pytest.raises(ConfigError) as err:
+        plan_for(root)
+    assert err.value.path == "apps/api/package.json" and "has no way to start" in err.value.message
+    assert "command:" in (err.value.hint or "")
+
+
+def test_user_instructions_env_and_labels(tmp_path: Path) -> None:
+    extra = (
+        "    env: {TZ: UTC, GREETING: hello world}\n    labels: {org.opencontainers.image.source: https://x}\n"
+        "    instructions:\n      runtime: ['RUN echo hi']\n"
+    )
+    runtime = instructions(plan_for(api_workspace(tmp_path), API_CONFIG + extra), "runtime")
+    assert runtime[0] == 'ENV NODE_ENV=production PORT=3000 GREETING="hello world" TZ=UTC'
+    assert "RUN echo hi" in runtime and 'LABEL org.opencontainers.image.source="https://x"' in runtime
+    assert runtime.index("RUN echo hi") < runtime.index("USER 1000:1000")
+
+
+def _big_workspace(root: Path, count: int) -> Path:
+    members: dict[str, dict[str, Any]] = {}
+    for i in range(count):
+        deps = {f"lib{j}": "workspace:*" for j in (i - 1, i - 2) if j >= 0}
+        members[f"packages/lib{i}"] = {"name": f"lib{i}", "scripts": {"build": "tsc"}, "dependencies": deps}
+    members["apps/api"] = {"name": "@t/api", "main": "dist/index.js", "dependencies": {f"lib{count - 1}": "workspace:*"}}
+    return workspace(root, members)
+
+
+def test_large_closure_is_grouped_by_level_and_split_into_stages(tmp_path: Path) -> None:
+    plan = plan_for(_big_workspace(tmp_path, 120), "targets: {api: {package: '@t/api'}}\n")
+    lib_stages = [s for s in plan.stages if s.name.startswith("libs")]
+    assert len(lib_stages) >= 3
+    for stage in plan.stages:
+        assert len(stage.steps) <= MAX_LAYERS_PER_STAGE + 2, stage.name
+    copies = [step for s in lib_stages for step in s.steps if step.instruction == "COPY" and "packages/lib" in step.args[0]]
+    assert len(copies) == 120
+    assert lib_stages[1].steps[0].args == ("--from=libs-1 /repo/ ./",)
+
+
+def test_plan_is_deterministic(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    assert plan_for(root) == plan_for(root)
