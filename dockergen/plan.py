@@ -148,7 +148,8 @@ def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
         out += _chain("libs", steps.LIBS_COMMENT, steps.lib_build_steps(ctx, LEVEL_GROUPING_THRESHOLD), head)
         deps_base = "libs"
     out.append(Stage("deps", deps_base, steps.DEPS_COMMENT, steps.deps_steps(ctx)))
-    out.append(Stage("build", "deps", f"build {ctx.pkg.name} from its sources", steps.build_steps(ctx)))
+    if ctx.pkg.script("build"):
+        out.append(Stage("build", "deps", f"build {ctx.pkg.name} from its sources", steps.build_steps(ctx)))
     out.append(Stage("deploy", "deps", steps.DEPLOY_COMMENT, steps.deploy_steps(ctx)))
     out.append(Stage("runtime", ctx.images.runtime, steps.RUNTIME_COMMENT, steps.runtime_steps(ctx)))
     return tuple(out)

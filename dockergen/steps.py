@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from dockergen import detect, graph
 from dockergen.config import TargetConfig
+from dockergen.errors import ConfigError
 from dockergen.images import Images
 from dockergen.manifest import Package
 from dockergen.workspace import Workspace
@@ -280,12 +281,26 @@ def _app_files(ctx: PlanContext) -> list[Step]:
         paths, why = tuple(ctx.cfg.files), "`files` in dockergen.yaml"
     else:
         paths, why = detect.runtime_paths(pkg, ctx.command)
+    if not pkg.script("build"):
+        # Nothing to build: the sources are the runtime files, straight from the context.
+        if not paths:
+            return [copy([f"{pkg.dir}/"], "./", f"{pkg.name} itself ({why})")]
+        return [copy([f"{pkg.dir}/{p}"], f"./{p}", f"{pkg.name} runtime files ({why})") for p in paths]
     if not paths:
-        return [copy([f"{pkg.dir}/"], "./", f"{pkg.name} itself ({why})")]
-    stage = "build"
+        raise ConfigError(
+            f"target {ctx.cfg.name!r}: cannot tell which files of {pkg.name} the runtime needs "
+            f"(it has a build script and its entry point {ctx.command.entry or '?'} is at the package root)",
+            path="dockergen.yaml",
+            hint=f"list them under `files:` for target {ctx.cfg.name!r}, or add a \"files\" field to its package.json",
+        )
     return [
-        copy_from(stage, f"{pkg.name} build output ({why})", f"{WORKDIR}/{pkg.dir}/{p}", f"./{p}") for p in paths
+        copy_from("build", f"{pkg.name} build output ({why})", _join(WORKDIR, pkg.dir, p), f"./{p}".rstrip("/.") or "./")
+        for p in paths
     ]
+
+
+def _join(*parts: str) -> str:
+    return posixpath.normpath(posixpath.join(*parts))
 
 
 def _healthcheck(ctx: PlanContext) -> Step:

@@ -115,7 +115,7 @@ def test_package_with_install_script_is_copied_whole_before_install(tmp_path: Pa
 def test_app_without_libraries_has_no_lib_stages(tmp_path: Path) -> None:
     root = workspace(tmp_path, {"apps/api": {"name": "@t/api", "main": "server.js", "dependencies": {"ms": "^2"}}})
     plan = plan_for(root)
-    assert [s.name for s in plan.stages] == ["base", "deps", "build", "deploy", "runtime"]
+    assert [s.name for s in plan.stages] == ["base", "deps", "deploy", "runtime"]  # nothing to build
     runtime = instructions(plan, "runtime")
     assert "COPY apps/api/ ./" in runtime  # whole package: entry point at its root
     assert plan.dockerfile == "Dockerfile" and plan.dockerignore == ".dockerignore"
