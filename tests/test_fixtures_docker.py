@@ -1,0 +1,46 @@
+"""Every fixture monorepo: generate, build with its generated ignore file, run, probe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dockergen.cli import main
+from tests import dockerutil as d
+from tests.helpers import FIXTURES, copy_tree
+
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
+
+# fixture -> (port, extra path, what its body must contain, expected uid)
+PROBES = {
+    "plain-js": (8080, "/uptime", '"uptime"', "1000"),
+    # the patch file and the postinstall codegen must both have reached the image
+    "ts-patched": (4000, "/info", '"patch":"escape-html@1.0.3+ts-patched"', "65532"),
+    "pnpm9": (5000, "/hello?name=dockergen", "Hello, dockergen!", "1000"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_fixture_builds_and_serves(name: str, tmp_path: Path) -> None:
+    port, path, needle, uid = PROBES[name]
+    root = copy_tree(FIXTURES / name, tmp_path / name)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "--root", str(root)])
+    assert exit_info.value.code == 0
+    image = d.build(root, "Dockerfile")
+    container = d.run_detached(image.tag, "-p", f"127.0.0.1::{port}")
+    try:
+        base = f"http://127.0.0.1:{d.host_port(container, port)}"
+        assert d.http_get(base + "/health") == (200, '{"status":"ok"}')
+        status, body = d.http_get(base + path)
+        assert status == 200 and needle in body
+        if name == "ts-patched":
+            assert json.loads(body)["codegenVersion"] == "0.3.1"
+        assert d.inspect(image.tag)["Config"]["User"] == f"{uid}:{uid}"
+        d.docker("stop", container)
+        assert d.docker("inspect", "-f", "{{.State.ExitCode}}", container).stdout.strip() == "0"
+    finally:
+        d.remove(container)
+        d.remove_images(image.tag)
