@@ -6,7 +6,7 @@ import json
 import sys
 import traceback
 from dataclasses import asdict
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -31,7 +31,7 @@ RootOption = Annotated[
 ]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
@@ -55,7 +55,9 @@ def init(
     target: Annotated[
         list[str] | None, typer.Option("--target", help="Package name to ship (repeatable); default: detect.")
     ] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite Dockerfiles dockergen did not write (keeps <file>.bak).")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Overwrite Dockerfiles dockergen did not write (keeps <file>.bak).")
+    ] = False,
 ) -> None:
     """Write dockergen.yaml (commented, with detected defaults) and generate the Docker files."""
     from dockergen.config import CONFIG_FILE
@@ -82,7 +84,9 @@ def init(
 @app.command()
 def generate(
     root: RootOption = Path("."),
-    diff: Annotated[bool, typer.Option("--diff", help="Print what would change as a unified diff; write nothing.")] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print what would change as a unified diff; write nothing.")
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; write nothing.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite hand-edited or foreign files (keeps <file>.bak).")] = False,
 ) -> None:

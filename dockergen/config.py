@@ -104,7 +104,9 @@ def parse_config(text: str) -> Config:
     version = data.get("version", 1)
     if version != 1:
         line, col = _pos(data, "version")
-        raise ConfigError(f"unsupported version {version!r}", path=CONFIG_FILE, line=line, col=col, hint="use version: 1")
+        raise ConfigError(
+            f"unsupported version {version!r}", path=CONFIG_FILE, line=line, col=col, hint="use version: 1"
+        )
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise _type_error(data, "defaults", "a mapping")
@@ -356,6 +358,8 @@ def _target_block(t: NewTarget) -> str:
 
 
 def _quote(text: str) -> str:
-    if re.match(r"^[A-Za-z0-9_./-]+$", text) and not re.match(r"^(true|false|null|yes|no|on|off|~|\d[\d.]*)$", text, re.I):
+    if re.match(r"^[A-Za-z0-9_./-]+$", text) and not re.match(
+        r"^(true|false|null|yes|no|on|off|~|\d[\d.]*)$", text, re.I
+    ):
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

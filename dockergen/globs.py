@@ -60,7 +60,7 @@ def find_members(repo: Repo, raw_patterns: list[str]) -> MemberSearch:
     warnings: list[str] = []
     _walk(repo, (), positive, negative, set(), found, warnings)
     dirs = sorted(set(found) - {"."})
-    return MemberSearch(("." ,) + tuple(dirs), tuple(warnings))
+    return MemberSearch((".", *tuple(dirs)), tuple(warnings))
 
 
 def _walk(
@@ -88,7 +88,7 @@ def _walk(
     for entry in entries:
         if not entry.is_dir or entry.name in NEVER_DESCEND:
             continue
-        child = parts + (entry.name,)
+        child = (*parts, entry.name)
         if any(_may_reach(p, child) for p in positive):
             _walk(repo, child, positive, negative, ancestors, found, warnings)
 

@@ -103,11 +103,11 @@ def _workspace_target(
     if name not in by_name:
         raise _no_member(dep, pkg, f"no workspace member is named {name!r}")
     version = semver.parse_version(by_name[name].version or "0.0.0")
-    if wanted not in ("*", "^", "~", "") and version is not None and semver.parse_range(wanted) is not None:
-        if not semver.satisfies(version, wanted):
-            warnings.append(
-                f"{pkg.manifest}: {dep.name}@{dep.spec} does not match {name}@{by_name[name].version} in the workspace"
-            )
+    checkable = wanted not in ("*", "^", "~", "") and version is not None and semver.parse_range(wanted)
+    if checkable and version is not None and not semver.satisfies(version, wanted):
+        warnings.append(
+            f"{pkg.manifest}: {dep.name}@{dep.spec} does not match {name}@{by_name[name].version} in the workspace"
+        )
     return name
 
 
@@ -140,7 +140,9 @@ def closure(links: Iterable[Link], start: str, kinds: frozenset[str]) -> set[str
     return seen
 
 
-def topological(links: Iterable[Link], names: set[str], kinds: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def topological(
+    links: Iterable[Link], names: set[str], kinds: frozenset[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Dependencies before dependents, ties by name; cycles are broken deterministically.
 
     Returns (order, cycle warnings).
@@ -157,12 +159,12 @@ def topological(links: Iterable[Link], names: set[str], kinds: frozenset[str]) -
         if state.get(name) == 2:
             return
         if state.get(name) == 1:
-            cycle = path[path.index(name) :] + [name]
+            cycle = [*path[path.index(name) :], name]
             warnings.append("dependency cycle: " + " -> ".join(cycle))
             return
         state[name] = 1
         for dep in sorted(deps[name]):
-            visit(dep, path + [name])
+            visit(dep, [*path, name])
         state[name] = 2
         order.append(name)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dockergen.errors import InputError
 
@@ -87,7 +87,7 @@ def _matches(pattern: str, path: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _compiled(pattern: str) -> pathspec.PathSpec:
+def _compiled(pattern: str) -> pathspec.PathSpec[Any]:
     """pathspec's gitignore matcher with the pattern anchored at the root, as Docker anchors every pattern."""
     import pathspec
 

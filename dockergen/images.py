@@ -36,7 +36,9 @@ def choose_images(ws: Workspace, cfg: TargetConfig, pkg: Package) -> Images:
     warnings: list[str] = []
     node, major, node_source = _node(ws, cfg)
     if pkg.engines_node and semver.parse_range(pkg.engines_node) and not semver.major_allowed(major, pkg.engines_node):
-        warnings.append(f"Node {node} (from {node_source}) does not satisfy engines.node {pkg.engines_node!r} of {pkg.name}")
+        warnings.append(
+            f"Node {node} (from {node_source}) does not satisfy engines.node {pkg.engines_node!r} of {pkg.name}"
+        )
     pnpm, pnpm_major, integrity, pnpm_source = _pnpm(ws, cfg)
     kind = cfg.runtime if cfg.runtime in ("slim", "distroless") else "custom"
     runtime = {

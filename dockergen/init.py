@@ -111,7 +111,8 @@ def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str) -> NewTarget
 
 def find_health_path(repo: Repo, pkg: Package) -> str | None:
     """The first well-known health route that appears as a string literal in the app's sources."""
-    pattern = re.compile(r"""["'`](%s)["'`]""" % "|".join(re.escape(p) for p in HEALTH_PATHS))
+    alternatives = "|".join(re.escape(p) for p in HEALTH_PATHS)
+    pattern = re.compile(rf"""["'`]({alternatives})["'`]""")
     seen: set[str] = set()
     for rel in _source_files(repo, pkg.dir):
         try:

@@ -64,7 +64,9 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
     """Plan one target. Pure: reads nothing, writes nothing."""
     cfg = config.target(target_name)
     if cfg is None:
-        raise UsageError(f"unknown target {target_name!r}", hint=f"targets: {', '.join(t.name for t in config.targets)}")
+        raise UsageError(
+            f"unknown target {target_name!r}", hint=f"targets: {', '.join(t.name for t in config.targets)}"
+        )
     pkg = _package(ws, cfg)
     command = _command(pkg, cfg)
     images = choose_images(ws, cfg, pkg)
@@ -130,7 +132,9 @@ def _command(pkg: Package, cfg: TargetConfig) -> detect.StartCommand:
     command = detect.start_command(pkg)
     if command is None:
         start = pkg.script("start")
-        why = f'its start script "{start}" does not run node directly' if start else "it has no start script, main or bin"
+        why = (
+            f'its start script "{start}" does not run node directly' if start else "it has no start script, main or bin"
+        )
         raise ConfigError(
             f"target {cfg.name!r}: package {pkg.name} has no way to start: {why}",
             path=pkg.manifest,
@@ -144,7 +148,9 @@ def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
     deps_base = "base"
     if ctx.libs:
         out += _chain("lib-deps", steps.LIB_DEPS_COMMENT, steps.lib_deps_steps(ctx), None)
-        head = steps.copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
+        head = steps.copy_from(
+            "lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)"
+        )
         out += _chain("libs", steps.LIBS_COMMENT, steps.lib_build_steps(ctx, LEVEL_GROUPING_THRESHOLD), head)
         deps_base = "libs"
     out.append(Stage("deps", deps_base, steps.DEPS_COMMENT, steps.deps_steps(ctx)))

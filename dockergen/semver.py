@@ -48,13 +48,13 @@ def parse_range(text: str) -> tuple[Interval, ...] | None:
 
 
 def satisfies(version: Version, text: str) -> bool:
-    intervals = parse_range(text)
-    return bool(intervals) and any(i.contains(version) for i in intervals)
+    intervals: tuple[Interval, ...] = parse_range(text) or ()
+    return any(i.contains(version) for i in intervals)
 
 
 def major_allowed(major: int, text: str) -> bool:
     """Does any version with this major satisfy the range?"""
-    intervals = parse_range(text) or ()
+    intervals: tuple[Interval, ...] = parse_range(text) or ()
     return any(i.overlaps((major, 0, 0), (major + 1, 0, 0)) for i in intervals)
 
 
@@ -70,9 +70,9 @@ def _parse_set(text: str) -> Interval | None:
         return Interval((0, 0, 0), INFINITY)
     hyphen = re.match(r"^(\S+)\s+-\s+(\S+)$", text)
     if hyphen:
-        low = _bounds("", hyphen.group(1))
-        high = _bounds("", hyphen.group(2))
-        return Interval(low.low, high.high) if low and high else None
+        first = _bounds("", hyphen.group(1))
+        last = _bounds("", hyphen.group(2))
+        return Interval(first.low, last.high) if first and last else None
     low, high = (0, 0, 0), INFINITY
     tokens = re.sub(r"(<=|>=|<|>|=|\^|~>?)\s+", r"\1", text).split()
     for token in tokens:

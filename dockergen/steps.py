@@ -22,7 +22,11 @@ STORE_MOUNT = f"--mount=type=cache,id=pnpm-store,target={STORE}"
 NPM_CACHE_MOUNT = "--mount=type=cache,id=npm-cache,target=/root/.npm"
 NPMRC_SECRET = f"--mount=type=secret,id=npmrc,target={WORKDIR}/.npmrc"
 # pnpm writes timestamps into these; they would make identical installs differ.
-VOLATILE = ("node_modules/.modules.yaml", "node_modules/.pnpm-workspace-state-v1.json", "node_modules/.pnpm-workspace-state.json")
+VOLATILE = (
+    "node_modules/.modules.yaml",
+    "node_modules/.pnpm-workspace-state-v1.json",
+    "node_modules/.pnpm-workspace-state.json",
+)
 
 LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
 LIBS_COMMENT = "workspace libraries, built in dependency order, one cached step per package"
@@ -69,7 +73,7 @@ class PlanContext:
 
 
 def copy(sources: list[str], dest: str, comment: str) -> Step:
-    return Step("COPY", (" ".join(sources + [dest]),), comment, tuple(s.rstrip("/") for s in sources))
+    return Step("COPY", (" ".join([*sources, dest]),), comment, tuple(s.rstrip("/") for s in sources))
 
 
 def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = "./") -> Step:
@@ -131,7 +135,11 @@ def _root_inputs(ctx: PlanContext) -> list[Step]:
     out = []
     for folder in sorted(by_dir):
         paths = sorted(set(by_dir[folder]))
-        what = "lockfile, workspace settings and install hooks" if folder == "" else f"{folder}/ files pnpm reads at install"
+        what = (
+            "lockfile, workspace settings and install hooks"
+            if folder == ""
+            else f"{folder}/ files pnpm reads at install"
+        )
         out.append(copy(paths, f"{folder}/" if folder else "./", what))
     return out
 
@@ -147,7 +155,9 @@ def _manifest_steps(ctx: PlanContext, packages: tuple[Package, ...]) -> list[Ste
         for local in ctx.ws.local_paths:
             if local.package == pkg.name and not local.outside_root:
                 dest = posixpath.dirname(local.path)
-                out.append(copy([local.path], f"{dest}/" if dest else "./", f"{local.spec}, a local dependency of {pkg.name}"))
+                out.append(
+                    copy([local.path], f"{dest}/" if dest else "./", f"{local.spec}, a local dependency of {pkg.name}")
+                )
     return out
 
 
@@ -243,27 +253,38 @@ def deploy_steps(ctx: PlanContext) -> tuple[Step, ...]:
     volatile = " ".join(f"{OUT}/{v}" for v in VOLATILE)
     return (
         run(
-            [f"{mounts} pnpm --filter={shlex.quote(ctx.pkg.name)} deploy {' '.join(flags)} {OUT}", f"&& rm -f {volatile}"],
+            [
+                f"{mounts} pnpm --filter={shlex.quote(ctx.pkg.name)} deploy {' '.join(flags)} {OUT}",
+                f"&& rm -f {volatile}",
+            ],
             f"{why}; timestamps removed so identical trees give identical layers",
         ),
     )
 
 
 def runtime_steps(ctx: PlanContext) -> tuple[Step, ...]:
-    im, cfg, pkg = ctx.images, ctx.cfg, ctx.pkg
-    env = [("NODE_ENV", "production")] + list(ctx.command.env)
+    im, cfg = ctx.images, ctx.cfg
+    env = [("NODE_ENV", "production"), *ctx.command.env]
     if cfg.port is not None:
         env.append(("PORT", str(cfg.port)))
     env += [kv for kv in cfg.env if kv[0] not in {k for k, _ in env}]
     out = [
-        Step("ENV", tuple(f"{k}={_env_value(v)}" for k, v in _dedupe(env)), "production mode; PORT tells the app where to listen"),
+        Step(
+            "ENV",
+            tuple(f"{k}={_env_value(v)}" for k, v in _dedupe(env)),
+            "production mode; PORT tells the app where to listen",
+        ),
         Step("WORKDIR", (APP,), "files below are owned by root: the app cannot modify itself"),
-        copy_from("deploy", "production dependencies (changes only when dependencies or libraries do)", f"{OUT}/", "./"),
+        copy_from(
+            "deploy", "production dependencies (changes only when dependencies or libraries do)", f"{OUT}/", "./"
+        ),
         *_app_files(ctx),
         *_extra(ctx, "runtime"),
     ]
     if cfg.labels:
-        out.append(Step("LABEL", tuple(f"{k}={json.dumps(v)}" for k, v in cfg.labels), "from `labels` in dockergen.yaml"))
+        out.append(
+            Step("LABEL", tuple(f"{k}={json.dumps(v)}" for k, v in cfg.labels), "from `labels` in dockergen.yaml")
+        )
     out.append(Step("USER", (im.user,), "numeric uid:gid: Kubernetes runAsNonRoot can verify it"))
     if cfg.port is not None:
         out.append(Step("EXPOSE", (str(cfg.port),), "the port from dockergen.yaml"))
@@ -291,10 +312,12 @@ def _app_files(ctx: PlanContext) -> list[Step]:
             f"target {ctx.cfg.name!r}: cannot tell which files of {pkg.name} the runtime needs "
             f"(it has a build script and its entry point {ctx.command.entry or '?'} is at the package root)",
             path="dockergen.yaml",
-            hint=f"list them under `files:` for target {ctx.cfg.name!r}, or add a \"files\" field to its package.json",
+            hint=f'list them under `files:` for target {ctx.cfg.name!r}, or add a "files" field to its package.json',
         )
     return [
-        copy_from("build", f"{pkg.name} build output ({why})", _join(WORKDIR, pkg.dir, p), f"./{p}".rstrip("/.") or "./")
+        copy_from(
+            "build", f"{pkg.name} build output ({why})", _join(WORKDIR, pkg.dir, p), f"./{p}".rstrip("/.") or "./"
+        )
         for p in paths
     ]
 

@@ -138,9 +138,7 @@ def _dev_engine(root: dict[str, Any], field: str, name: str) -> str | None:
     return None
 
 
-def _pnpm(
-    root: dict[str, Any], lockfile: Lockfile | None, warnings: list[str]
-) -> tuple[str, int, str | None, str]:
+def _pnpm(root: dict[str, Any], lockfile: Lockfile | None, warnings: list[str]) -> tuple[str, int, str | None, str]:
     pm = root.get("packageManager")
     if isinstance(pm, str) and pm.strip():
         m = _PM.match(pm.strip())
@@ -171,7 +169,8 @@ def _check_lockfile(lockfile: Lockfile, pnpm_major: int, source: str) -> None:
     readable = LOCKFILE_READABLE.get(pnpm_major, (9,))
     if lockfile.major not in readable:
         raise InputError(
-            f"lockfile format {lockfile.version} cannot be installed with --frozen-lockfile by pnpm {pnpm_major} ({source})",
+            f"lockfile format {lockfile.version} cannot be installed with --frozen-lockfile "
+            f"by pnpm {pnpm_major} ({source})",
             path=lockfile.path,
             line=1,
             hint=f"regenerate the lockfile with pnpm {pnpm_major}, or pin the pnpm that wrote it",

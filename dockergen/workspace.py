@@ -79,7 +79,7 @@ def scan(repo: Repo) -> Workspace:
     members = tuple(_read_member(repo, d) for d in search.dirs if d != ".")
     _check_names(root, members)
     npmrc = parse_npmrc(repo.read_text(".npmrc"), ".npmrc") if repo.is_file(".npmrc") else None
-    root_pnpm = root_data.get("pnpm") if isinstance(root_data.get("pnpm"), dict) else {}
+    root_pnpm: dict[str, Any] = root_data["pnpm"] if isinstance(root_data.get("pnpm"), dict) else {}
     settings = merge_settings(ws_yaml, root_pnpm, npmrc)
     lockfile = _read_lockfile(repo)
     versions = detect_versions(repo, root_data, settings, lockfile)
@@ -126,7 +126,9 @@ def _read_workspace_yaml(repo: Repo, warnings: list[str]) -> dict[str, Any]:
         warnings.append("pnpm-workspace.yaml is empty: the workspace holds only the root project")
         return {}
     if not isinstance(data, dict):
-        raise InputError("pnpm-workspace.yaml must be a mapping", path=WORKSPACE_FILE, line=1, hint="start with `packages:`")
+        raise InputError(
+            "pnpm-workspace.yaml must be a mapping", path=WORKSPACE_FILE, line=1, hint="start with `packages:`"
+        )
     return data
 
 

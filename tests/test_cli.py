@@ -85,7 +85,7 @@ def test_exit_3_bad_input_is_one_line_and_writes_nothing(
 ) -> None:
     build_tree(repo, files)
     before = snapshot_tree(repo)
-    code, out, err = run(capsys, "generate", "--root", str(repo))
+    code, _, err = run(capsys, "generate", "--root", str(repo))
     assert code == 3 and needle in err and "hint:" in err
     assert err.count("\n") == 1 and err.startswith("dockergen: error: ") and "Traceback" not in err
     assert snapshot_tree(repo) == before
@@ -96,7 +96,9 @@ def test_exit_3_no_workspace_at_all(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 3 and "pnpm-workspace.yaml" in err and list(tmp_path.iterdir()) == []
 
 
-def test_exit_3_init_refuses_a_foreign_dockerfile_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exit_3_init_refuses_a_foreign_dockerfile_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = api_workspace(tmp_path, {"Dockerfile": "FROM node:22\nCOPY . .\n"})
     before = snapshot_tree(repo)
     code, _, err = run(capsys, "init", "--root", str(repo))
@@ -107,7 +109,9 @@ def test_exit_3_init_refuses_a_foreign_dockerfile_unless_forced(tmp_path: Path, 
     assert (repo / "Dockerfile.bak").read_text() == "FROM node:22\nCOPY . .\n"
 
 
-def test_exit_4_internal_error_prints_traceback(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exit_4_internal_error_prints_traceback(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import dockergen.pipeline
 
     def boom(*args: object, **kwargs: object) -> None:
@@ -142,5 +146,7 @@ def test_plan_json_and_dry_run_write_nothing(repo: Path, capsys: pytest.CaptureF
 
 
 def test_python_dash_m_entry_point(repo: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "dockergen", "check", "--root", str(repo)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dockergen", "check", "--root", str(repo)], capture_output=True, text=True
+    )
     assert result.returncode == 1 and "+++ b/Dockerfile" in result.stdout

@@ -62,7 +62,7 @@ def test_add_targets_keeps_user_comments_order_and_formatting() -> None:
     new = NewTarget("api", "@s/api", 3000, "/health", None, (("node", '"22"  # detected from .nvmrc'),))
     out = add_targets(existing, [new])
     assert out.startswith(existing)
-    assert "  api:\n    package: \"@s/api\"  # workspace package to ship" in out
+    assert '  api:\n    package: "@s/api"  # workspace package to ship' in out
     assert '    # node: "22"  # detected from .nvmrc.' in out
     parsed = parse_config(out)
     assert [t.name for t in parsed.targets] == ["api", "web"]

@@ -31,7 +31,9 @@ def test_start_scripts_running_node_become_exec_form(start: str, argv: tuple[str
 @pytest.mark.parametrize("start", ["next start", "node a.js && node b.js", "pnpm run serve", "node"])
 def test_other_start_scripts_fall_back_to_main(start: str) -> None:
     command = detect.start_command(pkg(scripts={"start": start}, main="lib/index.js"))
-    assert command is not None and command.argv == ("node", "lib/index.js") and command.source == '"main": "lib/index.js"'
+    assert (
+        command is not None and command.argv == ("node", "lib/index.js") and command.source == '"main": "lib/index.js"'
+    )
 
 
 def test_bin_is_the_last_resort_and_nothing_means_none() -> None:
@@ -45,7 +47,10 @@ def test_deployable_reasons() -> None:
     framework = detect.deployable(pkg(main="dist/index.js", dependencies={"fastify": "^5"}))
     assert framework is not None and "fastify" in framework.reason
     assert detect.deployable(pkg(main="dist/index.js", exports={".": "./dist/index.js"})) is None
-    assert detect.deployable(parse_manifest({"name": "root", "scripts": {"start": "node x.js"}}, ".", "package.json")) is None
+    assert (
+        detect.deployable(parse_manifest({"name": "root", "scripts": {"start": "node x.js"}}, ".", "package.json"))
+        is None
+    )
 
 
 def test_default_port() -> None:

@@ -32,7 +32,9 @@ def test_explicit_folder_and_folder_negation(tmp_path: Path) -> None:
 
 
 def test_node_modules_and_bower_components_are_never_members(tmp_path: Path) -> None:
-    found = members(tmp_path, ["packages/a", "packages/a/node_modules/x", "packages/bower_components/y"], ["packages/**"])
+    found = members(
+        tmp_path, ["packages/a", "packages/a/node_modules/x", "packages/bower_components/y"], ["packages/**"]
+    )
     assert found == [".", "packages/a"]
 
 

@@ -16,7 +16,11 @@ from tests.helpers import ROOT, SAMPLE, copy_tree
 @pytest.mark.slow
 def test_non_editable_install_renders_the_sample(tmp_path: Path) -> None:
     src = tmp_path / "src"
-    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "*.egg-info", "__pycache__", "node_modules", "tests", "build"))
+    shutil.copytree(
+        ROOT,
+        src,
+        ignore=shutil.ignore_patterns(".venv", ".git", "*.egg-info", "__pycache__", "node_modules", "tests", "build"),
+    )
     venv.create(tmp_path / "venv", with_pip=True)
     python = tmp_path / "venv" / "bin" / "python"
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-cache-dir", str(src)], check=True, capture_output=True)

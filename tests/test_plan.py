@@ -35,7 +35,10 @@ def test_stages_in_order_with_libraries(tmp_path: Path) -> None:
 def test_manifests_and_install_inputs_come_before_any_source(tmp_path: Path) -> None:
     plan = plan_for(api_workspace(tmp_path))
     lib_deps = instructions(plan, "lib-deps")
-    assert lib_deps[:2] == ["COPY packages/util/package.json packages/util/", "COPY packages/core/package.json packages/core/"]
+    assert lib_deps[:2] == [
+        "COPY packages/util/package.json packages/util/",
+        "COPY packages/core/package.json packages/core/",
+    ]
     assert lib_deps[2] == "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./"
     assert "pnpm install --frozen-lockfile" in lib_deps[3] and "--filter=@t/util --filter=@t/core" in lib_deps[3]
     libs = instructions(plan, "libs")
@@ -62,7 +65,9 @@ def test_deploy_is_scoped_inject_on_pnpm_10_and_plain_on_9(tmp_path: Path) -> No
     assert "deploy --prod" in deploy10 and "rm -f /out/node_modules/.modules.yaml" in deploy10
     root9 = api_workspace(tmp_path / "b", {"package.json": {"name": "r", "packageManager": "pnpm@9.15.9"}})
     assert "inject-workspace-packages" not in instructions(plan_for(root9), "deploy")[0]
-    injected = api_workspace(tmp_path / "c", {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\ninjectWorkspacePackages: true\n"})
+    injected = api_workspace(
+        tmp_path / "c", {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\ninjectWorkspacePackages: true\n"}
+    )
     assert "inject-workspace-packages" not in instructions(plan_for(injected), "deploy")[0]
 
 
@@ -91,7 +96,9 @@ def test_package_manager_integrity_is_verified(tmp_path: Path) -> None:
 
 
 def test_npmrc_with_token_is_mounted_as_secret_never_copied(tmp_path: Path) -> None:
-    root = api_workspace(tmp_path, {".npmrc": "@t:registry=https://npm.example\n//npm.example/:_authToken=${NPM_TOKEN}\n"})
+    root = api_workspace(
+        tmp_path, {".npmrc": "@t:registry=https://npm.example\n//npm.example/:_authToken=${NPM_TOKEN}\n"}
+    )
     plan = plan_for(root)
     text = "\n".join(i for s in plan.stages for i in instructions(plan, s.name))
     assert ".npmrc ./" not in text and " .npmrc " not in text
@@ -161,7 +168,11 @@ def _big_workspace(root: Path, count: int) -> Path:
     for i in range(count):
         deps = {f"lib{j}": "workspace:*" for j in (i - 1, i - 2) if j >= 0}
         members[f"packages/lib{i}"] = {"name": f"lib{i}", "scripts": {"build": "tsc"}, "dependencies": deps}
-    members["apps/api"] = {"name": "@t/api", "main": "dist/index.js", "dependencies": {f"lib{count - 1}": "workspace:*"}}
+    members["apps/api"] = {
+        "name": "@t/api",
+        "main": "dist/index.js",
+        "dependencies": {f"lib{count - 1}": "workspace:*"},
+    }
     return workspace(root, members)
 
 
@@ -171,7 +182,9 @@ def test_large_closure_is_grouped_by_level_and_split_into_stages(tmp_path: Path)
     assert len(lib_stages) >= 3
     for stage in plan.stages:
         assert len(stage.steps) <= MAX_LAYERS_PER_STAGE + 2, stage.name
-    copies = [step for s in lib_stages for step in s.steps if step.instruction == "COPY" and "packages/lib" in step.args[0]]
+    copies = [
+        step for s in lib_stages for step in s.steps if step.instruction == "COPY" and "packages/lib" in step.args[0]
+    ]
     assert len(copies) == 120
     assert lib_stages[1].steps[0].args == ("--from=libs-1 /repo/ ./",)
 

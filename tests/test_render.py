@@ -28,13 +28,19 @@ def test_no_syntax_line_and_every_instruction_has_a_comment(tmp_path: Path) -> N
     assert "# syntax=" not in dockerfile
     lines = dockerfile.splitlines()
     for i, line in enumerate(lines):
-        if line and not line.startswith(" ") and line.split()[0] in {"RUN", "COPY", "ENV", "USER", "CMD", "EXPOSE", "WORKDIR", "HEALTHCHECK"}:
+        if (
+            line
+            and not line.startswith(" ")
+            and line.split()[0] in {"RUN", "COPY", "ENV", "USER", "CMD", "EXPOSE", "WORKDIR", "HEALTHCHECK"}
+        ):
             assert lines[i - 1].startswith("# "), line
 
 
 def test_continuation_lines_are_indented(tmp_path: Path) -> None:
     dockerfile, _ = rendered(tmp_path)
-    assert "pnpm install --frozen-lockfile --store-dir=/pnpm/store \\\n    --filter=@t/util --filter=@t/core" in dockerfile
+    assert (
+        "pnpm install --frozen-lockfile --store-dir=/pnpm/store \\\n    --filter=@t/util --filter=@t/core" in dockerfile
+    )
 
 
 def test_digest_detects_hand_edits(tmp_path: Path) -> None:
@@ -51,5 +57,12 @@ def test_output_is_byte_stable(tmp_path: Path) -> None:
 def test_ignore_file_reincludes_exactly_what_is_copied(tmp_path: Path) -> None:
     _, ignore = rendered(tmp_path)
     kept = [line[1:] for line in ignore.splitlines() if line.startswith("!")]
-    assert kept == ["apps/api", "package.json", "packages/core", "packages/util", "pnpm-lock.yaml", "pnpm-workspace.yaml"]
+    assert kept == [
+        "apps/api",
+        "package.json",
+        "packages/core",
+        "packages/util",
+        "pnpm-lock.yaml",
+        "pnpm-workspace.yaml",
+    ]
     assert "\n*\n" in ignore and "**/node_modules" in ignore and "apps/api/dist" in ignore

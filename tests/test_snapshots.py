@@ -44,7 +44,9 @@ def test_plans(name: str, text_snapshot: SnapshotAssertion) -> None:
 def test_committed_sample_files_are_in_sync() -> None:
     generated = generate_all(Repo(SAMPLE))
     for f in generated.files:
-        assert (SAMPLE / f.path).read_text() == f.content, f"{f.path} is stale: run dockergen generate --root sample-monorepo"
+        assert (SAMPLE / f.path).read_text() == f.content, (
+            f"{f.path} is stale: run dockergen generate --root sample-monorepo"
+        )
 
 
 def test_fixtures_have_no_warnings() -> None:

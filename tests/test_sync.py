@@ -37,7 +37,10 @@ def test_create_update_unchanged(tmp_path: Path) -> None:
 def test_foreign_file_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     repo = Repo(tmp_path)
     (tmp_path / "Dockerfile").write_text("FROM node:22\nCOPY . .\n")
-    files = (RenderedFile(".dockerignore", generated("*\n"), "api"), RenderedFile("Dockerfile", generated("FROM x\n"), "api"))
+    files = (
+        RenderedFile(".dockerignore", generated("*\n"), "api"),
+        RenderedFile("Dockerfile", generated("FROM x\n"), "api"),
+    )
     changes = compare(files, repo)
     assert changes[1].conflict == FOREIGN
     with pytest.raises(RefusedWrite) as err:

@@ -31,7 +31,13 @@ def test_workspace_protocol_variants_and_aliases(tmp_path: Path) -> None:
             "devDependencies": {"linked": "link:../../packages/a", "zod": "catalog:", "x": "npm:lodash@^4"},
         },
     }
-    ws = scan(Repo(workspace(tmp_path, members, {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\ncatalog:\n  zod: ^3\n"})))
+    ws = scan(
+        Repo(
+            workspace(
+                tmp_path, members, {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\ncatalog:\n  zod: ^3\n"}
+            )
+        )
+    )
     targets = sorted((link.target, link.kind) for link in ws.links if link.source == "app")
     assert targets == [("a", "dev"), ("a", "prod"), ("b", "prod"), ("c", "prod")]
     assert not [w for w in ws.warnings if "catalog" in w]
@@ -44,7 +50,10 @@ def test_missing_catalog_entry_warns(tmp_path: Path) -> None:
 
 
 def test_link_workspace_packages_links_plain_ranges(tmp_path: Path) -> None:
-    members = {"packages/a": {"name": "a", "version": "2.1.0"}, "apps/app": {"name": "app", "dependencies": {"a": "^2.0.0"}}}
+    members = {
+        "packages/a": {"name": "a", "version": "2.1.0"},
+        "apps/app": {"name": "app", "dependencies": {"a": "^2.0.0"}},
+    }
     ws = scan(Repo(workspace(tmp_path, members, {".npmrc": "link-workspace-packages=true\n"})))
     assert [(link.source, link.target) for link in ws.links] == [("app", "a")]
     assert ".npmrc" in [i.path for i in ws.install_inputs]
@@ -138,7 +147,7 @@ def test_invalid_member_json(tmp_path: Path) -> None:
 
 def test_member_without_name(tmp_path: Path) -> None:
     err = _error(workspace(tmp_path, {"apps/a": {"version": "1.0.0"}}))
-    assert err.path == "apps/a/package.json" and "no \"name\"" in err.message
+    assert err.path == "apps/a/package.json" and 'no "name"' in err.message
 
 
 def test_two_members_with_the_same_name_names_both_paths(tmp_path: Path) -> None:
@@ -160,7 +169,9 @@ def test_missing_lockfile(tmp_path: Path) -> None:
 
 
 def test_missing_patch_file(tmp_path: Path) -> None:
-    root = workspace(tmp_path, {}, {"pnpm-workspace.yaml": "packages: []\npatchedDependencies:\n  a@1: patches/a.patch\n"})
+    root = workspace(
+        tmp_path, {}, {"pnpm-workspace.yaml": "packages: []\npatchedDependencies:\n  a@1: patches/a.patch\n"}
+    )
     err = _error(root)
     assert "patches/a.patch" in err.message
 
@@ -187,5 +198,7 @@ def test_root_without_package_json(tmp_path: Path) -> None:
 def test_scan_output_does_not_depend_on_listing_order(tmp_path: Path) -> None:
     root = api_workspace(tmp_path)
     first = scan(Repo(root))
-    (root / "apps" / "api" / "package.json").write_text(json.dumps(json.loads((root / "apps/api/package.json").read_text())))
+    (root / "apps" / "api" / "package.json").write_text(
+        json.dumps(json.loads((root / "apps/api/package.json").read_text()))
+    )
     assert scan(Repo(root)).packages == first.packages
