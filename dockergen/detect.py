@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from dataclasses import dataclass
 
 from dockergen.manifest import PROD_KINDS, Package
+from dockergen.startcmd import StartCommand, start_command
 
 HTTP_FRAMEWORKS = (
     "express", "fastify", "hono", "@hono/node-server", "koa", "@nestjs/core", "@hapi/hapi",
@@ -17,27 +17,14 @@ HTTP_FRAMEWORKS = (
 )  # fmt: skip
 # Defaults of frameworks that ignore PORT or default to something else.
 _FRAMEWORK_PORTS = {"next": 3000, "@nestjs/core": 3000, "nuxt": 3000, "astro": 4321}
-_ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_PORT_FLAG = re.compile(r"(?:--port[= ]|-p[= ]?|PORT=)(\d{2,5})\b")
-
-
-@dataclass(frozen=True, slots=True)
-class StartCommand:
-    """How to start a package: exec-form argv relative to the package folder, and where it came from."""
-
-    argv: tuple[str, ...]
-    source: str
-    env: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def entry(self) -> str | None:
-        """The script file node runs (first non-flag argument after `node`)."""
-        if not self.argv or self.argv[0] != "node":
-            return None
-        for arg in self.argv[1:]:
-            if not arg.startswith("-"):
-                return arg
-        return None
+_PORT_FLAG = re.compile(r"(?:--port[= ]|-p[= ]?|-l |PORT=)(\d{2,5})\b")
+# Framework apps whose runtime files are not named by "files": (build output, sources needed at run time).
+FRAMEWORK_FILES = {
+    "next": ((".next",), ("public", "next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts")),
+    "@remix-run/serve": (("build",), ("public",)),
+    "@react-router/serve": (("build",), ("public",)),
+    "nuxt": ((".output",), ()),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,47 +33,6 @@ class Candidate:
 
     package: Package
     reason: str
-
-
-def start_command(pkg: Package) -> StartCommand | None:
-    """`start` script running node, else `main`, else a single `bin`; None when nothing starts it."""
-    script = pkg.script("start")
-    if script:
-        parsed = _parse_node_script(script)
-        if parsed is not None:
-            argv, env = parsed
-            return StartCommand(argv, f'start script "{script}"', env)
-    if pkg.main:
-        return StartCommand(("node", _norm(pkg.main)), f'"main": "{pkg.main}"')
-    if len(pkg.bin) == 1:
-        return StartCommand(("node", _norm(pkg.bin[0][1])), f'"bin": "{pkg.bin[0][1]}"')
-    return None
-
-
-def _parse_node_script(script: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
-    if any(op in script for op in ("&&", "||", ";", "|", "$(", "`", ">")):
-        return None
-    try:
-        words = shlex.split(script)
-    except ValueError:
-        return None
-    env: list[tuple[str, str]] = []
-    while words and _ENV_ASSIGN.match(words[0]):
-        key, value = words.pop(0).split("=", 1)
-        env.append((key, value))
-    if words[:1] == ["cross-env"]:
-        words.pop(0)
-        while words and _ENV_ASSIGN.match(words[0]):
-            key, value = words.pop(0).split("=", 1)
-            env.append((key, value))
-    if not words or words[0] != "node" or len(words) < 2:
-        return None
-    argv = ["node"] + [w if w.startswith("-") else _norm(w) for w in words[1:]]
-    return tuple(argv), tuple(env)
-
-
-def _norm(path: str) -> str:
-    return posixpath.normpath(path).removeprefix("./")
 
 
 def http_frameworks(pkg: Package) -> tuple[str, ...]:
@@ -114,25 +60,42 @@ def deployable(pkg: Package) -> Candidate | None:
     if command is None:
         return None
     frameworks = http_frameworks(pkg)
-    if pkg.script("start") and command.source.startswith("start script"):
+    if command.source.startswith("start script"):
         return Candidate(pkg, f"it has a {command.source}")
     if frameworks:
         return Candidate(pkg, f"it depends on {frameworks[0]} and starts with {' '.join(command.argv)}")
-    if pkg.private and pkg.bin:
-        return Candidate(pkg, f"it is private and has a bin ({pkg.bin[0][1]})")
     return None
 
 
 def runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...], str]:
-    """Package-relative paths the runtime image needs, and why: `files`, else the entry's folder."""
+    """Package-relative paths the runtime image needs, and why: `files`, a framework's layout,
+    else the entry point's folder; () means the whole package."""
     if pkg.files:
         paths = sorted({_static_prefix(f) for f in pkg.files if not f.startswith("!")} - {""})
         if paths:
             return tuple(paths), '"files" in package.json'
-    entry = command.entry
-    if entry and "/" in entry:
-        return (entry.split("/", 1)[0],), f"the folder of the entry point {entry}"
+    for framework in http_frameworks(pkg):
+        if framework in FRAMEWORK_FILES:
+            outputs, sources = FRAMEWORK_FILES[framework]
+            found = [s for s in sources if s in pkg.entries]
+            return (*outputs, *found), f"the usual layout of a {framework} app"
+    folders = _argument_folders(command)
+    if folders:
+        return folders, f"the folders named by the start command ({' '.join(command.argv)})"
     return (), "the whole package (its entry point is at the package root)"
+
+
+def _argument_folders(command: StartCommand) -> tuple[str, ...]:
+    """Top folders of the relative paths a command names (`node dist/x.js`, `serve -s build/client`)."""
+    found: list[str] = []
+    for arg in command.argv[1:]:
+        value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
+        path = _norm(value)
+        if value.startswith("-") or "/" not in path or path.startswith(("..", "/")):
+            continue
+        if path.split("/", 1)[0] not in found:
+            found.append(path.split("/", 1)[0])
+    return tuple(found)
 
 
 def _static_prefix(pattern: str) -> str:
@@ -143,3 +106,7 @@ def _static_prefix(pattern: str) -> str:
             break
         parts.append(part)
     return "/".join(parts)
+
+
+def _norm(path: str) -> str:
+    return posixpath.normpath(path).removeprefix("./")

@@ -12,6 +12,7 @@ from dockergen.config import NewTarget, add_targets, parse_config
 from dockergen.errors import InputError, UsageError
 from dockergen.manifest import Package
 from dockergen.repo import Repo
+from dockergen.startcmd import start_command
 from dockergen.workspace import Workspace
 
 HEALTH_PATHS = ("/health", "/healthz", "/api/health", "/healthcheck", "/ready", "/readyz", "/livez", "/ping")
@@ -89,7 +90,7 @@ def _target_name(pkg: Package, taken: set[str]) -> str:
 
 def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str) -> NewTarget:
     port = detect.default_port(pkg)
-    command = detect.start_command(pkg)
+    command = start_command(pkg)
     v = ws.versions
     notes = []
     if command is not None:

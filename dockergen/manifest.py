@@ -53,6 +53,7 @@ class Package:
     dependencies: tuple[Dependency, ...]
     files: tuple[str, ...] | None
     engines_node: str | None
+    entries: tuple[str, ...] = ()  # names directly inside the package folder
 
     def script(self, name: str) -> str | None:
         return dict(self.scripts).get(name)
@@ -66,7 +67,7 @@ class Package:
         return tuple(s for s in INSTALL_SCRIPTS if self.script(s))
 
 
-def parse_manifest(data: Any, directory: str, path: str) -> Package:
+def parse_manifest(data: Any, directory: str, path: str, entries: tuple[str, ...] = ()) -> Package:
     """Validate a parsed package.json; errors name the file and the field."""
     if not isinstance(data, dict):
         raise InputError("package.json must hold a JSON object", path=path)
@@ -86,6 +87,7 @@ def parse_manifest(data: Any, directory: str, path: str) -> Package:
         dependencies=_dependencies(data, path),
         files=_files(data.get("files"), path),
         engines_node=_engine(data, "node"),
+        entries=entries,
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from dockergen import detect, steps
+from dockergen import steps
 from dockergen.config import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
 from dockergen.images import Images, choose_images
 from dockergen.manifest import Package
+from dockergen.startcmd import StartCommand, resolve_start
 from dockergen.steps import Step
 from dockergen.workspace import Workspace
 
@@ -70,6 +71,12 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
     pkg = _package(ws, cfg)
     command = _command(pkg, cfg)
     images = choose_images(ws, cfg, pkg)
+    if command.needs_shell and images.runtime_kind == "distroless":
+        raise ConfigError(
+            f"target {cfg.name!r}: {' '.join(command.argv)} is a /bin/sh shim, and distroless has no shell",
+            path="dockergen.yaml",
+            hint=f"use `runtime: slim` or set `command:` to [node, <script file>] for target {cfg.name!r}",
+        )
     warnings = list(ws.warnings) + list(images.warnings) + list(ws.cycle_warnings(pkg.name))
     build_closure = ws.closure(pkg.name, prod=False)
     libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
@@ -126,15 +133,11 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
     return pkg
 
 
-def _command(pkg: Package, cfg: TargetConfig) -> detect.StartCommand:
+def _command(pkg: Package, cfg: TargetConfig) -> StartCommand:
     if cfg.command:
-        return detect.StartCommand(cfg.command, "command in dockergen.yaml")
-    command = detect.start_command(pkg)
+        return StartCommand(cfg.command, "command in dockergen.yaml")
+    command, why = resolve_start(pkg)
     if command is None:
-        start = pkg.script("start")
-        why = (
-            f'its start script "{start}" does not run node directly' if start else "it has no start script, main or bin"
-        )
         raise ConfigError(
             f"target {cfg.name!r}: package {pkg.name} has no way to start: {why}",
             path=pkg.manifest,

@@ -12,6 +12,7 @@ from dockergen.config import TargetConfig
 from dockergen.errors import ConfigError
 from dockergen.images import Images
 from dockergen.manifest import Package
+from dockergen.startcmd import StartCommand
 from dockergen.workspace import Workspace
 
 WORKDIR = "/repo"
@@ -60,7 +61,7 @@ class PlanContext:
     cfg: TargetConfig
     pkg: Package
     images: Images
-    command: detect.StartCommand
+    command: StartCommand
     libs: tuple[Package, ...]
     warnings: list[str] = field(default_factory=list)
 
@@ -170,8 +171,36 @@ def _install_run(ctx: PlanContext, filters: list[str], cleanup: list[str], comme
     return run(lines, comment)
 
 
+def _bin_placeholders(ctx: PlanContext) -> list[Step]:
+    """pnpm links a workspace package's bins only when the files exist; before the libraries are
+    built they do not, so a library using another library's bin would fail to build."""
+    used = {link.target for link in ctx.ws.links if link.source in {p.name for p in ctx.libs}}
+    files = sorted(
+        posixpath.normpath(f"{pkg.dir}/{path}")
+        for pkg in ctx.libs
+        if pkg.name in used
+        for _, path in pkg.bin
+        # a package copied whole for its install scripts already has its committed bin files
+        if not (pkg.install_scripts and _top(path) in pkg.entries)
+    )
+    if not files:
+        return []
+    folders = sorted({posixpath.dirname(f) for f in files})
+    shebang = " ".join(f"&& printf '#!/usr/bin/env node\\n' > {shlex.quote(f)}" for f in files)
+    return [
+        run(
+            [f"mkdir -p {' '.join(shlex.quote(d) for d in folders)} {shebang}"],
+            "placeholder bins (a node shebang) so pnpm links the libraries' bins; their builds overwrite them",
+        )
+    ]
+
+
+def _top(path: str) -> str:
+    return posixpath.normpath(path).removeprefix("./").split("/", 1)[0]
+
+
 def lib_deps_steps(ctx: PlanContext) -> tuple[Step, ...]:
-    manifests = _manifest_steps(ctx, ctx.libs)
+    manifests = [*_manifest_steps(ctx, ctx.libs), *_bin_placeholders(ctx)]
     install = _install_run(
         ctx,
         [p.name for p in ctx.libs],

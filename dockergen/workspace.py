@@ -194,7 +194,7 @@ def _read_member(repo: Repo, directory: str) -> Package:
     if name == "package.json5":
         raise InputError("package.json5 manifests are not supported", path=path, hint="convert it to package.json")
     data = repo.read_json(path) if name == "package.json" else repo.read_yaml(path)
-    pkg = parse_manifest(data, directory, path)
+    pkg = parse_manifest(data, directory, path, tuple(e.name for e in repo.list_dir(directory)))
     if not pkg.name:
         raise InputError(
             'workspace member has no "name"',

@@ -11,7 +11,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample-monorepo"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# ../shared/corpus beside the checkout; a clone elsewhere falls back to the workspace's copy.
+CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus", Path("/work/shared/corpus")) if p.is_dir()), None)
+
+
+def materialize_corpus_repo(src: Path, dest: Path) -> Path:
+    """Copy a corpus repo; create the patch files PATCHES.txt names and a stub pnpmfile the
+    lockfile expects (the corpus keeps data files only, not their contents)."""
+    shutil.copytree(src, dest)
+    for line in (src / "PATCHES.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            patch = dest / line.split()[0]
+            patch.parent.mkdir(parents=True, exist_ok=True)
+            patch.write_text("")
+    if "pnpmfileChecksum" in (src / "pnpm-lock.yaml").read_text() and not (dest / ".pnpmfile.cjs").exists():
+        (dest / ".pnpmfile.cjs").write_text("module.exports = {}\n")
+    return dest
 
 
 def build_tree(root: Path, files: dict[str, Any]) -> Path:

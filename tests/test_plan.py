@@ -192,3 +192,14 @@ def test_large_closure_is_grouped_by_level_and_split_into_stages(tmp_path: Path)
 def test_plan_is_deterministic(tmp_path: Path) -> None:
     root = api_workspace(tmp_path)
     assert plan_for(root) == plan_for(root)
+
+
+def test_library_bins_used_by_other_libraries_get_placeholders(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    (root / "packages/util/package.json").write_text('{"name": "@t/util", "bin": {"gen": "./dist/gen.js"}}')
+    lib_deps = instructions(plan_for(root), "lib-deps")
+    assert "RUN mkdir -p packages/util/dist && printf '#!/usr/bin/env node\\n' > packages/util/dist/gen.js" in lib_deps
+    assert (
+        lib_deps.index("RUN mkdir -p packages/util/dist && printf '#!/usr/bin/env node\\n' > packages/util/dist/gen.js")
+        < len(lib_deps) - 1
+    )

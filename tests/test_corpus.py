@@ -1,0 +1,92 @@
+"""The scanner and planner on 12 real pnpm monorepos (../shared/corpus): members exactly as pnpm
+computes them, install inputs and versions pinned by snapshots, and a plan for every app init finds."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from dockergen.config import CONFIG_FILE
+from dockergen.init import init_config
+from dockergen.pipeline import generate_all
+from dockergen.repo import Repo
+from dockergen.workspace import Workspace, scan
+from tests.helpers import CORPUS, materialize_corpus_repo
+from tests.test_snapshots import TextSnapshot
+
+REPOS = sorted(p.name for p in CORPUS.iterdir() if (p / "MEMBERS.txt").is_file()) if CORPUS else []
+
+if CORPUS is None and os.environ.get("CI") == "true":
+    raise RuntimeError("CI=true but ../shared/corpus is missing")
+pytestmark = pytest.mark.skipif(CORPUS is None, reason="../shared/corpus not found")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    assert CORPUS is not None
+    base = tmp_path_factory.mktemp("corpus")
+    yield {name: materialize_corpus_repo(CORPUS / name, base / name) for name in REPOS}
+
+
+def expected_members(name: str) -> list[tuple[str, str]]:
+    assert CORPUS is not None
+    rows = (CORPUS / name / "MEMBERS.txt").read_text().splitlines()
+    return sorted(tuple(r.split("\t")[:2]) for r in rows if r and not r.startswith("#"))  # type: ignore[misc]
+
+
+def test_corpus_is_there() -> None:
+    assert len(REPOS) >= 12
+
+
+@pytest.mark.parametrize("name", REPOS)
+def test_members_match_pnpm(name: str, corpus: dict[str, Path]) -> None:
+    ws = scan(Repo(corpus[name]))
+    assert sorted((p.dir, p.name) for p in ws.all_packages) == expected_members(name)
+
+
+def _inputs_and_versions(ws: Workspace) -> dict[str, object]:
+    v = ws.versions
+    return {
+        "install_inputs": [f"{i.path}: {i.reason}" for i in ws.install_inputs],
+        "root_script_files": list(ws.root_script_files),
+        "node": f"{v.node_version} (major {v.node_major}) from {v.node_source}",
+        "pnpm": f"{v.pnpm_version} (major {v.pnpm_major}) from {v.pnpm_source}"
+        + (" +integrity" if v.pnpm_integrity else ""),
+        "lockfile": ws.lockfile.version,
+        "links": len(ws.links),
+        "warnings": list(ws.warnings),
+    }
+
+
+@pytest.mark.parametrize("name", REPOS)
+def test_install_inputs_and_versions(name: str, corpus: dict[str, Path], snapshot: SnapshotAssertion) -> None:
+    ws = scan(Repo(corpus[name]))
+    text = json.dumps(_inputs_and_versions(ws), indent=2) + "\n"
+    assert text == snapshot.use_extension(TextSnapshot)(name="scan.json")
+
+
+@pytest.mark.parametrize("name", REPOS)
+def test_every_detected_app_plans_and_copies_every_install_input(name: str, corpus: dict[str, Path]) -> None:
+    repo = Repo(corpus[name])
+    ws = scan(repo)
+    try:
+        text, picks = init_config(repo, ws, None, ())
+    except Exception as exc:  # a repo with no node-startable app is fine; it must say so cleanly
+        assert "no deployable app found" in str(exc), exc
+        return
+    generated = generate_all(repo, config_text=text)
+    assert {p.target for p in generated.plans} == {p.target for p in picks}
+    dockerfiles = {f.path: f.content for f in generated.files if not f.path.endswith("ignore")}
+    for plan in generated.plans:
+        content = dockerfiles[plan.dockerfile]
+        for item in ws.install_inputs:
+            if item.path == ".npmrc" and "type=secret,id=npmrc" in content:
+                continue  # read through a build secret instead of a COPY
+            assert f" {item.path}" in content or f"{item.path} " in content, (plan.target, item.path)
+        assert "--frozen-lockfile" in content and "# syntax=" not in content
+    assert not (corpus[name] / CONFIG_FILE).exists()  # planning wrote nothing
