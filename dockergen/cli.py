@@ -196,6 +196,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         result = command.main(args=argv, prog_name="dockergen", standalone_mode=False)
         code = result if isinstance(result, int) else ExitCode.OK
     except DockergenError as exc:
+        _warn(exc.warnings)
         typer.echo(f"dockergen: error: {exc.one_line()}", err=True)
         code = exc.exit_code
     except typer.Exit as exc:

@@ -35,6 +35,8 @@ class DockergenError(Exception):
         self.line = line
         self.col = col
         self.hint = hint
+        # Warnings gathered before the error (e.g. a root-only workspace explaining a missing member).
+        self.warnings: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dockergen import ignore
 from dockergen.config import load_config, parse_config
-from dockergen.errors import ConfigError
+from dockergen.errors import ConfigError, DockergenError
 from dockergen.plan import BuildPlan, build_plan
 from dockergen.render import RenderedFile, render
 from dockergen.repo import Repo
@@ -25,8 +25,12 @@ class Generated:
 def generate_all(repo: Repo, config_text: str | None = None) -> Generated:
     """Plan and render every target of dockergen.yaml (or of `config_text`); validate ignore files."""
     ws = scan(repo)
-    config = parse_config(config_text) if config_text is not None else load_config(repo)
-    plans = tuple(build_plan(ws, config, t.name) for t in config.targets)
+    try:
+        config = parse_config(config_text) if config_text is not None else load_config(repo)
+        plans = tuple(build_plan(ws, config, t.name) for t in config.targets)
+    except DockergenError as exc:
+        exc.warnings = ws.warnings
+        raise
     files: list[RenderedFile] = []
     for plan in plans:
         dockerfile, ignore_file = render(plan)

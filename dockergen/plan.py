@@ -122,6 +122,12 @@ def placement(cfg: TargetConfig, pkg: Package, target_count: int) -> tuple[str, 
 
 def _package(ws: Workspace, cfg: TargetConfig) -> Package:
     pkg = ws.find(cfg.package)
+    if pkg is not None and pkg.dir == ".":
+        raise ConfigError(
+            f"target {cfg.name!r}: {cfg.package} is the workspace root, not a member",
+            path="dockergen.yaml",
+            hint="dockergen ships workspace members: move the app into a folder listed in pnpm-workspace.yaml",
+        )
     if pkg is None:
         names = [p.name for p in ws.packages]
         close = difflib.get_close_matches(cfg.package, names, n=1)

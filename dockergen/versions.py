@@ -83,6 +83,8 @@ def _node_candidates(repo: Repo, root: dict[str, Any], settings: Settings) -> li
                 value = value[0]
             if isinstance(value, str):
                 found.append((value, name))
+    if settings.get("nodeVersion"):  # what pnpm assumes when checking engines; last resort
+        found.append((str(settings.get("nodeVersion")), f"{settings.source('nodeVersion')} nodeVersion"))
     return found
 
 
@@ -106,6 +108,11 @@ def _node(repo: Repo, root: dict[str, Any], settings: Settings, warnings: list[s
         warnings.append(f"no Node version in the repository; using {major} (pin one in .nvmrc or dockergen.yaml)")
     if isinstance(engines, str) and semver.parse_range(engines) and not semver.major_allowed(major, engines):
         warnings.append(f"Node {major} (from {source}) does not satisfy engines.node {engines!r} in package.json")
+    if settings.get("useNodeVersion"):
+        warnings.append(
+            f"use-node-version ({settings.source('useNodeVersion')}) makes pnpm download Node "
+            f"{settings.get('useNodeVersion')} during the build; the image already has Node {major}"
+        )
     if version.lstrip("v").count(".") == 0:
         version = str(major)
     return major, version.lstrip("v"), source

@@ -1,0 +1,136 @@
+"""Every bad input from the issues, through the real CLI: one line naming the file (line:col where
+known) and a hint, exit 3, no traceback, nothing written; or a warning where pnpm itself copes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dockergen.cli import main
+from tests.helpers import api_workspace, build_tree, lockfile
+from tests.test_cli import snapshot_tree
+
+CONFIG = {"dockergen.yaml": "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n"}
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(10)
+)
+
+ERRORS: dict[str, tuple[dict[str, Any], str]] = {
+    "malformed workspace yaml": ({"pnpm-workspace.yaml": "packages:\n  - apps/*\n  - [\n"}, "pnpm-workspace.yaml:"),
+    "duplicate keys": (
+        {"pnpm-workspace.yaml": "packages: [apps/*]\npackages: [packages/*]\n"},
+        "pnpm-workspace.yaml:2:1",
+    ),
+    "alias bomb": ({"pnpm-workspace.yaml": BOMB}, "pnpm-workspace.yaml: YAML expands"),
+    "invalid member json": (
+        {"packages/core/package.json": '{"name": "@t/core" "version": "1"}'},
+        "packages/core/package.json:1:20",
+    ),
+    "invalid root json": ({"package.json": "{"}, "package.json:1:2"),
+    "member without name": ({"packages/core/package.json": '{"version": "1.0.0"}'}, "packages/core/package.json"),
+    "duplicate member names": ({"packages/other/package.json": '{"name": "@t/core"}'}, "packages/other/package.json"),
+    "glob escaping the root": (
+        {"pnpm-workspace.yaml": "packages:\n  - apps/*\n  - ../elsewhere/*\n"},
+        "pnpm-workspace.yaml:3:5",
+    ),
+    "workspace dep on unmatched package": (
+        {"apps/api/package.json": '{"name": "@t/api", "main": "x.js", "dependencies": {"@t/ghost": "workspace:*"}}'},
+        "apps/api/package.json",
+    ),
+    "unknown package in config": ({"dockergen.yaml": "targets: {api: {package: '@t/nope'}}\n"}, "dockergen.yaml"),
+    "malformed config": ({"dockergen.yaml": "targets:\n  api: [\n"}, "dockergen.yaml:"),
+    "missing config": ({"dockergen.yaml": None}, "dockergen.yaml"),
+    "app with no way to start": (
+        {"apps/api/package.json": '{"name": "@t/api", "scripts": {"start": "tsx watch src/index.ts"}}'},
+        "apps/api/package.json",
+    ),
+    "missing lockfile": ({"pnpm-lock.yaml": None}, "pnpm-lock.yaml"),
+    "lockfile unreadable by pinned pnpm": (
+        {"package.json": '{"name": "r", "packageManager": "pnpm@8.15.5"}'},
+        "pnpm-lock.yaml:1",
+    ),
+    "not a pnpm package manager": ({"package.json": '{"name": "r", "packageManager": "yarn@4.0.0"}'}, "package.json"),
+    "missing patch file": (
+        {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\npatchedDependencies:\n  a@1.0.0: patches/a.patch\n"},
+        "pnpm-workspace.yaml",
+    ),
+    "missing pnpmfile": (
+        {
+            "pnpm-lock.yaml": lockfile(
+                [".", "apps/api", "packages/core", "packages/util"], extra="\npnpmfileChecksum: sha256-x\n"
+            )
+        },
+        "pnpm-lock.yaml",
+    ),
+    "non-utf8 manifest": ({"packages/util/package.json": b'{"name": "\xff"}'}, "packages/util/package.json:1"),
+}
+
+WARNINGS: dict[str, tuple[dict[str, Any], str]] = {
+    "empty workspace yaml": ({"pnpm-workspace.yaml": ""}, "only the root project"),
+    "null workspace yaml": ({"pnpm-workspace.yaml": "~\n"}, "only the root project"),
+    "no packages key": ({"pnpm-workspace.yaml": "catalog:\n  zod: ^3\n"}, "no `packages:` key"),
+}
+
+
+def apply(root: Path, files: dict[str, Any]) -> None:
+    for rel, content in files.items():
+        if content is None:
+            (root / rel).unlink()
+    build_tree(root, {k: v for k, v in files.items() if v is not None})
+
+
+def run(capsys: pytest.CaptureFixture[str], root: Path) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "--root", str(root)])
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_bad_input_is_one_line_exit_3_and_writes_nothing(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files, location = ERRORS[case]
+    root = api_workspace(tmp_path, CONFIG)
+    apply(root, files)
+    before = snapshot_tree(root)
+    code, out, err = run(capsys, root)
+    assert code == 3, err
+    assert err.startswith(f"dockergen: error: {location}"), err
+    assert err.count("\n") == 1 and "hint:" in err and "Traceback" not in err
+    assert out == "" and snapshot_tree(root) == before
+
+
+@pytest.mark.parametrize("case", sorted(WARNINGS))
+def test_root_only_workspaces_warn(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files, needle = WARNINGS[case]
+    root = api_workspace(tmp_path, CONFIG)
+    apply(root, files)
+    code, _, err = run(capsys, root)
+    assert needle in err and "warning:" in err
+    assert code == 3 and "no workspace package is named '@t/api'" in err  # the app is no longer a member
+
+
+def test_symlinked_members_and_loops_do_not_hang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = api_workspace(tmp_path, CONFIG)
+    (root / "packages" / "loop").symlink_to(root / "packages")
+    (root / "packages" / "util-link").symlink_to(root / "packages" / "util")
+    code, _, err = run(capsys, root)
+    assert code == 3 and "two workspace members are named '@t/util'" in err
+
+
+def test_non_utf8_file_names_do_not_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = api_workspace(tmp_path, CONFIG)
+    os.mkdir(os.path.join(os.fsencode(root / "packages"), b"caf\xe9"))
+    code, _, err = run(capsys, root)
+    assert code == 0 and "not valid UTF-8" in err
+
+
+def test_crlf_and_bom_everywhere_are_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = api_workspace(tmp_path, CONFIG)
+    for path in [root / "pnpm-workspace.yaml", root / "dockergen.yaml", *root.glob("**/package.json")]:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert run(capsys, root)[0] == 0
