@@ -80,8 +80,9 @@ class Repo:
                 hint="fix the JSON syntax (trailing commas and comments are not allowed)",
             ) from None
 
-    def read_yaml(self, rel: str) -> Any:
-        return parse_yaml(self.read_text(rel), rel)
+    def read_yaml(self, rel: str, *, positions: bool = False) -> Any:
+        """Plain data, fast (libyaml when installed); `positions=True` keeps line/col marks (`.lc`)."""
+        return parse_yaml(self.read_text(rel), rel, positions=positions)
 
     def list_dir(self, rel: str) -> list[DirEntry]:
         """Entries of a directory sorted by name; names that are not valid UTF-8 are skipped."""
@@ -140,13 +141,16 @@ def _entry(e: os.DirEntry[str]) -> DirEntry:
     return DirEntry(e.name, is_dir, is_link)
 
 
-def parse_yaml(text: str, rel: str) -> Any:
-    """Parse YAML 1.2 (as pnpm does): duplicate keys and alias bombs are errors."""
+def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:
+    """Parse YAML 1.2 (as pnpm does): duplicate keys and alias bombs are errors.
+
+    Round-trip mode keeps line/column marks for later checks; the safe loader is several times
+    faster (C libyaml through ruamel.yaml.clib) for big files that only need their data.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    # Round-trip mode keeps line/column marks, so later checks can point at the offending item.
-    yaml = YAML(typ="rt")
+    yaml = YAML(typ="rt") if positions else YAML(typ="safe", pure=False)
     try:
         data = yaml.load(text)
     except MarkedYAMLError as exc:

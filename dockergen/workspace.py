@@ -122,6 +122,8 @@ def _read_workspace_yaml(repo: Repo, warnings: list[str]) -> dict[str, Any]:
         warnings.append("no pnpm-workspace.yaml: treating the root package as the only project")
         return {}
     data = repo.read_yaml(WORKSPACE_FILE)
+    if data is not None and _bad_patterns(data):
+        data = repo.read_yaml(WORKSPACE_FILE, positions=True)  # only to point at the bad glob
     if data is None:
         warnings.append("pnpm-workspace.yaml is empty: the workspace holds only the root project")
         return {}
@@ -155,6 +157,13 @@ def _patterns(ws_yaml: dict[str, Any], warnings: list[str]) -> list[str]:
                 hint="members must live below the folder holding pnpm-workspace.yaml",
             )  # fmt: skip
     return [str(item).strip() for item in raw]
+
+
+def _bad_patterns(data: Any) -> bool:
+    raw = data.get("packages") if isinstance(data, dict) else None
+    if raw is None:
+        return False
+    return not isinstance(raw, list) or any(not isinstance(i, str) or escapes_root(i.strip()) for i in raw)
 
 
 def _position(mapping: Any, key: str) -> tuple[int | None, int | None]:
