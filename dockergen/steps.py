@@ -285,8 +285,10 @@ def deploy_steps(ctx: PlanContext) -> tuple[Step, ...]:
             [
                 f"{mounts} pnpm --filter={shlex.quote(ctx.pkg.name)} deploy {' '.join(flags)} {OUT}",
                 f"&& rm -f {volatile}",
+                f"&& if command -v hardlink >/dev/null; then hardlink --quiet --ignore-time {OUT}; fi",
             ],
-            f"{why}; timestamps removed so identical trees give identical layers",
+            f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
+            "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)",
         ),
     )
 

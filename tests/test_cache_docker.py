@@ -1,0 +1,98 @@
+"""What only real builds prove: rebuilds proportional to the change, identical images when nothing
+the image holds changed, the pnpm store cache, and no wasted bytes (dive)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import dockerutil as d
+from tests.helpers import SAMPLE, copy_tree
+
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
+DOCKERFILE = "apps/api/Dockerfile"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = copy_tree(SAMPLE, tmp_path_factory.mktemp("cache") / "sample")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def tag(sample: Path) -> Iterator[str]:
+    # A unique install input: the builder cache holds earlier runs' identical edits, which would
+    # otherwise turn every rebuild below into a full cache hit.
+    append(sample / "pnpm-workspace.yaml", f"# test run {uuid.uuid4().hex}\n")
+    first = d.build(sample, DOCKERFILE)
+    yield first.tag
+    d.remove_images(first.tag)
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text() + text)
+
+
+def stages(steps: list[str]) -> list[str]:
+    return [s.split("]")[0].lstrip("[").rsplit(" ", 1)[0].strip() for s in steps]
+
+
+def test_a_app_source_change_rebuilds_only_the_app(sample: Path, tag: str) -> None:
+    append(sample / "apps/api/src/app.ts", f'\nexport const buildMarker = "{uuid.uuid4().hex}";\n')
+    rebuild = d.build(sample, DOCKERFILE, tag)
+    assert len(rebuild.executed) == 3, rebuild.executed
+    assert stages(rebuild.executed) == ["build", "build", "runtime"]
+    assert "COPY --from=build /repo/apps/api/dist ./dist" in rebuild.executed[-1]
+
+
+def test_b_change_outside_the_closure_runs_nothing_and_keeps_the_image(sample: Path, tag: str) -> None:
+    before = d.inspect(tag)["Id"]
+    append(sample / "packages/queue/src/index.ts", "\n// a change the API does not use\n")
+    append(sample / "apps/worker/src/index.ts", "\n// nor this\n")
+    rebuild = d.build(sample, DOCKERFILE, tag)
+    assert rebuild.executed == [] and rebuild.image_id == before
+
+
+def test_library_test_change_reruns_builds_but_keeps_the_image(sample: Path, tag: str) -> None:
+    """Builds rerun, yet the production tree and build output are byte-identical, so every runtime
+    layer is reused: pnpm's timestamps (.modules.yaml) must not leak into the runtime layers."""
+    before = d.inspect(tag)["Id"]
+    append(sample / "packages/core/test/notes.test.ts", "\n// a test-only change\n")
+    rebuild = d.build(sample, DOCKERFILE, tag)
+    assert any("deploy" in s for s in rebuild.executed)
+    assert not any(s.startswith("[runtime") for s in rebuild.executed)
+    assert rebuild.image_id == before
+
+
+def test_c_added_dependency_reruns_under_half_and_downloads_only_it(sample: Path, tag: str) -> None:
+    subprocess.run(
+        ["npx", "-y", "pnpm@10.34.9", "add", "dayjs@1.11.13", "--filter", "@acme/api", "--lockfile-only"],
+        cwd=sample, check=True, capture_output=True, env={**os.environ, "CI": "true"},
+    )  # fmt: skip
+    rebuild = d.build(sample, DOCKERFILE, tag)
+    assert len(rebuild.executed) < len(rebuild.steps) / 2, rebuild.executed
+    assert not any(s.startswith("[libs") for s in rebuild.executed)  # libraries are not rebuilt
+    # store cache hit: every package but the new one comes from the cache-mounted store
+    progress = [tuple(map(int, m)) for m in re.findall(r"resolved (\d+), reused (\d+), downloaded (\d+)", rebuild.log)]
+    final = [p for p in progress if p[0] > 100]  # the installs' last progress lines, not the deploy's
+    assert final and all(resolved - reused <= 1 and downloaded <= 1 for resolved, reused, downloaded in final), final
+    listing = d.docker("run", "--rm", "--entrypoint", "ls", tag, "/app/node_modules").stdout.split()
+    assert "dayjs" in listing
+
+
+def test_dive_finds_no_waste(tag: str) -> None:
+    exe = shutil.which("dive") or str(Path(os.sys.executable).parent / "dive")
+    result = subprocess.run([exe, "--ci", "--source", "docker", tag], capture_output=True, text=True,
+                            env={**os.environ, "CI": "true"})  # fmt: skip
+    text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    efficiency = float(re.search(r"efficiency:\s*([\d.]+)\s*%", text).group(1))  # type: ignore[union-attr]
+    wasted = int(re.search(r"wastedBytes:\s*(\d+)", text).group(1))  # type: ignore[union-attr]
+    assert efficiency >= 99.9 and wasted < 100_000, text
