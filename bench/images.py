@@ -158,8 +158,9 @@ def steps(r: Rebuild) -> str:
 
 def table(rows: list[Row], lim: tuple[str, int, int]) -> str:
     lines = [
-        "| variant | image MB | above base MB | dive efficiency | wasted | cold build | (a) app change: rebuild, "
-        "steps run | (b) outside change: steps run, same image | (c) added dependency: rebuild, steps run, downloaded |",
+        "| variant | image MB | above base MB | dive efficiency | wasted | cold build "
+        "| (a) app change: rebuild, steps run | (b) outside change: steps run, same image "
+        "| (c) added dependency: rebuild, steps run, downloaded |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:

@@ -13,8 +13,8 @@ from tests.helpers import ROOT
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "ruff", "check", "dockergen", "tests"],
-        [sys.executable, "-m", "ruff", "format", "--check", "dockergen", "tests"],
+        [sys.executable, "-m", "ruff", "check", "dockergen", "tests", "bench"],
+        [sys.executable, "-m", "ruff", "format", "--check", "dockergen", "tests", "bench"],
         [sys.executable, "-m", "mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy-strict"],
