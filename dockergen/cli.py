@@ -143,6 +143,41 @@ def plan(
         typer.echo(_plan_text(p))
 
 
+@app.command()
+def context(
+    root: RootOption = Path("."),
+    format: Annotated[Format, typer.Option("--format", help="text for people, json for tools.")] = Format.text,
+    target: Annotated[list[str] | None, typer.Option("--target", help="Only this target (repeatable).")] = None,
+) -> None:
+    """Report the files and bytes each build context sends, with and without its ignore file."""
+    from dockergen import ignore
+    from dockergen.context import report
+    from dockergen.pipeline import generate_all
+
+    repo = _repo(root)
+    generated = generate_all(repo)
+    plans = _select(generated, tuple(target or ()))
+    files = {f.path: f.content for f in generated.files}
+    reports = [report(repo, p.target, ignore.parse(files[p.dockerignore], p.dockerignore)) for p in plans]
+    if format is Format.json:
+        typer.echo(json.dumps([asdict(r) for r in reports], indent=2))
+        return
+    for r in reports:
+        share = 100 * r.sent.bytes / r.unfiltered.bytes if r.unfiltered.bytes else 100.0
+        typer.echo(
+            f"target {r.target} ({r.ignore_file}): sends {r.sent.files:,} files, {_size(r.sent.bytes)}; "
+            f"without it {r.unfiltered.files:,} files, {_size(r.unfiltered.bytes)} ({share:.2f}% of the bytes kept)"
+        )
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    return f"{n} B"
+
+
 def _select(generated: Generated, names: tuple[str, ...]) -> list:  # type: ignore[type-arg]
     known = {p.target: p for p in generated.plans}
     for name in names:

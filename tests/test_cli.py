@@ -129,8 +129,9 @@ def test_init_detects_and_explains(tmp_path: Path, capsys: pytest.CaptureFixture
     assert 'target api: @t/api (it has a start script "node dist/index.js")' in out
     assert "created dockergen.yaml" in out and "created Dockerfile" in out
     assert "port: 3000" in (repo / "dockergen.yaml").read_text()
-    assert run(capsys, "init", "--root", str(repo))[0] == 0  # a second init changes nothing
-    assert "already up to date" in capsys.readouterr().out or True
+    before = snapshot_tree(repo)
+    code, out, _ = run(capsys, "init", "--root", str(repo))  # a second init changes nothing
+    assert code == 0 and "already up to date" in out and snapshot_tree(repo) == before
 
 
 def test_plan_json_and_dry_run_write_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -150,3 +151,27 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
         [sys.executable, "-m", "dockergen", "check", "--root", str(repo)], capture_output=True, text=True
     )
     assert result.returncode == 1 and "+++ b/Dockerfile" in result.stdout
+
+
+def test_user_ignore_rule_hiding_a_copied_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.helpers import FIXTURES, copy_tree
+
+    root = copy_tree(FIXTURES / "ts-patched", tmp_path / "ts")
+    config = (root / "dockergen.yaml").read_text() + "    ignore: ['**/*.patch', '*.md']\n"
+    (root / "dockergen.yaml").write_text(config)
+    before = snapshot_tree(root)
+    code, _, err = run(capsys, "generate", "--root", str(root))
+    assert code == 3 and snapshot_tree(root) == before
+    assert "rule '**/*.patch' hides patches/escape-html@1.0.3.patch, which Dockerfile copies" in err
+    assert err.startswith("dockergen: error: .dockerignore:") and "hint:" in err
+
+
+def test_user_keep_and_ignore_survive_regeneration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = api_workspace(tmp_path, {"dockergen.yaml": CONFIG + "    ignore: ['**/*.md']\n    keep: [scripts/setup.sh]\n",
+                                    "scripts/setup.sh": "echo hi\n"})  # fmt: skip
+    assert run(capsys, "generate", "--root", str(repo))[0] == 0
+    ignore = (repo / ".dockerignore").read_text()
+    assert "!scripts/setup.sh" in ignore and ignore.rstrip().endswith("**/*.md")
+    assert "COPY scripts/setup.sh scripts/" in (repo / "Dockerfile").read_text()
+    code, out, _ = run(capsys, "generate", "--root", str(repo))
+    assert code == 0 and "already up to date" in out
