@@ -1,34 +1,29 @@
-"""The typer app: the only module that prints, reads the environment or exits."""
+"""The command line: the only module that prints, reads the environment or exits.
 
-from __future__ import annotations
+`dockergen check` runs on every commit (pre-commit), so when the last run was in sync and nothing
+it read has changed it answers from a cache record, before typer, ruamel.yaml, jinja2 or pathspec
+are even imported. Everything else goes through the typer app built in `_app()`.
+"""
 
+# No `from __future__ import annotations` here: typer reads the commands' annotations at runtime,
+# and they are local to _app(); names only needed by mypy are quoted instead.
 import json
+import os
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import typer
-
 from dockergen.errors import DockergenError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from dockergen.pipeline import Generated
-    from dockergen.repo import Repo
+    from dockergen.plan import BuildPlan
+    from dockergen.repo import AccessLog, Repo
     from dockergen.sync import FileChange
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="Generate cache-optimal, minimal Docker builds for a pnpm monorepo and keep them in sync.",
-)
-
-RootOption = Annotated[
-    Path, typer.Option("--root", help="Root of the pnpm workspace (default: current directory).", show_default=False)
-]
 
 
 class Format(StrEnum):
@@ -36,149 +31,155 @@ class Format(StrEnum):
     json = "json"
 
 
-def _repo(root: Path) -> Repo:
-    from dockergen.repo import Repo
+def _out(text: str = "", *, end: str = "\n") -> None:
+    sys.stdout.write(text + end)
 
-    if not root.is_dir():
-        raise UsageError(f"--root {root}: no such directory", hint="pass the folder holding pnpm-workspace.yaml")
-    return Repo(root.resolve())
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
 
 
 def _warn(warnings: tuple[str, ...]) -> None:
     for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        _err(f"warning: {warning}")
 
 
-@app.command()
-def init(
-    root: RootOption = Path("."),
-    target: Annotated[
-        list[str] | None, typer.Option("--target", help="Package name to ship (repeatable); default: detect.")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option(help="Overwrite Dockerfiles dockergen did not write (keeps <file>.bak).")
-    ] = False,
-) -> None:
-    """Write dockergen.yaml (commented, with detected defaults) and generate the Docker files."""
+def _cache_dir() -> Path | None:
+    """Where check records live: $DOCKERGEN_CACHE_DIR, else the XDG cache; None when disabled."""
+    if os.environ.get("DOCKERGEN_NO_CACHE"):
+        return None
+    if os.environ.get("DOCKERGEN_CACHE_DIR"):
+        return Path(os.environ["DOCKERGEN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dockergen"
+
+
+def _repo(root: Path, log: "AccessLog | None" = None) -> "Repo":
+    from dockergen.repo import Repo
+
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: no such directory", hint="pass the folder holding pnpm-workspace.yaml")
+    return Repo(root.resolve(), log)
+
+
+def _remember(repo: "Repo", generated: "Generated") -> None:
+    cache_dir = _cache_dir()
+    if cache_dir is not None and repo.log is not None:
+        from dockergen.cache import save
+
+        save(cache_dir, repo.root, repo.log, tuple(f.path for f in generated.files), generated.warnings)
+
+
+# ------------------------------------------------------------------ commands
+
+
+def run_init(root: Path, targets: tuple[str, ...], force: bool) -> int:
     from dockergen.config import CONFIG_FILE
     from dockergen.init import init_config
     from dockergen.pipeline import generate_all
     from dockergen.render import RenderedFile
+    from dockergen.repo import AccessLog
     from dockergen.sync import compare, refuse_conflicts, write
     from dockergen.workspace import scan
 
-    repo = _repo(root)
+    repo = _repo(root, AccessLog())
     existing = repo.read_text(CONFIG_FILE) if repo.is_file(CONFIG_FILE) else None
-    text, picks = init_config(repo, scan(repo), existing, tuple(target or ()))
+    text, picks = init_config(repo, scan(repo), existing, targets)
     generated = generate_all(repo, config_text=text)
     config_change = compare((RenderedFile(CONFIG_FILE, text, ""),), repo, owned=False)
     changes = config_change + compare(generated.files, repo)
     if not force:
         refuse_conflicts(changes)
     for pick in picks:
-        typer.echo(f"target {pick.target}: {pick.package} ({pick.reason})")
+        _out(f"target {pick.target}: {pick.package} ({pick.reason})")
     _warn(generated.warnings)
     _report(write(changes, repo, force=force), changes)
+    return ExitCode.OK
 
 
-@app.command()
-def generate(
-    root: RootOption = Path("."),
-    diff: Annotated[
-        bool, typer.Option("--diff", help="Print what would change as a unified diff; write nothing.")
-    ] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; write nothing.")] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite hand-edited or foreign files (keeps <file>.bak).")] = False,
-) -> None:
-    """Re-render every target from dockergen.yaml and the workspace; write only files that changed."""
+def run_generate(root: Path, diff: bool, dry_run: bool, force: bool) -> int:
     from dockergen.pipeline import generate_all
+    from dockergen.repo import AccessLog
     from dockergen.sync import compare, write
 
-    repo = _repo(root)
+    repo = _repo(root, AccessLog())
     generated = generate_all(repo)
     changes = compare(generated.files, repo)
     _warn(generated.warnings)
     if diff or dry_run:
         for change in changes:
             if change.action != "unchanged":
-                typer.echo(change.diff() if diff else f"would {change.action} {change.path}")
-        return
+                _out(change.diff() if diff else f"would {change.action} {change.path}", end="" if diff else "\n")
+        return ExitCode.OK
     _report(write(changes, repo, force=force), changes)
+    _remember(repo, generated)
+    return ExitCode.OK
 
 
-@app.command()
-def check(root: RootOption = Path(".")) -> None:
-    """Exit 0 when every generated file matches; exit 1 with a unified diff when one drifted."""
+def run_check(root: Path) -> int:
     from dockergen.pipeline import generate_all
+    from dockergen.repo import AccessLog
     from dockergen.sync import compare
 
-    repo = _repo(root)
+    repo = _repo(root, AccessLog())
     generated = generate_all(repo)
+    _warn(generated.warnings)
     stale = [c for c in compare(generated.files, repo) if c.action != "unchanged"]
     if not stale:
-        typer.echo(f"dockergen: {len(generated.files)} generated files are up to date")
-        return
+        _remember(repo, generated)
+        _out(f"dockergen: {len(generated.files)} generated files are up to date")
+        return ExitCode.OK
     for change in stale:
-        typer.echo(change.diff(), nl=False)
-    typer.echo(f"dockergen: {len(stale)} file(s) out of date; run `dockergen generate`", err=True)
-    raise typer.Exit(ExitCode.DRIFT)
+        _out(change.diff(), end="")
+    _err(f"dockergen: {len(stale)} file(s) out of date; run `dockergen generate`")
+    return ExitCode.DRIFT
 
 
-@app.command()
-def plan(
-    root: RootOption = Path("."),
-    format: Annotated[Format, typer.Option("--format", help="text for people, json for tools.")] = Format.text,
-    target: Annotated[list[str] | None, typer.Option("--target", help="Only this target (repeatable).")] = None,
-) -> None:
-    """Print the build plan of every target (stages, steps and why), writing nothing."""
+def run_plan(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
     from dockergen.pipeline import generate_all
 
     generated = generate_all(_repo(root))
-    plans = _select(generated, tuple(target or ()))
-    if format is Format.json:
-        typer.echo(json.dumps([asdict(p) for p in plans], indent=2))
-        return
+    plans = _select(generated, targets)
+    if fmt is Format.json:
+        _out(json.dumps([asdict(p) for p in plans], indent=2))
+        return ExitCode.OK
     _warn(generated.warnings)
     for p in plans:
-        typer.echo(_plan_text(p))
+        _out(_plan_text(p))
+    return ExitCode.OK
 
 
-@app.command()
-def context(
-    root: RootOption = Path("."),
-    format: Annotated[Format, typer.Option("--format", help="text for people, json for tools.")] = Format.text,
-    target: Annotated[list[str] | None, typer.Option("--target", help="Only this target (repeatable).")] = None,
-) -> None:
-    """Report the files and bytes each build context sends, with and without its ignore file."""
+def run_context(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
     from dockergen import ignore
     from dockergen.context import report
     from dockergen.pipeline import generate_all
 
     repo = _repo(root)
     generated = generate_all(repo)
-    plans = _select(generated, tuple(target or ()))
     files = {f.path: f.content for f in generated.files}
+    plans = _select(generated, targets)
     reports = [report(repo, p.target, ignore.parse(files[p.dockerignore], p.dockerignore)) for p in plans]
-    if format is Format.json:
-        typer.echo(json.dumps([asdict(r) for r in reports], indent=2))
-        return
+    if fmt is Format.json:
+        _out(json.dumps([asdict(r) for r in reports], indent=2))
+        return ExitCode.OK
     for r in reports:
         share = 100 * r.sent.bytes / r.unfiltered.bytes if r.unfiltered.bytes else 100.0
-        typer.echo(
+        _out(
             f"target {r.target} ({r.ignore_file}): sends {r.sent.files:,} files, {_size(r.sent.bytes)}; "
             f"without it {r.unfiltered.files:,} files, {_size(r.unfiltered.bytes)} ({share:.2f}% of the bytes kept)"
         )
+    return ExitCode.OK
 
 
-def _size(n: int) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
+def _size(n: float) -> str:
+    for unit in ("B", "kB", "MB"):
+        if n < 1000:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000  # type: ignore[assignment]
-    return f"{n} B"
+        n /= 1000
+    return f"{n:.1f} GB"
 
 
-def _select(generated: Generated, names: tuple[str, ...]) -> list:  # type: ignore[type-arg]
+def _select(generated: "Generated", names: tuple[str, ...]) -> "list[BuildPlan]":
     known = {p.target: p for p in generated.plans}
     for name in names:
         if name not in known:
@@ -186,7 +187,7 @@ def _select(generated: Generated, names: tuple[str, ...]) -> list:  # type: igno
     return [p for p in generated.plans if not names or p.target in names]
 
 
-def _plan_text(p) -> str:  # type: ignore[no-untyped-def]
+def _plan_text(p: "BuildPlan") -> str:
     lines = [
         f"target {p.target}: {p.package} ({p.package_dir}) -> {p.dockerfile} + {p.dockerignore}",
         f"  node {p.node} ({p.node_source}), pnpm {p.pnpm} ({p.pnpm_source})",
@@ -196,21 +197,108 @@ def _plan_text(p) -> str:  # type: ignore[no-untyped-def]
         lines.append(f"  stage {stage.name} (from {stage.base}): {stage.comment}")
         for step in stage.steps:
             if step.instruction:
-                first = step.args[0] if step.args else ""
                 more = " ..." if len(step.args) > 1 else ""
-                lines.append(f"    {step.instruction} {first}{more}")
+                lines.append(f"    {step.instruction} {step.args[0] if step.args else ''}{more}")
             lines.append(f"      why: {step.comment}")
     lines.append(f"  context: {len(p.context.keep)} kept paths, {len(p.context.drop)} exclusions")
     return "\n".join(lines)
 
 
-def _report(written: tuple[str, ...], changes: tuple[FileChange, ...]) -> None:
+def _report(written: tuple[str, ...], changes: "tuple[FileChange, ...]") -> None:
     for change in changes:
         if change.path in written:
             verb = "created" if change.action == "create" else "updated"
-            typer.echo(f"{verb} {change.path}" + (" (previous version kept as .bak)" if change.conflict else ""))
+            _out(f"{verb} {change.path}" + (" (previous version kept as .bak)" if change.conflict else ""))
     if not written:
-        typer.echo(f"dockergen: {len(changes)} files already up to date")
+        _out(f"dockergen: {len(changes)} files already up to date")
+
+
+# ------------------------------------------------------------------ typer app
+
+
+def _app() -> Any:
+    """The typer app (imported only when a command needs it)."""
+    import typer
+
+    app = typer.Typer(
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        help="Generate cache-optimal, minimal Docker builds for a pnpm monorepo and keep them in sync.",
+    )
+    root_help = "Root of the pnpm workspace (default: current directory)."
+    root_opt = Annotated[Path, typer.Option("--root", help=root_help, show_default=False)]
+    targets_opt = Annotated[list[str] | None, typer.Option("--target", help="Only this target (repeatable).")]
+    format_opt = Annotated[Format, typer.Option("--format", help="text for people, json for tools.")]
+
+    def done(code: int) -> None:
+        if code:
+            raise typer.Exit(code)
+
+    @app.command()
+    def init(
+        root: root_opt = Path("."),
+        target: Annotated[
+            list[str] | None, typer.Option("--target", help="Package name to ship (repeatable); default: detect.")
+        ] = None,
+        force: Annotated[
+            bool, typer.Option(help="Overwrite Dockerfiles dockergen did not write (keeps <file>.bak).")
+        ] = False,
+    ) -> None:
+        """Write dockergen.yaml (commented, with detected defaults) and generate the Docker files."""
+        done(run_init(root, tuple(target or ()), force))
+
+    @app.command()
+    def generate(
+        root: root_opt = Path("."),
+        diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of what would change.")] = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; write nothing.")] = False,
+        force: Annotated[bool, typer.Option(help="Overwrite hand-edited or foreign files (keeps <file>.bak).")] = False,
+    ) -> None:
+        """Re-render every target from dockergen.yaml and the workspace; write only files that changed."""
+        done(run_generate(root, diff, dry_run, force))
+
+    @app.command()
+    def check(root: root_opt = Path(".")) -> None:
+        """Exit 0 when every generated file matches; exit 1 with a unified diff when one drifted."""
+        done(run_check(root))
+
+    @app.command()
+    def plan(root: root_opt = Path("."), format: format_opt = Format.text, target: targets_opt = None) -> None:
+        """Print the build plan of every target (stages, steps and why), writing nothing."""
+        done(run_plan(root, format, tuple(target or ())))
+
+    @app.command()
+    def context(root: root_opt = Path("."), format: format_opt = Format.text, target: targets_opt = None) -> None:
+        """Report the files and bytes each build context sends, with and without its ignore file."""
+        done(run_context(root, format, tuple(target or ())))
+
+    return app
+
+
+def _fast_check_root(args: list[str]) -> Path | None:
+    """`check`, `check --root DIR` or `check --root=DIR`: the pre-commit hot path."""
+    if args == ["check"]:
+        return Path(".")
+    if len(args) == 3 and args[:2] == ["check", "--root"]:
+        return Path(args[2])
+    if len(args) == 2 and args[0] == "check" and args[1].startswith("--root="):
+        return Path(args[1].split("=", 1)[1])
+    return None
+
+
+def _cached_check(root: Path) -> bool:
+    cache_dir = _cache_dir()
+    if cache_dir is None or not root.is_dir():
+        return False
+    from dockergen.cache import lookup
+
+    warnings = lookup(cache_dir, root)
+    if warnings is None:
+        return False
+    _warn(warnings)
+    _out("dockergen: generated files are up to date (nothing they depend on changed since the last check)")
+    return True
 
 
 def _click_exceptions() -> Any:
@@ -224,28 +312,40 @@ def _click_exceptions() -> Any:
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point: the single error boundary mapping exceptions to exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    fast_root = _fast_check_root(args)
+    if fast_root is not None:  # the pre-commit hot path needs neither typer nor its pydantic
+        sys.exit(_guarded(lambda: ExitCode.OK if _cached_check(fast_root) else run_check(fast_root)))
+    sys.exit(_guarded(lambda: _run_typer(args)))
+
+
+def _run_typer(args: list[str]) -> int:
+    import typer
+
     click = _click_exceptions()
-    command = typer.main.get_command(app)
     try:
+        command = typer.main.get_command(_app())
         # With standalone_mode=False click returns the code of `typer.Exit` instead of exiting.
-        result = command.main(args=argv, prog_name="dockergen", standalone_mode=False)
-        code = result if isinstance(result, int) else ExitCode.OK
-    except DockergenError as exc:
-        _warn(exc.warnings)
-        typer.echo(f"dockergen: error: {exc.one_line()}", err=True)
-        code = exc.exit_code
+        result = command.main(args=args, prog_name="dockergen", standalone_mode=False)
+        return result if isinstance(result, int) else ExitCode.OK
     except typer.Exit as exc:
-        code = exc.exit_code
+        return int(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
-        code = ExitCode.USAGE if isinstance(exc, click.UsageError) else ExitCode.BAD_INPUT
+        return ExitCode.USAGE if isinstance(exc, click.UsageError) else ExitCode.BAD_INPUT
     except typer.Abort:
-        typer.echo("dockergen: aborted", err=True)
-        code = ExitCode.INTERNAL
+        _err("dockergen: aborted")
+        return ExitCode.INTERNAL
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    try:
+        return int(run())
+    except DockergenError as exc:
+        _warn(exc.warnings)
+        _err(f"dockergen: error: {exc.one_line()}")
+        return int(exc.exit_code)
     except Exception:  # a bug: show everything and ask for a report
         traceback.print_exc()
-        typer.echo(
-            "dockergen: internal error (a bug in dockergen); please report it with the traceback above", err=True
-        )
-        code = ExitCode.INTERNAL
-    sys.exit(int(code))
+        _err("dockergen: internal error (a bug in dockergen); please report it with the traceback above")
+        return int(ExitCode.INTERNAL)

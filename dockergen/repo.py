@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,27 +27,54 @@ class DirEntry:
     is_symlink: bool
 
 
+@dataclass(slots=True)
+class AccessLog:
+    """Everything a run learnt from the repository, so a later run can tell whether any of it
+    changed: file contents, existence probes, folder listings and symlink targets."""
+
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of the bytes read
+    kinds: dict[str, str] = field(default_factory=dict)  # path -> file | dir | missing | other
+    listings: dict[str, str] = field(default_factory=dict)  # folder -> digest of its entries
+    realpaths: dict[str, str] = field(default_factory=dict)  # path -> resolved path
+
+
 @dataclass(frozen=True, slots=True)
 class Repo:
     """A repository root; every path given to it is relative and POSIX-style."""
 
     root: Path
+    log: AccessLog | None = None
 
     def abspath(self, rel: str) -> Path:
         return self.root / rel if rel not in ("", ".") else self.root
 
+    def kind(self, rel: str) -> str:
+        """file, dir, missing or other (symlinks followed)."""
+        try:
+            mode = os.stat(self.abspath(rel)).st_mode
+        except OSError:
+            found = "missing"
+        else:
+            found = "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
+        if self.log is not None:
+            self.log.kinds[rel] = found
+        return found
+
     def exists(self, rel: str) -> bool:
-        return self.abspath(rel).exists()
+        return self.kind(rel) != "missing"
 
     def is_file(self, rel: str) -> bool:
-        return self.abspath(rel).is_file()
+        return self.kind(rel) == "file"
 
     def is_dir(self, rel: str) -> bool:
-        return self.abspath(rel).is_dir()
+        return self.kind(rel) == "dir"
 
     def read_bytes(self, rel: str) -> bytes:
         try:
-            return self.abspath(rel).read_bytes()
+            data = self.abspath(rel).read_bytes()
+            if self.log is not None:
+                self.log.files[rel] = hashlib.sha256(data).hexdigest()
+            return data
         except FileNotFoundError:
             raise InputError("file not found", path=rel) from None
         except IsADirectoryError:
@@ -90,8 +119,11 @@ class Repo:
             with os.scandir(self.abspath(rel)) as it:
                 entries = [_entry(e) for e in it if _utf8(e.name)]
         except OSError:
-            return []
-        return sorted(entries, key=lambda e: e.name)
+            entries = []
+        entries.sort(key=lambda e: e.name)
+        if self.log is not None:
+            self.log.listings[rel] = listing_digest(entries)
+        return entries
 
     def undecodable_names(self, rel: str) -> list[str]:
         """Names in a directory that are not valid UTF-8 (shown with escapes)."""
@@ -103,7 +135,10 @@ class Repo:
         return sorted(n.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for n in bad)
 
     def realpath(self, rel: str) -> str:
-        return os.path.realpath(self.abspath(rel))
+        resolved = os.path.realpath(self.abspath(rel))
+        if self.log is not None:
+            self.log.realpaths[rel] = resolved
+        return resolved
 
     def is_inside(self, rel: str) -> bool:
         """True when `rel`, symlinks resolved, stays inside the repository root."""
@@ -122,6 +157,11 @@ class Repo:
                 yield from self.walk_files(child)
             else:
                 yield child
+
+
+def listing_digest(entries: list[DirEntry]) -> str:
+    text = "\n".join(f"{e.name}\t{int(e.is_dir)}{int(e.is_symlink)}" for e in entries)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _utf8(name: str) -> bool:

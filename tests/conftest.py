@@ -18,3 +18,9 @@ def docker() -> None:
         return
     if not docker_available():
         pytest.skip("no Docker daemon answers (run ../shared/e2e/setup-docker; tests always run under CI=true)")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_check_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep check's cache records out of the user's cache folder."""
+    monkeypatch.setenv("DOCKERGEN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "dockergen-cache"))
