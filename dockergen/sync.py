@@ -70,11 +70,18 @@ def refuse_conflicts(changes: tuple[FileChange, ...]) -> None:
 def _edit_summary(change: FileChange) -> str:
     old, new = _body(change.old or ""), _body(change.new)
     removed = added = 0
+    first = ""
+    offset = len((change.old or "").splitlines()) - len(old)  # header lines skipped
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag != "equal":
-            removed += i2 - i1
-            added += j2 - j1
-    return f"{removed} line(s) there differ from {added} line(s) dockergen would write"
+        if tag == "equal":
+            continue
+        removed += i2 - i1
+        added += j2 - j1
+        if not first:
+            there = repr(old[i1]) if i1 < i2 else "nothing"
+            ours = repr(new[j1]) if j1 < j2 else "nothing"
+            first = f"; first at line {i1 + 1 + offset}: {there} where dockergen writes {ours}"
+    return f"{removed} line(s) there differ from {added} line(s) dockergen would write{first}"
 
 
 def _body(text: str) -> list[str]:
