@@ -23,6 +23,14 @@ class Npmrc:
         return tuple(k for k, _ in self.entries if _AUTH_KEY.search(k))
 
     @property
+    def private_registries(self) -> tuple[str, ...]:
+        """Registries other than the public npm registry (`registry=`, `@scope:registry=`)."""
+        return tuple(
+            v for k, v in self.entries
+            if (k == "registry" or k.endswith(":registry")) and "registry.npmjs.org" not in v
+        )  # fmt: skip
+
+    @property
     def env_refs(self) -> tuple[str, ...]:
         refs = {m.group(1) for _, v in self.entries for m in _ENV_REF.finditer(v)}
         return tuple(sorted(refs))

@@ -21,7 +21,9 @@ OUT = "/out"
 APP = "/app"
 STORE_MOUNT = f"--mount=type=cache,id=pnpm-store,target={STORE}"
 NPM_CACHE_MOUNT = "--mount=type=cache,id=npm-cache,target=/root/.npm"
-NPMRC_SECRET = f"--mount=type=secret,id=npmrc,target={WORKDIR}/.npmrc"
+# Credentials come from the user-level config, where pnpm >= 10 still expands ${VARS} and which
+# a project .npmrc cannot shadow: `docker build --secret id=npmrc,src=$HOME/.npmrc ...`.
+NPMRC_SECRET = "--mount=type=secret,id=npmrc,target=/root/.npmrc"
 # pnpm writes timestamps into these; they would make identical installs differ.
 VOLATILE = (
     "node_modules/.modules.yaml",
@@ -65,12 +67,34 @@ class PlanContext:
     libs: tuple[Package, ...]
     warnings: list[str] = field(default_factory=list)
 
+    def with_secrets(self, command: str) -> str:
+        """Mounts for a pnpm command: the store cache, and registry credentials (an npmrc plus every
+        `${VAR}` the repository's .npmrc uses) as build secrets, so no credential reaches a layer,
+        the history, an ARG or an ENV. Secrets are optional: a build without them still runs."""
+        mounts = [STORE_MOUNT]
+        prefix = ""
+        if self.npmrc_secret:
+            mounts.append(NPMRC_SECRET)
+            refs = self.ws.npmrc.env_refs if self.ws.npmrc else ()
+            mounts += [f"--mount=type=secret,id={ref}" for ref in refs]
+            prefix = "".join(f'{ref}="$(cat /run/secrets/{ref} 2>/dev/null)" ' for ref in refs)
+        return f"{' '.join(mounts)} {prefix}{command}"
+
     @property
     def npmrc_secret(self) -> bool:
+        """Mount credentials: configured, or the .npmrc names credentials or a private registry."""
         if self.cfg.npmrc_secret is not None:
             return self.cfg.npmrc_secret
         npmrc = self.ws.npmrc
-        return npmrc is not None and bool(npmrc.auth_keys or npmrc.env_refs)
+        return npmrc is not None and bool(npmrc.auth_keys or npmrc.env_refs or npmrc.private_registries)
+
+    @property
+    def copy_npmrc(self) -> bool:
+        """The repository's .npmrc is copied unless it holds credentials (literal or `${VAR}`): those
+        must not reach a layer, and pnpm >= 10 ignores `${VAR}` ones there while they shadow the
+        user-level credentials the secret provides."""
+        npmrc = self.ws.npmrc
+        return npmrc is not None and not npmrc.auth_keys
 
 
 def copy(sources: list[str], dest: str, comment: str) -> Step:
@@ -128,7 +152,7 @@ def _root_inputs(ctx: PlanContext) -> list[Step]:
     """COPY the install inputs, one instruction per destination folder."""
     by_dir: dict[str, list[str]] = {}
     for item in ctx.ws.install_inputs:
-        if item.path == ".npmrc" and ctx.npmrc_secret:
+        if item.path == ".npmrc" and not ctx.copy_npmrc:
             continue
         by_dir.setdefault(posixpath.dirname(item.path), []).append(item.path)
     for path in ctx.ws.root_script_files:
@@ -162,13 +186,20 @@ def _manifest_steps(ctx: PlanContext, packages: tuple[Package, ...]) -> list[Ste
     return out
 
 
+def _secret_note(ctx: PlanContext) -> str:
+    if not ctx.npmrc_secret:
+        return ""
+    refs = ctx.ws.npmrc.env_refs if ctx.ws.npmrc else ()
+    extra = "".join(f" --secret id={r},env={r}" for r in refs)
+    return f"; registry credentials: docker build --secret id=npmrc,src=$HOME/.npmrc{extra} ..."
+
+
 def _install_run(ctx: PlanContext, filters: list[str], cleanup: list[str], comment: str) -> Step:
-    mounts = STORE_MOUNT + (f" {NPMRC_SECRET}" if ctx.npmrc_secret else "")
-    lines = [f"{mounts} pnpm install --frozen-lockfile --store-dir={STORE}"]
+    lines = [ctx.with_secrets(f"pnpm install --frozen-lockfile --store-dir={STORE}")]
     lines += [" ".join(f"--filter={shlex.quote(f)}" for f in filters[i : i + 4]) for i in range(0, len(filters), 4)]
     if cleanup:
         lines.append("&& rm -f " + " ".join(cleanup))
-    return run(lines, comment)
+    return run(lines, comment + _secret_note(ctx))
 
 
 def _bin_placeholders(ctx: PlanContext) -> list[Step]:
@@ -273,7 +304,6 @@ def build_steps(ctx: PlanContext) -> tuple[Step, ...]:
 
 
 def deploy_steps(ctx: PlanContext) -> tuple[Step, ...]:
-    mounts = STORE_MOUNT + (f" {NPMRC_SECRET}" if ctx.npmrc_secret else "")
     flags = ["--prod", f"--store-dir={STORE}", "--prefer-offline"]
     why = "pnpm deploy"
     if ctx.images.pnpm_major >= 10 and not ctx.ws.settings.flag("injectWorkspacePackages"):
@@ -283,7 +313,7 @@ def deploy_steps(ctx: PlanContext) -> tuple[Step, ...]:
     return (
         run(
             [
-                f"{mounts} pnpm --filter={shlex.quote(ctx.pkg.name)} deploy {' '.join(flags)} {OUT}",
+                ctx.with_secrets(f"pnpm --filter={shlex.quote(ctx.pkg.name)} deploy {' '.join(flags)} {OUT}"),
                 f"&& rm -f {volatile}",
                 f"&& if command -v hardlink >/dev/null; then hardlink --quiet --ignore-time {OUT}; fi",
             ],

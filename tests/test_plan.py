@@ -95,15 +95,22 @@ def test_package_manager_integrity_is_verified(tmp_path: Path) -> None:
     assert "sha512sum -c /tmp/pnpm.sha512" in base and "npm install -g /tmp/pnpm-10.32.1.tgz" in base
 
 
-def test_npmrc_with_token_is_mounted_as_secret_never_copied(tmp_path: Path) -> None:
-    root = api_workspace(
-        tmp_path, {".npmrc": "@t:registry=https://npm.example\n//npm.example/:_authToken=${NPM_TOKEN}\n"}
-    )
-    plan = plan_for(root)
+def test_npmrc_with_token_is_read_through_secrets_never_copied(tmp_path: Path) -> None:
+    npmrc = "@t:registry=https://npm.example\n//npm.example/:_authToken=${NPM_TOKEN}\n"
+    plan = plan_for(api_workspace(tmp_path, {".npmrc": npmrc}))
     text = "\n".join(i for s in plan.stages for i in instructions(plan, s.name))
-    assert ".npmrc ./" not in text and " .npmrc " not in text
-    assert text.count("--mount=type=secret,id=npmrc,target=/repo/.npmrc") == 3
-    assert ".npmrc" not in plan.context.keep
+    assert ".npmrc ./" not in text and " .npmrc " not in text and ".npmrc" not in plan.context.keep
+    assert text.count("--mount=type=secret,id=npmrc,target=/root/.npmrc --mount=type=secret,id=NPM_TOKEN") == 3
+    assert text.count('NPM_TOKEN="$(cat /run/secrets/NPM_TOKEN 2>/dev/null)" pnpm') == 3
+    comments = [step.comment for s in plan.stages for step in s.steps if "pnpm install" in " ".join(step.args)]
+    assert all("--secret id=npmrc,src=$HOME/.npmrc --secret id=NPM_TOKEN,env=NPM_TOKEN" in c for c in comments)
+
+
+def test_private_registry_without_credentials_in_the_repo_copies_npmrc_and_mounts_the_secret(tmp_path: Path) -> None:
+    plan = plan_for(api_workspace(tmp_path, {".npmrc": "@t:registry=https://npm.example/\n"}))
+    deps = instructions(plan, "deps")
+    assert "COPY .npmrc package.json pnpm-lock.yaml pnpm-workspace.yaml ./" in deps
+    assert "--mount=type=secret,id=npmrc,target=/root/.npmrc pnpm install" in deps[-1]
 
 
 def test_plain_npmrc_is_copied(tmp_path: Path) -> None:

@@ -43,14 +43,18 @@ def hook(repo: Path, hook_id: str, env: dict[str, str]) -> subprocess.CompletedP
 
 
 def add_package(repo: Path) -> None:
-    build_tree(repo, {"packages/metrics/package.json": {"name": "@acme/metrics", "version": "1.0.0", "main": "dist/index.js"}})
+    build_tree(
+        repo, {"packages/metrics/package.json": {"name": "@acme/metrics", "version": "1.0.0", "main": "dist/index.js"}}
+    )
     manifest = json.loads((repo / "apps/api/package.json").read_text())
     manifest["dependencies"]["@acme/metrics"] = "workspace:*"
     (repo / "apps/api/package.json").write_text(json.dumps(manifest, indent=2) + "\n")
     git(repo, "add", "-A")
 
 
-def test_check_hook_passes_in_sync_and_fails_with_a_diff_after_a_new_package(project: Path, env: dict[str, str]) -> None:
+def test_check_hook_passes_in_sync_and_fails_with_a_diff_after_a_new_package(
+    project: Path, env: dict[str, str]
+) -> None:
     in_sync = hook(project, "dockergen-check", env)
     assert in_sync.returncode == 0, in_sync.stdout + in_sync.stderr
     add_package(project)

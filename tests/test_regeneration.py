@@ -76,7 +76,9 @@ def test_generate_leaves_a_record_and_no_cache_disables_it(
     assert CACHED not in check(capsys, sample)[1]
 
 
-def test_unwritable_cache_is_ignored(sample: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_cache_is_ignored(
+    sample: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = sample.parent / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv("DOCKERGEN_CACHE_DIR", str(blocker / "cache"))
@@ -102,11 +104,19 @@ def _generate_in_subprocess(root: Path, cwd: Path, env: dict[str, str]) -> dict[
 
 @pytest.mark.parametrize(
     "env",
-    [{"PYTHONHASHSEED": "1"}, {"PYTHONHASHSEED": "4242"}, {"LC_ALL": "C"}, {"LC_ALL": "C.UTF-8", "LANG": "tr_TR.UTF-8"}, {"TZ": "Pacific/Chatham"}],
+    [
+        {"PYTHONHASHSEED": "1"},
+        {"PYTHONHASHSEED": "4242"},
+        {"LC_ALL": "C"},
+        {"LC_ALL": "C.UTF-8", "LANG": "tr_TR.UTF-8"},
+        {"TZ": "Pacific/Chatham"},
+    ],
     ids=["hashseed-1", "hashseed-4242", "locale-C", "locale-tr", "timezone"],
 )
 def test_output_is_byte_identical_under_another_environment(sample: Path, tmp_path: Path, env: dict[str, str]) -> None:
-    reference = {rel: (SAMPLE / rel).read_bytes() for rel in ("apps/api/Dockerfile", "apps/api/Dockerfile.dockerignore")}
+    reference = {
+        rel: (SAMPLE / rel).read_bytes() for rel in ("apps/api/Dockerfile", "apps/api/Dockerfile.dockerignore")
+    }
     assert _generate_in_subprocess(sample, tmp_path, env) == reference
 
 
@@ -137,7 +147,9 @@ def test_output_does_not_depend_on_directory_listing_order(sample: Path, monkeyp
     assert generate_all(Repo(sample)).files == expected
 
 
-def test_init_on_an_existing_config_keeps_comments_and_adds_the_new_app(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_on_an_existing_config_keeps_comments_and_adds_the_new_app(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = "# ours: do not reorder\nversion: 1\ntargets:\n  api:   # the public API\n    package: '@t/api'\n    port: 3000   # behind nginx\n"
     repo = api_workspace(tmp_path, {
         "dockergen.yaml": config,
@@ -146,7 +158,7 @@ def test_init_on_an_existing_config_keeps_comments_and_adds_the_new_app(tmp_path
     code, out, _ = run(capsys, "init", "--root", str(repo))
     assert code == 0 and "target admin: @t/admin" in out and "target api: @t/api (already in dockergen.yaml)" in out
     text = (repo / "dockergen.yaml").read_text()
-    assert text.startswith(config) and "  admin:\n    package: \"@t/admin\"" in text
+    assert text.startswith(config) and '  admin:\n    package: "@t/admin"' in text
     before = snapshot_tree(repo)
     assert run(capsys, "init", "--root", str(repo))[0] == 0 and snapshot_tree(repo) == before
 
