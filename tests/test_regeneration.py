@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from dockergen import cache
-from dockergen.cli import main
 from tests.helpers import SAMPLE, api_workspace, build_tree, copy_tree
 from tests.test_cli import run, snapshot_tree
 
