@@ -40,6 +40,7 @@ class TargetConfig:
     user: str | None = None
     data_dirs: tuple[str, ...] = ()
     npmrc_secret: bool | None = None
+    handle_signals: bool = True
     instructions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     lint_ignore: tuple[tuple[str, str], ...] = ()
     digests: tuple[tuple[str, str], ...] = ()
@@ -76,7 +77,8 @@ TARGET_KEYS: dict[str, str] = {
     "keep": "extra repository files the build needs (kept in the context, copied before building)",
     "user": "numeric uid:gid the app runs as",
     "data_dirs": "folders (absolute) the app may write to, owned by the app user",
-    "npmrc_secret": "read .npmrc through a build secret (auto when it holds ${TOKEN} auth)",
+    "npmrc_secret": "mount registry credentials as a build secret (auto for credentials or a private registry)",
+    "handle_signals": "exit on SIGTERM/SIGINT when the app does not handle them (node as PID 1 ignores them)",
     "instructions": "extra Dockerfile instructions per stage: base, deps, build, runtime",
     "lint_ignore": "accepted linter findings: rule id -> reason",
     "digests": "base image digests: image -> sha256:...",
@@ -158,10 +160,11 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         ignore=_opt_list(merged, "ignore", body, defaults) or (),
         keep=_opt_list(merged, "keep", body, defaults) or (),
         user=_opt_user(merged, body, defaults),
-        data_dirs=_opt_list(merged, "data_dirs", body, defaults) or (),
+        data_dirs=_data_dirs(merged, body, defaults),
         npmrc_secret=_opt_bool(merged, "npmrc_secret", body, defaults),
+        handle_signals=_opt_bool(merged, "handle_signals", body, defaults) is not False,
         instructions=_instructions(merged, body, defaults),
-        lint_ignore=_opt_map(merged, "lint_ignore", body, defaults),
+        lint_ignore=_lint_ignore(merged, body, defaults),
         digests=_opt_map(merged, "digests", body, defaults),
     )
 
@@ -209,6 +212,33 @@ def _opt_user(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, 
     if value is not None and not re.match(r"^\d+(:\d+)?$", value):
         raise _type_error(_where("user", body, defaults), "user", "a numeric uid:gid such as 1000:1000")
     return value
+
+
+LINT_RULE = re.compile(r"^((DL|SC)\d{4}|CKV2?_[A-Z0-9_]+|(AVD-)?DS-\d{4})$")
+
+
+def _lint_ignore(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    entries = _opt_map(merged, "lint_ignore", body, defaults)
+    for rule, reason in entries:
+        if not LINT_RULE.match(rule) or not reason.strip():
+            where = _where("lint_ignore", body, defaults)
+            line, col = _pos(where.get("lint_ignore"), rule)
+            raise ConfigError(
+                f"lint_ignore: {rule!r} needs a hadolint (DL3008), checkov (CKV_DOCKER_2) or trivy (DS-0026) "
+                "rule id and a reason",
+                path=CONFIG_FILE, line=line, col=col, hint="write it as `RULE: why this finding is accepted`",
+            )  # fmt: skip
+    return entries
+
+
+def _data_dirs(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]) -> tuple[str, ...]:
+    dirs = _opt_list(merged, "data_dirs", body, defaults) or ()
+    for d in dirs:
+        if not d.startswith("/") or ".." in d.split("/") or d.rstrip("/") in ("", "/app") or " " in d:
+            raise _type_error(
+                _where("data_dirs", body, defaults), "data_dirs", "absolute folders outside /app, e.g. /data"
+            )
+    return tuple(d.rstrip("/") for d in dirs)
 
 
 def _opt_bool(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> bool | None:

@@ -54,6 +54,7 @@ class BuildPlan:
     stages: tuple[Stage, ...]
     context: ContextPlan
     warnings: tuple[str, ...]
+    lint_ignore: tuple[tuple[str, str], ...] = ()
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -104,6 +105,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
         stages=stages,
         context=context,
         warnings=tuple(dict.fromkeys(warnings)),
+        lint_ignore=cfg.lint_ignore,
     )
 
 
@@ -166,6 +168,8 @@ def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
     if ctx.pkg.script("build"):
         out.append(Stage("build", "deps", f"build {ctx.pkg.name} from its sources", steps.build_steps(ctx)))
     out.append(Stage("deploy", "deps", steps.DEPLOY_COMMENT, steps.deploy_steps(ctx)))
+    if ctx.cfg.data_dirs:
+        out.append(Stage("data-dirs", "base", "folders the app may write to", steps.data_dir_steps(ctx)))
     out.append(Stage("runtime", ctx.images.runtime, steps.RUNTIME_COMMENT, steps.runtime_steps(ctx)))
     return tuple(out)
 

@@ -31,6 +31,15 @@ VOLATILE = (
     "node_modules/.pnpm-workspace-state.json",
 )
 
+# Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
+# handler `docker stop` waits 10 s and kills. It exits only when the app has no handler of its own.
+# No spaces, quotes, '#' or '%': it travels in CMD, NODE_OPTIONS and a data: URL.
+SIGNALS = (
+    "data:text/javascript,['SIGTERM','SIGINT'].forEach(s=>process.on(s,()=>"
+    "{if(process.listenerCount(s)===1)process.exit(128+(s==='SIGTERM'?15:2))}))"
+)
+DATA_DIRS = "/data-dirs"
+
 LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
 LIBS_COMMENT = "workspace libraries, built in dependency order, one cached step per package"
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
@@ -53,6 +62,7 @@ class Step:
     args: tuple[str, ...]
     comment: str
     reads: tuple[str, ...] = ()
+    pragmas: tuple[str, ...] = ()  # linter directives printed between the comment and the instruction
 
 
 @dataclass(slots=True)
@@ -101,8 +111,9 @@ def copy(sources: list[str], dest: str, comment: str) -> Step:
     return Step("COPY", (" ".join([*sources, dest]),), comment, tuple(s.rstrip("/") for s in sources))
 
 
-def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = "./") -> Step:
-    return Step("COPY", (f"--from={stage} {src} {dest}",), comment)
+def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = "./", chown: str = "") -> Step:
+    owner = f"--chown={chown} " if chown else ""
+    return Step("COPY", (f"--from={stage} {owner}{src} {dest}",), comment)
 
 
 def run(lines: list[str], comment: str) -> Step:
@@ -110,11 +121,14 @@ def run(lines: list[str], comment: str) -> Step:
 
 
 def _extra(ctx: PlanContext, stage: str) -> list[Step]:
+    """The user's own instructions; trivy only honours an ignore right above the instruction."""
+    trivy = tuple(f"trivy:ignore:{rule}" for rule, _ in ctx.cfg.lint_ignore if rule.startswith(("AVD-DS-", "DS-")))
+    out = []
     for name, lines in ctx.cfg.instructions:
-        if name == stage:
-            return [Step(line.split(None, 1)[0].upper(), (line.split(None, 1)[1] if " " in line else "",),
-                         "from `instructions` in dockergen.yaml") for line in lines]  # fmt: skip
-    return []
+        for line in lines if name == stage else ():
+            keyword, _, args = line.partition(" ")
+            out.append(Step(keyword.upper(), (args.strip(),), "from `instructions` in dockergen.yaml", pragmas=trivy))
+    return out
 
 
 # ------------------------------------------------------------------ base
@@ -323,12 +337,31 @@ def deploy_steps(ctx: PlanContext) -> tuple[Step, ...]:
     )
 
 
+def _signal_handling(ctx: PlanContext, env: list[tuple[str, str]]) -> tuple[list[str], str]:
+    """The CMD argv with the signal preload, or the preload added to NODE_OPTIONS (for shims)."""
+    argv = list(ctx.command.argv)
+    if not ctx.cfg.handle_signals:
+        return argv, "exec form: node is PID 1 and receives SIGTERM (the app must handle it)"
+    if ctx.images.node_major < 18:
+        ctx.warnings.append(
+            f"target {ctx.cfg.name!r}: Node {ctx.images.node_major} lacks --import; the app must handle SIGTERM"
+        )
+        return argv, "exec form: node is PID 1 and receives SIGTERM (the app must handle it)"
+    why = "exec form: node is PID 1; the preload makes SIGTERM/SIGINT end it unless the app handles them"
+    if argv[:1] == ["node"]:
+        return ["node", "--import", SIGNALS, *argv[1:]], why
+    options = dict(env).get("NODE_OPTIONS", "")
+    env.append(("NODE_OPTIONS", f"{options} --import={SIGNALS}".strip()))
+    return argv, why.replace("the preload", "the NODE_OPTIONS preload")
+
+
 def runtime_steps(ctx: PlanContext) -> tuple[Step, ...]:
     im, cfg = ctx.images, ctx.cfg
     env = [("NODE_ENV", "production"), *ctx.command.env]
     if cfg.port is not None:
         env.append(("PORT", str(cfg.port)))
     env += [kv for kv in cfg.env if kv[0] not in {k for k, _ in env}]
+    argv, why = _signal_handling(ctx, env)
     out = [
         Step(
             "ENV",
@@ -340,6 +373,10 @@ def runtime_steps(ctx: PlanContext) -> tuple[Step, ...]:
             "deploy", "production dependencies (changes only when dependencies or libraries do)", f"{OUT}/", "./"
         ),
         *_app_files(ctx),
+        *(
+            copy_from("data-dirs", "a folder the app may write to (`data_dirs`)", f"{DATA_DIRS}{d}", d, chown=im.user)
+            for d in cfg.data_dirs
+        ),
         *_extra(ctx, "runtime"),
     ]
     if cfg.labels:
@@ -350,11 +387,15 @@ def runtime_steps(ctx: PlanContext) -> tuple[Step, ...]:
     if cfg.port is not None:
         out.append(Step("EXPOSE", (str(cfg.port),), "the port from dockergen.yaml"))
     out.append(_healthcheck(ctx))
-    argv = list(ctx.command.argv)
     if im.runtime_kind == "distroless" and argv[:1] == ["node"]:
         argv = argv[1:]  # distroless's ENTRYPOINT is node itself
-    out.append(Step("CMD", (json.dumps(argv),), f"exec form, node as PID 1 receives SIGTERM ({ctx.command.source})"))
+    out.append(Step("CMD", (json.dumps(argv),), f"{why} ({ctx.command.source})"))
     return tuple(out)
+
+
+def data_dir_steps(ctx: PlanContext) -> tuple[Step, ...]:
+    dirs = " ".join(shlex.quote(f"{DATA_DIRS}{d}") for d in ctx.cfg.data_dirs)
+    return (run([f"mkdir -p {dirs}"], "empty folders, copied into the runtime owned by the app user"),)
 
 
 def _app_files(ctx: PlanContext) -> list[Step]:
@@ -390,10 +431,11 @@ def _join(*parts: str) -> str:
 def _healthcheck(ctx: PlanContext) -> Step:
     cfg = ctx.cfg
     if not cfg.health:
-        return Step("", (), "no HEALTHCHECK: no `health:` path in dockergen.yaml (add one to enable it)")
+        why = "no port, a worker" if cfg.port is None else "no `health:` path in dockergen.yaml"
+        return Step("HEALTHCHECK", ("NONE",), f"no health endpoint ({why}): set `health:` (and `port:`) to enable one")
     if cfg.port is None:
         ctx.warnings.append(f"target {cfg.name!r}: `health` needs `port`; no HEALTHCHECK generated")
-        return Step("", (), "no HEALTHCHECK: `health` is set but `port` is not")
+        return Step("HEALTHCHECK", ("NONE",), "no health check: `health` is set but `port` is not")
     url = f"http://127.0.0.1:{cfg.port}{cfg.health}"
     script = f"fetch('{url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
     argv = [ctx.images.node_binary, "-e", script]

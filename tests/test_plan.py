@@ -7,6 +7,7 @@ from dockergen.config import parse_config
 from dockergen.errors import ConfigError, UsageError
 from dockergen.plan import MAX_LAYERS_PER_STAGE, BuildPlan, build_plan
 from dockergen.repo import Repo
+from dockergen.steps import SIGNALS
 from dockergen.workspace import scan
 from tests.helpers import api_workspace, workspace
 
@@ -55,7 +56,7 @@ def test_runtime_is_minimal_non_root_and_exec_form(tmp_path: Path) -> None:
     assert "COPY --from=deploy /out/ ./" in runtime
     assert "COPY --from=build /repo/apps/api/dist ./dist" in runtime
     assert "USER 1000:1000" in runtime and "EXPOSE 3000" in runtime
-    assert runtime[-1] == 'CMD ["node", "dist/index.js"]'
+    assert runtime[-1] == f'CMD ["node", "--import", "{SIGNALS}", "dist/index.js"]'
     assert any(r.startswith("HEALTHCHECK") and "127.0.0.1:3000/health" in r for r in runtime)
 
 
@@ -75,7 +76,7 @@ def test_distroless_runtime(tmp_path: Path) -> None:
     plan = plan_for(api_workspace(tmp_path), API_CONFIG + "    runtime: distroless\n")
     assert plan.stages[-1].base == "gcr.io/distroless/nodejs22-debian12:nonroot"
     runtime = instructions(plan, "runtime")
-    assert "USER 65532:65532" in runtime and runtime[-1] == 'CMD ["dist/index.js"]'
+    assert "USER 65532:65532" in runtime and runtime[-1] == f'CMD ["--import", "{SIGNALS}", "dist/index.js"]'
     assert any('"/nodejs/bin/node", "-e"' in r for r in runtime)
 
 

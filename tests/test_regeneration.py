@@ -171,3 +171,25 @@ def test_main_uses_no_typer_on_the_cached_check_path(sample: Path, tmp_path: Pat
     assert CACHED in second.stdout
     for heavy in ("typer", "ruamel", "jinja2", "pathspec", "pydantic"):
         assert f" {heavy}\n" not in imported and f"| {heavy}" not in imported, heavy
+
+
+def test_generate_and_check_never_touch_the_network(
+    sample: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("dockergen opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    config = (
+        (sample / "dockergen.yaml")
+        .read_text()
+        .replace("targets:\n", "defaults:\n  digests: {'node:22-slim': 'sha256:" + "b" * 64 + "'}\ntargets:\n", 1)
+    )
+    (sample / "dockergen.yaml").write_text(config)
+    assert run(capsys, "generate", "--root", str(sample))[0] == 0
+    assert "node:22-slim@sha256:" + "b" * 64 in (sample / "apps/api/Dockerfile").read_text()
+    assert check(capsys, sample)[0] == 0 and check(capsys, sample)[0] == 0

@@ -1,0 +1,153 @@
+"""The field's linters over every Dockerfile the tests generate: zero findings by default, and an
+accepted finding declared in dockergen.yaml becomes the linter's own inline ignore, with its reason."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dockergen.pipeline import generate_all
+from dockergen.repo import Repo
+from tests.helpers import FIXTURES, SAMPLE, api_workspace
+from tests.test_plan import _big_workspace
+
+BIN = Path(sys.executable).parent
+API = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n    health: /health\n"
+VARIANTS = {
+    "distroless-data-dirs": API + "    runtime: distroless\n    data_dirs: [/data]\n",
+    "worker-no-port": "targets:\n  api:\n    package: '@t/api'\n",
+    "env-labels-instructions": API + "    env: {TZ: UTC}\n    labels: {org.opencontainers.image.source: https://x}\n"
+    "    instructions: {runtime: ['WORKDIR /app']}\n",
+    "digest-pinned": API + f"    digests: {{'node:22-slim': 'sha256:{'a' * 64}'}}\n",
+}
+
+
+def _dockerfiles(base: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, root in [
+        ("sample", SAMPLE),
+        *((p.name, p) for p in sorted(FIXTURES.iterdir()) if (p / "dockergen.yaml").is_file()),
+    ]:
+        for f in generate_all(Repo(root)).files:
+            if not f.path.endswith("ignore"):
+                found[f"{name}-{f.target}"] = f.content
+    for name, config in VARIANTS.items():
+        root = api_workspace(base / name, {"dockergen.yaml": config, ".npmrc": "@t:registry=https://npm.example/\n",
+                                           "package.json": {"name": "r", "packageManager": "pnpm@10.32.1+sha512." + "ab" * 64}})  # fmt: skip
+        found[name] = generate_all(Repo(root)).files[0].content
+    big = _big_workspace(base / "big", 90)
+    (big / "dockergen.yaml").write_text("targets:\n  api:\n    package: '@t/api'\n")
+    found["ninety-libraries"] = generate_all(Repo(big)).files[0].content
+    return found
+
+
+@pytest.fixture(scope="module")
+def dockerfiles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("lint")
+    out = base / "dockerfiles"
+    for name, content in _dockerfiles(base / "workspaces").items():
+        (out / name).mkdir(parents=True)
+        (out / name / "Dockerfile").write_text(content)
+    return out
+
+
+def test_there_is_something_to_lint(dockerfiles: Path) -> None:
+    assert len(list(dockerfiles.glob("*/Dockerfile"))) >= 10
+
+
+def test_hadolint(dockerfiles: Path) -> None:
+    files = sorted(str(p) for p in dockerfiles.glob("*/Dockerfile"))
+    result = subprocess.run([str(BIN / "hadolint"), "--format", "json", *files], capture_output=True, text=True)
+    assert json.loads(result.stdout or "[]") == [] and result.returncode == 0, result.stdout
+
+
+def test_checkov(dockerfiles: Path) -> None:
+    result = subprocess.run(
+        [str(BIN / "checkov"), "--framework", "dockerfile", "--skip-download", "-d", str(dockerfiles), "-o", "json", "--quiet"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    reports = json.loads(result.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    failed = [c for r in reports for c in r.get("results", {}).get("failed_checks", [])]
+    passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
+    assert failed == [] and passed > 100, [(c["check_id"], c["file_path"]) for c in failed]
+
+
+def test_trivy_config(dockerfiles: Path) -> None:
+    result = subprocess.run(
+        [str(BIN / "trivy"), "config", "--skip-check-update", "--quiet", "--format", "json", "--exit-code", "1", str(dockerfiles)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    report = json.loads(result.stdout)
+    findings = [(r["Target"], m["ID"]) for r in report.get("Results", []) for m in r.get("Misconfigurations", []) or []]
+    scanned = [r["Target"] for r in report.get("Results", [])]
+    assert findings == [] and result.returncode == 0 and len(scanned) >= 10, findings
+
+
+def test_buildkit_parser(dockerfiles: Path) -> None:
+    import dockerfile
+
+    for path in sorted(dockerfiles.glob("*/Dockerfile")):
+        commands = dockerfile.parse_string(path.read_text())
+        assert commands and commands[0].cmd == "FROM", path
+        assert {c.cmd for c in commands} <= {
+            "FROM",
+            "RUN",
+            "COPY",
+            "WORKDIR",
+            "ENV",
+            "USER",
+            "EXPOSE",
+            "HEALTHCHECK",
+            "CMD",
+            "LABEL",
+        }
+
+
+def _lint_all(path: Path) -> tuple[str, str, str]:
+    hadolint = subprocess.run([str(BIN / "hadolint"), str(path / "Dockerfile")], capture_output=True, text=True).stdout
+    checkov = subprocess.run([str(BIN / "checkov"), "--framework", "dockerfile", "--skip-download", "-f",
+                              str(path / "Dockerfile"), "--compact", "--quiet"], capture_output=True, text=True).stdout  # fmt: skip
+    trivy = subprocess.run([str(BIN / "trivy"), "config", "--skip-check-update", "--quiet", str(path)],
+                           capture_output=True, text=True).stdout  # fmt: skip
+    return hadolint, checkov, trivy
+
+
+def test_accepted_findings_become_inline_ignores_with_their_reason(tmp_path: Path) -> None:
+    risky = API + "    instructions: {runtime: ['RUN apt-get update && apt-get install -y curl', 'ADD x.tgz /opt/']}\n"
+    accepted = (
+        "    lint_ignore:\n      DL3008: we track Debian security updates by rebuilding nightly\n"
+        "      DL3009: the layer is small enough\n      DL3015: curl needs its recommends here\n"
+        "      DL3020: x.tgz is a local archive that ADD unpacks\n      CKV_DOCKER_4: same archive\n"
+        "      AVD-DS-0029: recommends needed\n      DS-0005: same archive\n"
+    )
+    for name, config in (("without", risky), ("with", risky + accepted)):
+        root = api_workspace(tmp_path / name, {"dockergen.yaml": config})
+        dockerfile = generate_all(Repo(root)).files[0].content
+        (tmp_path / f"lint-{name}").mkdir()
+        (tmp_path / f"lint-{name}" / "Dockerfile").write_text(dockerfile)
+        hadolint, checkov, trivy = _lint_all(tmp_path / f"lint-{name}")
+        if name == "without":  # the control: each linter does flag these instructions
+            assert "DL3008" in hadolint and "CKV_DOCKER_4" in checkov and "DS-0029" in trivy
+        else:
+            assert hadolint == "" and "Failed checks: 0" in checkov and "Skipped checks: 1" in checkov, (
+                hadolint,
+                checkov,
+            )
+            assert "DS-00" not in trivy, trivy
+            assert "#checkov:skip=CKV_DOCKER_4:same archive" in dockerfile
+            assert "# hadolint global ignore=DL3008,DL3009,DL3015,DL3020" in dockerfile
+            assert "DL3008: we track Debian security updates by rebuilding nightly" in dockerfile
+
+
+def test_lint_ignore_needs_a_known_rule_and_a_reason(tmp_path: Path) -> None:
+    from dockergen.config import parse_config
+    from dockergen.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        parse_config(API + "    lint_ignore: {nonsense: because}\n")
+    assert "rule id and a reason" in err.value.message and err.value.line == 6

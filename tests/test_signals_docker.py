@@ -1,0 +1,71 @@
+"""`docker stop` ends the container promptly with a clean exit code, with or without the app's own
+SIGTERM handler (node as PID 1 gets no default signal handling from the kernel)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from dockergen.cli import main
+from tests import dockerutil as d
+from tests.helpers import SAMPLE, build_tree, copy_tree, lockfile
+
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
+NO_HANDLER = 'require("node:http").createServer((q, s) => s.end("{}")).listen(Number(process.env.PORT), "0.0.0.0");\n'
+
+
+def stop(image: str, *run_args: str, timeout: int = 10) -> tuple[float, int]:
+    container = d.run_detached(image, *run_args)
+    try:
+        time.sleep(1.5)  # let node install its handlers
+        start = time.monotonic()
+        d.docker("stop", "-t", str(timeout), container)
+        seconds = time.monotonic() - start
+        return seconds, int(d.docker("inspect", "-f", "{{.State.ExitCode}}", container).stdout)
+    finally:
+        d.remove(container)
+
+
+def no_handler_app(root: Path, handle_signals: bool) -> Path:
+    build_tree(root, {
+        "package.json": {"name": "r", "private": True, "packageManager": "pnpm@10.34.9"},
+        "pnpm-workspace.yaml": "packages: [apps/*]\n", ".nvmrc": "22\n",
+        "pnpm-lock.yaml": lockfile([".", "apps/app"]),
+        "apps/app/package.json": {"name": "@s/app", "private": True, "main": "server.js"},
+        "apps/app/server.js": NO_HANDLER,
+        "dockergen.yaml": f"targets:\n  app:\n    package: '@s/app'\n    port: 8080\n    handle_signals: {str(handle_signals).lower()}\n",
+    })  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "--root", str(root)])
+    assert exit_info.value.code == 0
+    return root
+
+
+def test_sample_api_stops_in_under_3_seconds_with_exit_0(tmp_path: Path) -> None:
+    root = copy_tree(SAMPLE, tmp_path / "sample")
+    image = d.build(root, "apps/api/Dockerfile")
+    try:
+        seconds, code = stop(image.tag)
+        assert seconds < 3 and code == 0
+    finally:
+        d.remove_images(image.tag)
+
+
+def test_app_without_a_handler_stops_promptly_thanks_to_the_preload(tmp_path: Path) -> None:
+    image = d.build(no_handler_app(tmp_path / "with", True), "Dockerfile")
+    try:
+        seconds, code = stop(image.tag)
+        assert seconds < 3 and code == 143  # 128 + SIGTERM: terminated by the signal, not killed
+    finally:
+        d.remove_images(image.tag)
+
+
+def test_control_without_the_preload_the_same_app_is_killed(tmp_path: Path) -> None:
+    image = d.build(no_handler_app(tmp_path / "without", False), "Dockerfile")
+    try:
+        seconds, code = stop(image.tag, timeout=3)
+        assert seconds >= 3 and code == 137  # SIGTERM ignored by PID 1, SIGKILL after the timeout
+    finally:
+        d.remove_images(image.tag)
