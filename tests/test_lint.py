@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from dockergen.errors import InputError
+from dockergen.init import init_config
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
-from tests.helpers import FIXTURES, SAMPLE, api_workspace
+from dockergen.workspace import scan
+from tests.helpers import CORPUS, FIXTURES, SAMPLE, api_workspace, materialize_corpus_repo
+from tests.test_corpus import REPOS
 from tests.test_plan import _big_workspace
 
 BIN = Path(sys.executable).parent
@@ -42,6 +46,16 @@ def _dockerfiles(base: Path) -> dict[str, str]:
     big = _big_workspace(base / "big", 90)
     (big / "dockergen.yaml").write_text("targets:\n  api:\n    package: '@t/api'\n")
     found["ninety-libraries"] = generate_all(Repo(big)).files[0].content
+    for name in REPOS:  # every app `init` finds in the 12 real monorepos
+        assert CORPUS is not None
+        repo = Repo(materialize_corpus_repo(CORPUS / name, base / "corpus" / name))
+        try:
+            text, _ = init_config(repo, scan(repo), None, ())
+        except InputError:
+            continue
+        for f in generate_all(repo, config_text=text).files:
+            if not f.path.endswith("ignore"):
+                found[f"{name}-{f.target}"] = f.content
     return found
 
 
