@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dockergen.errors import ConfigError
-from dockergen.repo import Repo, parse_yaml
+from dockergen.repo import Repo, key_position, parse_yaml
 
 CONFIG_FILE = "dockergen.yaml"
 RUNTIMES = ("slim", "distroless")
@@ -105,7 +105,7 @@ def parse_config(text: str) -> Config:
     _check_keys(data, ("version", "defaults", "targets"), "top level")
     version = data.get("version", 1)
     if version != 1:
-        line, col = _pos(data, "version")
+        line, col = key_position(data, "version")
         raise ConfigError(
             f"unsupported version {version!r}", path=CONFIG_FILE, line=line, col=col, hint="use version: 1"
         )
@@ -115,7 +115,7 @@ def parse_config(text: str) -> Config:
     _check_keys(defaults, tuple(k for k in TARGET_KEYS if k != "package"), "defaults")
     targets = data.get("targets") or {}
     if not isinstance(targets, dict) or not targets:
-        line, col = _pos(data, "targets") if "targets" in data else (1, 1)
+        line, col = key_position(data, "targets") if "targets" in data else (1, 1)
         raise ConfigError(
             "no targets in dockergen.yaml", path=CONFIG_FILE, line=line, col=col,
             hint='add `targets: {api: {package: "@scope/api", port: 3000}}` or run `dockergen init`',
@@ -126,7 +126,7 @@ def parse_config(text: str) -> Config:
 
 def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> TargetConfig:
     if not _TARGET_NAME.match(name):
-        line, col = _pos(parent, name)
+        line, col = key_position(parent, name)
         raise ConfigError(
             f"target name {name!r} must be lowercase letters, digits, '.', '_' or '-'",
             path=CONFIG_FILE, line=line, col=col,
@@ -135,7 +135,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         raise _type_error(parent, name, "a mapping with at least `package:`")
     _check_keys(body, tuple(TARGET_KEYS), f"target {name!r}")
     if not isinstance(body.get("package"), str) or not body["package"].strip():
-        line, col = _pos(parent, name)
+        line, col = key_position(parent, name)
         raise ConfigError(
             f"target {name!r} has no `package:`", path=CONFIG_FILE, line=line, col=col,
             hint="name the workspace package to ship, e.g. package: \"@scope/api\"",
@@ -222,7 +222,7 @@ def _lint_ignore(merged: dict[str, Any], body: dict[str, Any], defaults: dict[st
     for rule, reason in entries:
         if not LINT_RULE.match(rule) or not reason.strip():
             where = _where("lint_ignore", body, defaults)
-            line, col = _pos(where.get("lint_ignore"), rule)
+            line, col = key_position(where.get("lint_ignore"), rule)
             raise ConfigError(
                 f"lint_ignore: {rule!r} needs a hadolint (DL3008), checkov (CKV_DOCKER_2) or trivy (DS-0026) "
                 "rule id and a reason",
@@ -288,7 +288,7 @@ def _instructions(
     out = []
     for stage, lines in value.items():
         if stage not in STAGES:
-            line, col = _pos(value, stage)
+            line, col = key_position(value, stage)
             raise ConfigError(
                 f"unknown stage {stage!r} in instructions", path=CONFIG_FILE, line=line, col=col,
                 hint=f"use one of: {', '.join(STAGES)}",
@@ -305,23 +305,15 @@ def _instructions(
 def _check_keys(mapping: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
     for key in mapping:
         if key not in allowed:
-            line, col = _pos(mapping, key)
+            line, col = key_position(mapping, key)
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(allowed)}"
             raise ConfigError(f"unknown key {key!r} in {where}", path=CONFIG_FILE, line=line, col=col, hint=hint)
 
 
 def _type_error(mapping: Any, key: str, expected: str) -> ConfigError:
-    line, col = _pos(mapping, key)
+    line, col = key_position(mapping, key)
     return ConfigError(f"`{key}` must be {expected}", path=CONFIG_FILE, line=line, col=col)
-
-
-def _pos(mapping: Any, key: Any) -> tuple[int | None, int | None]:
-    try:
-        line, col = mapping.lc.key(key)
-        return line + 1, col + 1
-    except (AttributeError, KeyError, TypeError):
-        return None, None
 
 
 # ---------------------------------------------------------------- writing (init)

@@ -211,6 +211,24 @@ def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:
     return data
 
 
+def key_position(mapping: Any, key: Any) -> tuple[int | None, int | None]:
+    """1-based (line, col) of a key in YAML parsed with positions, else (None, None)."""
+    try:
+        line, col = mapping.lc.key(key)
+        return line + 1, col + 1
+    except (AttributeError, KeyError, TypeError):
+        return None, None
+
+
+def item_position(seq: Any, index: int) -> tuple[int | None, int | None]:
+    """1-based (line, col) of a list item in YAML parsed with positions, else (None, None)."""
+    try:
+        line, col = seq.lc.item(index)
+        return line + 1, col + 1
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return None, None
+
+
 def _duplicate_key(message: str) -> str:
     for line in message.splitlines():
         if "found duplicate key" in line:

@@ -12,7 +12,7 @@ from dockergen.globs import escapes_root, find_members
 from dockergen.inputs import InstallInput, install_inputs
 from dockergen.lockfile import Lockfile, parse_lockfile
 from dockergen.manifest import BUILD_KINDS, PROD_KINDS, Package, parse_manifest
-from dockergen.repo import Repo
+from dockergen.repo import Repo, item_position, key_position
 from dockergen.settings import Npmrc, Settings, merge_settings, parse_npmrc
 from dockergen.versions import ToolVersions, detect_versions
 
@@ -141,10 +141,10 @@ def _patterns(ws_yaml: dict[str, Any], warnings: list[str]) -> list[str]:
         return []
     raw = ws_yaml["packages"]
     if not isinstance(raw, list):
-        line, col = _position(ws_yaml, "packages")
+        line, col = key_position(ws_yaml, "packages")
         raise InputError("`packages` must be a list of globs", path=WORKSPACE_FILE, line=line, col=col)
     for index, item in enumerate(raw):
-        line, col = _item_position(raw, index)
+        line, col = item_position(raw, index)
         if not isinstance(item, str):
             raise InputError(
                 f"`packages` item {index + 1} is not a string", path=WORKSPACE_FILE, line=line, col=col,
@@ -164,22 +164,6 @@ def _bad_patterns(data: Any) -> bool:
     if raw is None:
         return False
     return not isinstance(raw, list) or any(not isinstance(i, str) or escapes_root(i.strip()) for i in raw)
-
-
-def _position(mapping: Any, key: str) -> tuple[int | None, int | None]:
-    try:
-        line, col = mapping.lc.key(key)
-        return line + 1, col + 1
-    except (AttributeError, KeyError, TypeError):
-        return None, None
-
-
-def _item_position(seq: Any, index: int) -> tuple[int | None, int | None]:
-    try:
-        line, col = seq.lc.item(index)
-        return line + 1, col + 1
-    except (AttributeError, KeyError, TypeError, IndexError):
-        return None, None
 
 
 def _read_root_manifest(repo: Repo) -> dict[str, Any]:
