@@ -50,6 +50,7 @@ ALWAYS_DROP = (
     "**/node_modules", "**/.git", "**/.env", "**/.env.*", "**/*.pem", "**/*.key", "*/**/.npmrc",
     "**/*.log", "**/coverage", "**/.nyc_output", "**/.turbo", "**/.cache", "**/.eslintcache",
     "**/*.tsbuildinfo", "**/.DS_Store", "**/Thumbs.db", "**/.idea", "**/.vscode",
+    "**/.next", "**/.nuxt", "**/.output", "**/.svelte-kit", "**/.vercel",
     "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerignore", "**/.dockerignore",
 )  # fmt: skip
 
