@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from dockergen import detect
-from dockergen.config import NewTarget, add_targets, parse_config
+from dockergen.config import parse_config
+from dockergen.config_edit import NewTarget, add_targets
 from dockergen.errors import InputError, UsageError
 from dockergen.manifest import Package
 from dockergen.repo import Repo

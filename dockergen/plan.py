@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import posixpath
 from dataclasses import dataclass
 
-from dockergen import steps
+from dockergen import runtime, steps
 from dockergen.config import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
 from dockergen.images import Images, choose_images
@@ -88,7 +89,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
     reads = {r for s in stages for step in s.steps for r in step.reads}
     context = ContextPlan(
         keep=_outermost(reads | {k.rstrip("/") for k in cfg.keep}),
-        drop=steps.drop_patterns(ws, (*libs, pkg)),
+        drop=drop_patterns(ws, (*libs, pkg)),
         user=cfg.ignore,
     )
     return BuildPlan(
@@ -167,10 +168,10 @@ def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
     out.append(Stage("deps", deps_base, steps.DEPS_COMMENT, steps.deps_steps(ctx)))
     if ctx.pkg.script("build"):
         out.append(Stage("build", "deps", f"build {ctx.pkg.name} from its sources", steps.build_steps(ctx)))
-    out.append(Stage("deploy", "deps", steps.DEPLOY_COMMENT, steps.deploy_steps(ctx)))
+    out.append(Stage("deploy", "deps", runtime.DEPLOY_COMMENT, runtime.deploy_steps(ctx)))
     if ctx.cfg.data_dirs:
-        out.append(Stage("data-dirs", "base", "folders the app may write to", steps.data_dir_steps(ctx)))
-    out.append(Stage("runtime", ctx.images.runtime, steps.RUNTIME_COMMENT, steps.runtime_steps(ctx)))
+        out.append(Stage("data-dirs", "base", "folders the app may write to", runtime.data_dir_steps(ctx)))
+    out.append(Stage("runtime", ctx.images.runtime, runtime.RUNTIME_COMMENT, runtime.runtime_steps(ctx)))
     return tuple(out)
 
 
@@ -204,3 +205,42 @@ def _chunk(body: tuple[Step, ...]) -> list[tuple[Step, ...]]:
         current.append(step)
     chunks.append(tuple(current))
     return chunks
+
+
+# ------------------------------------------------------------------ context
+
+ALWAYS_DROP = (
+    "**/node_modules", "**/.git", "**/.env", "**/.env.*", "**/*.pem", "**/*.key", "*/**/.npmrc",
+    "**/*.log", "**/coverage", "**/.nyc_output", "**/.turbo", "**/.cache", "**/.eslintcache",
+    "**/*.tsbuildinfo", "**/.DS_Store", "**/Thumbs.db", "**/.idea", "**/.vscode",
+    "**/.next", "**/.nuxt", "**/.output", "**/.svelte-kit", "**/.vercel",
+    "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerignore", "**/.dockerignore",
+)  # fmt: skip
+
+
+def drop_patterns(ws: Workspace, packages: tuple[Package, ...]) -> tuple[str, ...]:
+    """Ignore-file exclusions inside kept folders: secrets, caches, local build output."""
+    outputs = set()
+    for pkg in packages:
+        if not pkg.script("build"):
+            continue
+        for path in _output_dirs(pkg):
+            outputs.add(f"{pkg.dir}/{path}" if pkg.dir != "." else path)
+    return ALWAYS_DROP + tuple(sorted(outputs))
+
+
+def _output_dirs(pkg: Package) -> set[str]:
+    """Folders a build writes: where main/bin point, and conventional output names in `files`."""
+    out = set()
+    for path in (pkg.main or "", *(b for _, b in pkg.bin)):
+        parts = posixpath.normpath(path).removeprefix("./").split("/") if path else []
+        if len(parts) > 1 and parts[0] not in ("", "."):
+            out.add(parts[0])
+    for entry in pkg.files or ():
+        first = posixpath.normpath(entry).removeprefix("./").split("/", 1)[0]
+        if first in OUTPUT_NAMES:
+            out.add(first)
+    return out
+
+
+OUTPUT_NAMES = frozenset({"dist", "build", "out", ".next", ".output"})

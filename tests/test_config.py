@@ -1,6 +1,7 @@
 import pytest
 
-from dockergen.config import NewTarget, add_targets, parse_config
+from dockergen.config import parse_config
+from dockergen.config_edit import NewTarget, add_targets
 from dockergen.errors import ConfigError
 
 

@@ -7,7 +7,7 @@ from dockergen.config import parse_config
 from dockergen.errors import ConfigError, UsageError
 from dockergen.plan import MAX_LAYERS_PER_STAGE, BuildPlan, build_plan
 from dockergen.repo import Repo
-from dockergen.steps import SIGNALS
+from dockergen.runtime import SIGNALS
 from dockergen.workspace import scan
 from tests.helpers import api_workspace, workspace
 

@@ -1,0 +1,78 @@
+"""dockergen.yaml edits by `init`: ruamel.yaml round-trip, so the user's comments, key order and
+formatting survive; new targets arrive commented, explaining each key and its detected default."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from dockergen.config import TARGET_KEYS
+
+HEADER = """\
+# dockergen.yaml: how dockergen builds container images for this pnpm workspace.
+# After editing, regenerate the Docker files:   dockergen generate
+# In CI or pre-commit, fail when they drift:    dockergen check
+# Every key but `package` is optional; leaving one out means "detect it".
+version: 1
+targets: {}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NewTarget:
+    """A target `init` adds, with the detected values and why (written as comments)."""
+
+    name: str
+    package: str
+    port: int | None
+    health: str | None
+    command: tuple[str, ...] | None
+    notes: tuple[tuple[str, str], ...]  # (key, detected value) shown commented out
+
+
+def add_targets(existing_text: str | None, targets: list[NewTarget]) -> str:
+    """Append targets to dockergen.yaml text, keeping the user's comments, order and formatting."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    doc = yaml.load(existing_text if existing_text is not None else HEADER)
+    if doc is None:
+        doc = yaml.load(HEADER)
+    if not doc.get("targets"):
+        doc["targets"] = CommentedMap()
+    for target in targets:
+        # Parsed at its final nesting level so ruamel keeps the comment columns right.
+        block = yaml.load("targets:\n" + _target_block(target))
+        doc["targets"][target.name] = block["targets"][target.name]
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def _target_block(t: NewTarget) -> str:
+    pad = "    "
+    lines = [f"  {t.name}:", f"{pad}package: {_quote(t.package)}  # {TARGET_KEYS['package']}"]
+    if t.port is not None:
+        lines.append(f"{pad}port: {t.port}  # {TARGET_KEYS['port']}")
+    else:
+        lines.append(f"{pad}# port: none found (no HTTP framework): this looks like a worker")
+    if t.health is not None:
+        lines.append(f"{pad}health: {_quote(t.health)}  # {TARGET_KEYS['health']}")
+    if t.command is not None:
+        lines.append(f"{pad}command: [{', '.join(_quote(a) for a in t.command)}]  # {TARGET_KEYS['command']}")
+    for key, value in t.notes:
+        lines.append(f"{pad}# {key}: {value}. {TARGET_KEYS[key][:1].upper()}{TARGET_KEYS[key][1:]}")
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    if re.match(r"^[A-Za-z0-9_./-]+$", text) and not re.match(
+        r"^(true|false|null|yes|no|on|off|~|\d[\d.]*)$", text, re.I
+    ):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
