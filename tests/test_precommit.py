@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,9 +18,23 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The working tree as a fresh git repository: what try-repo installs, uncommitted edits included."""
+    repo = tmp_path_factory.mktemp("hooks") / "dockergen"
+    shutil.copytree(
+        ROOT, repo, ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__", "node_modules")
+    )
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "snapshot")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory, hooks_repo: Path) -> dict[str, str]:
     home = tmp_path_factory.mktemp("pre-commit-home")
-    return {**os.environ, "PRE_COMMIT_HOME": str(home), "DOCKERGEN_CACHE_DIR": str(home / "dockergen-cache")}
+    return {**os.environ, "PRE_COMMIT_HOME": str(home), "DOCKERGEN_CACHE_DIR": str(home / "dockergen-cache"),
+            "HOOKS_REPO": str(hooks_repo)}  # fmt: skip
 
 
 @pytest.fixture
@@ -37,7 +52,7 @@ def git(repo: Path, *args: str) -> None:
 
 def hook(repo: Path, hook_id: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook_id, "--all-files", "--verbose"],
+        [sys.executable, "-m", "pre_commit", "try-repo", env["HOOKS_REPO"], hook_id, "--all-files", "--verbose"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
 
