@@ -80,10 +80,6 @@ def _self_and_parents(rel: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _matches(pattern: str, path: str) -> bool:
-    return _compiled(pattern).match(path) is not None
-
-
 @lru_cache(maxsize=8192)
 def _compiled(pattern: str) -> re.Pattern[str]:
     """pathspec's gitignore translation with the pattern anchored at the root, as Docker anchors

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,9 +58,6 @@ class Repo:
         if self.log is not None:
             self.log.kinds[rel] = found
         return found
-
-    def exists(self, rel: str) -> bool:
-        return self.kind(rel) != "missing"
 
     def is_file(self, rel: str) -> bool:
         return self.kind(rel) == "file"
@@ -140,23 +136,8 @@ class Repo:
             self.log.realpaths[rel] = resolved
         return resolved
 
-    def is_inside(self, rel: str) -> bool:
-        """True when `rel`, symlinks resolved, stays inside the repository root."""
-        real = Path(self.realpath(rel))
-        root = Path(os.path.realpath(self.root))
-        return real == root or root in real.parents
-
     def size(self, rel: str) -> int:
         return self.abspath(rel).lstat().st_size
-
-    def walk_files(self, rel: str = ".") -> Iterator[str]:
-        """Every file and symlink below `rel` (not following symlinks), sorted, as POSIX paths."""
-        for entry in self.list_dir(rel):
-            child = entry.name if rel in ("", ".") else f"{rel}/{entry.name}"
-            if entry.is_dir and not entry.is_symlink:
-                yield from self.walk_files(child)
-            else:
-                yield child
 
 
 def listing_digest(entries: list[DirEntry]) -> str:

@@ -34,7 +34,6 @@ class Workspace:
     npmrc: Npmrc | None
     install_inputs: tuple[InstallInput, ...]
     root_files: tuple[str, ...]  # regular files at the workspace root (build configs live here)
-    member_npmrcs: tuple[str, ...]  # `.npmrc` files inside member folders
     root_script_files: tuple[str, ...]  # files the root's install-time scripts run
     warnings: tuple[str, ...]
 
@@ -99,7 +98,6 @@ def scan(repo: Repo) -> Workspace:
         npmrc=npmrc,
         install_inputs=inputs,
         root_files=tuple(e.name for e in repo.list_dir(".") if not e.is_dir),
-        member_npmrcs=tuple(f"{p.dir}/.npmrc" for p in members if repo.is_file(f"{p.dir}/.npmrc")),
         root_script_files=_script_files(repo, root),
         warnings=tuple(warnings),
     )
