@@ -77,13 +77,12 @@ def _walk(
     if real in ancestors:
         warnings.append(f"{rel}: symlink loop, not followed")
         return
-    entries = repo.list_dir(rel)
+    entries, skipped = repo.scan_dir(rel)
     names = {e.name for e in entries if not e.is_dir}
     if any(m in names for m in MANIFEST_NAMES) and _is_member(parts, positive, negative):
         found.append(rel)
-    bad = repo.undecodable_names(rel)
-    if bad:
-        warnings.append(f"{rel}: skipped {len(bad)} file name(s) that are not valid UTF-8")
+    if skipped:
+        warnings.append(f"{rel}: skipped {skipped} file name(s) that are not valid UTF-8")
     ancestors = ancestors | {real}
     for entry in entries:
         if not entry.is_dir or entry.name in NEVER_DESCEND:

@@ -111,24 +111,20 @@ class Repo:
 
     def list_dir(self, rel: str) -> list[DirEntry]:
         """Entries of a directory sorted by name; names that are not valid UTF-8 are skipped."""
+        return self.scan_dir(rel)[0]
+
+    def scan_dir(self, rel: str) -> tuple[list[DirEntry], int]:
+        """One read of a directory: its entries sorted by name, and how many names were skipped
+        because they are not valid UTF-8."""
         try:
             with os.scandir(self.abspath(rel)) as it:
-                entries = [_entry(e) for e in it if _utf8(e.name)]
+                found = list(it)
         except OSError:
-            entries = []
-        entries.sort(key=lambda e: e.name)
+            found = []
+        entries = sorted((_entry(e) for e in found if _utf8(e.name)), key=lambda e: e.name)
         if self.log is not None:
             self.log.listings[rel] = listing_digest(entries)
-        return entries
-
-    def undecodable_names(self, rel: str) -> list[str]:
-        """Names in a directory that are not valid UTF-8 (shown with escapes)."""
-        try:
-            with os.scandir(self.abspath(rel)) as it:
-                bad = [e.name for e in it if not _utf8(e.name)]
-        except OSError:
-            return []
-        return sorted(n.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for n in bad)
+        return entries, len(found) - len(entries)
 
     def realpath(self, rel: str) -> str:
         resolved = os.path.realpath(self.abspath(rel))
