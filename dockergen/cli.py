@@ -84,8 +84,9 @@ def run_init(root: Path, targets: tuple[str, ...], force: bool) -> int:
 
     repo = _repo(root, AccessLog())
     existing = repo.read_text(CONFIG_FILE) if repo.is_file(CONFIG_FILE) else None
-    text, picks = init_config(repo, scan(repo), existing, targets)
-    generated = generate_all(repo, config_text=text)
+    ws = scan(repo)
+    text, picks = init_config(repo, ws, existing, targets)
+    generated = generate_all(repo, config_text=text, ws=ws)
     config_change = compare((RenderedFile(CONFIG_FILE, text, ""),), repo, owned=False)
     changes = config_change + compare(generated.files, repo)
     if not force:

@@ -10,7 +10,7 @@ from dockergen.errors import ConfigError, DockergenError
 from dockergen.plan import BuildPlan, build_plan
 from dockergen.render import RenderedFile, render
 from dockergen.repo import Repo
-from dockergen.workspace import scan
+from dockergen.workspace import Workspace, scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +22,10 @@ class Generated:
     warnings: tuple[str, ...]
 
 
-def generate_all(repo: Repo, config_text: str | None = None) -> Generated:
-    """Plan and render every target of dockergen.yaml (or of `config_text`); validate ignore files."""
-    ws = scan(repo)
+def generate_all(repo: Repo, config_text: str | None = None, ws: Workspace | None = None) -> Generated:
+    """Plan and render every target of dockergen.yaml (or of `config_text`); validate ignore files.
+    `ws` is the workspace when the caller has scanned it already."""
+    ws = ws if ws is not None else scan(repo)
     try:
         config = parse_config(config_text) if config_text is not None else load_config(repo)
         plans = tuple(build_plan(ws, config, t.name) for t in config.targets)
