@@ -90,7 +90,7 @@ def _argument_folders(command: StartCommand) -> tuple[str, ...]:
     found: list[str] = []
     for arg in command.argv[1:]:
         value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
-        path = _norm(value)
+        path = posixpath.normpath(value)
         if value.startswith("-") or "/" not in path or path.startswith(("..", "/")):
             continue
         if path.split("/", 1)[0] not in found:
@@ -101,12 +101,8 @@ def _argument_folders(command: StartCommand) -> tuple[str, ...]:
 def _static_prefix(pattern: str) -> str:
     """`dist/**/*.js` -> `dist`; `lib` -> `lib`; `*.js` -> `` (cannot be copied statically)."""
     parts = []
-    for part in _norm(pattern).split("/"):
+    for part in posixpath.normpath(pattern).split("/"):
         if any(ch in part for ch in "*?[{"):
             break
         parts.append(part)
     return "/".join(parts)
-
-
-def _norm(path: str) -> str:
-    return posixpath.normpath(path).removeprefix("./")

@@ -233,11 +233,11 @@ def _output_dirs(pkg: Package) -> set[str]:
     """Folders a build writes: where main/bin point, and conventional output names in `files`."""
     out = set()
     for path in (pkg.main or "", *(b for _, b in pkg.bin)):
-        parts = posixpath.normpath(path).removeprefix("./").split("/") if path else []
+        parts = posixpath.normpath(path).split("/") if path else []
         if len(parts) > 1 and parts[0] not in ("", "."):
             out.add(parts[0])
     for entry in pkg.files or ():
-        first = posixpath.normpath(entry).removeprefix("./").split("/", 1)[0]
+        first = posixpath.normpath(entry).split("/", 1)[0]
         if first in OUTPUT_NAMES:
             out.add(first)
     return out

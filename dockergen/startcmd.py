@@ -52,7 +52,7 @@ def resolve_start(pkg: Package) -> tuple[StartCommand | None, str]:
         reason = f'its start script "{script}" {reason}'
     for field, value in (("main", pkg.main), ("bin", pkg.bin[0][1] if len(pkg.bin) == 1 else None)):
         if value and not value.endswith(TS_SOURCE):
-            return StartCommand(("node", _norm(value)), f'"{field}": "{value}"'), ""
+            return StartCommand(("node", posixpath.normpath(value)), f'"{field}": "{value}"'), ""
         if value:
             reason += f'; its "{field}" is TypeScript source ({value})'
     return None, reason
@@ -116,10 +116,10 @@ def _node(words: list[str], pkg: Package, source: str, env: list[tuple[str, str]
     if entry is None:
         return None, "runs node without a script"
     if entry in (".", "./") and pkg.main:
-        args[args.index(entry)] = _norm(pkg.main)
+        args[args.index(entry)] = posixpath.normpath(pkg.main)
     elif entry.endswith(TS_SOURCE):
         return None, f"runs TypeScript source ({entry}) directly"
-    argv = ("node", *(a if a.startswith("-") else _norm(a) for a in args))
+    argv = ("node", *(a if a.startswith("-") else posixpath.normpath(a) for a in args))
     return StartCommand(argv, source, tuple(env), notes=tuple(notes)), ""
 
 
@@ -153,7 +153,3 @@ def _bin_provider(pkg: Package, binary: str) -> str | None:
         if name == binary or name.rsplit("/", 1)[-1] == binary or KNOWN_BINS.get(binary) == name:
             return name
     return None
-
-
-def _norm(path: str) -> str:
-    return posixpath.normpath(path).removeprefix("./")

@@ -222,7 +222,7 @@ def _bin_placeholders(ctx: PlanContext) -> list[Step]:
 
 
 def _top(path: str) -> str:
-    return posixpath.normpath(path).removeprefix("./").split("/", 1)[0]
+    return posixpath.normpath(path).split("/", 1)[0]
 
 
 def lib_deps_steps(ctx: PlanContext) -> tuple[Step, ...]:

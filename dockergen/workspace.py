@@ -233,7 +233,7 @@ def _script_files(repo: Repo, root: Package) -> tuple[str, ...]:
     found = set()
     for name in (*root.install_scripts, "pnpm:devPreinstall"):
         for word in (root.script(name) or "").replace("&&", " ").replace(";", " ").split():
-            path = posixpath.normpath(word.strip("'\"")).removeprefix("./")
+            path = posixpath.normpath(word.strip("'\""))
             if "/" in path and not path.startswith(("..", "/")) and repo.is_file(path):
                 found.add(path)
     return tuple(sorted(found))
