@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 from dockergen.errors import DockergenError, ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from dockergen.model import BuildPlan, Step
     from dockergen.pipeline import Generated
-    from dockergen.plan import BuildPlan
     from dockergen.repo import AccessLog, Repo
     from dockergen.sync import FileChange
 
@@ -137,12 +137,13 @@ def run_check(root: Path) -> int:
 
 
 def run_plan(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
+    from dockergen.model import to_json
     from dockergen.pipeline import generate_all
 
     generated = generate_all(_repo(root))
     plans = _select(generated, targets)
     if fmt is Format.json:
-        _out(json.dumps([asdict(p) for p in plans], indent=2))
+        _out(json.dumps(to_json(plans), indent=2, ensure_ascii=False))
         return ExitCode.OK
     _warn(generated.warnings)
     for p in plans:
@@ -197,12 +198,30 @@ def _plan_text(p: "BuildPlan") -> str:
     for stage in p.stages:
         lines.append(f"  stage {stage.name} (from {stage.base}): {stage.comment}")
         for step in stage.steps:
-            if step.instruction:
-                more = " ..." if len(step.args) > 1 else ""
-                lines.append(f"    {step.instruction} {step.args[0] if step.args else ''}{more}")
+            lines.append(f"    {_step_text(step)}")
             lines.append(f"      why: {step.comment}")
     lines.append(f"  context: {len(p.context.keep)} kept paths, {len(p.context.drop)} exclusions")
     return "\n".join(lines)
+
+
+def _step_text(step: "Step") -> str:
+    """One line saying what a step does (for people; the Dockerfile spelling is the template's)."""
+    from dockergen import model
+
+    if isinstance(step, model.Copy):
+        origin = f" from {step.from_stage}" if step.from_stage else ""
+        return f"copy{origin}: {', '.join(step.sources)} -> {step.dest}"
+    if isinstance(step, model.Run):
+        text = " && ".join(" ".join(c.argv) for c in step.commands)
+        return f"run: {text[:100]}{' ...' if len(text) > 100 else ''}"
+    if isinstance(step, (model.Env, model.Label)):
+        return f"{step.kind}: {', '.join(k for k, _ in step.pairs)}"
+    if isinstance(step, (model.Cmd, model.Healthcheck)):
+        return f"{step.kind}: {' '.join(step.argv) or 'none'}"[:120]
+    if isinstance(step, model.Raw):
+        return f"raw: {step.text}"
+    value = {"workdir": "path", "user": "user", "expose": "port"}[step.kind]
+    return f"{step.kind}: {getattr(step, value)}"
 
 
 def _report(written: tuple[str, ...], changes: "tuple[FileChange, ...]") -> None:

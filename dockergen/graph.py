@@ -152,25 +152,36 @@ def topological(
         if link.kind in kinds and link.source in names and link.target in names:
             deps[link.source].add(link.target)
     order: list[str] = []
-    state: dict[str, int] = {}
-    warnings: list[str] = []
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            cycle = [*path[path.index(name) :], name]
-            warnings.append("dependency cycle: " + " -> ".join(cycle))
-            return
-        state[name] = 1
-        for dep in sorted(deps[name]):
-            visit(dep, [*path, name])
-        state[name] = 2
-        order.append(name)
-
-    for name in sorted(names):
-        visit(name, [])
-    return tuple(order), tuple(sorted(set(warnings)))
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    warnings: set[str] = set()
+    for start in sorted(names):
+        if state.get(start):
+            continue
+        # Depth-first, iteratively: `path` holds the names being visited, `pending` their
+        # not-yet-visited dependencies (sorted), so deep chains cannot exhaust the stack.
+        path: list[str] = [start]
+        position: dict[str, int] = {start: 0}
+        pending: list[list[str]] = [sorted(deps[start], reverse=True)]
+        state[start] = 1
+        while path:
+            if not pending[-1]:
+                done = path.pop()
+                pending.pop()
+                del position[done]
+                state[done] = 2
+                order.append(done)
+                continue
+            dep = pending[-1].pop()
+            if state.get(dep) == 2:
+                continue
+            if state.get(dep) == 1:
+                warnings.add("dependency cycle: " + " -> ".join([*path[position[dep] :], dep]))
+                continue
+            state[dep] = 1
+            position[dep] = len(path)
+            path.append(dep)
+            pending.append(sorted(deps[dep], reverse=True))
+    return tuple(order), tuple(sorted(warnings))
 
 
 def levels(links: Iterable[Link], order: tuple[str, ...], kinds: frozenset[str]) -> tuple[tuple[str, ...], ...]:

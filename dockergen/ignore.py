@@ -49,7 +49,10 @@ class DockerIgnore:
 def parse(text: str, path: str = ".dockerignore") -> DockerIgnore:
     """Docker's reader: `#` comments, blank lines skipped, whitespace trimmed, paths cleaned."""
     rules = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Docker splits on "\n" only (and drops a "\r" before it); str.splitlines would also split on
+    # U+2028, \x1c and others, seeing lines Docker does not.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from dockergen import semver
 from dockergen.config import TargetConfig
-from dockergen.errors import ConfigError
+from dockergen.errors import ConfigError, InputError
 from dockergen.manifest import Package
+from dockergen.model import Images
+from dockergen.validate import image_reference
 from dockergen.workspace import Workspace
 
 DISTROLESS = "gcr.io/distroless/nodejs{major}-debian12:nonroot"
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Images:
-    node: str
-    node_major: int
-    node_source: str
-    pnpm: str
-    pnpm_major: int
-    pnpm_integrity: str | None
-    pnpm_source: str
-    build: str
-    runtime: str
-    runtime_kind: str  # slim | distroless | custom
-    user: str
-    node_binary: str
-    warnings: tuple[str, ...]
 
 
 def choose_images(ws: Workspace, cfg: TargetConfig, pkg: Package) -> Images:
@@ -46,6 +30,14 @@ def choose_images(ws: Workspace, cfg: TargetConfig, pkg: Package) -> Images:
         "distroless": DISTROLESS.format(major=major),
     }.get(kind, cfg.runtime)
     build = cfg.build_image or f"node:{node}-slim"
+    for image in (runtime, build):
+        reason = image_reference(image)
+        if reason:  # config values are checked when read: this is a Node version from the repository
+            raise InputError(
+                f"Node version {node!r} gives the image {image!r}, which {reason}",
+                path=node_source.split(" ", 1)[0],
+                hint="pin an exact or major Node version, or set `node:` in dockergen.yaml",
+            )
     digests = _digests(cfg)
     return Images(
         node=node,

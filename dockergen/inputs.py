@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from dockergen.errors import InputError
 from dockergen.lockfile import Lockfile
 from dockergen.repo import Repo
 from dockergen.settings import Npmrc, Settings
+from dockergen.validate import context_path
 
 PNPMFILES = (".pnpmfile.cjs", ".pnpmfile.mjs")
 
@@ -19,6 +21,7 @@ class InstallInput:
 
     path: str
     reason: str
+    origin: str  # the file that names it (for error messages)
 
 
 def install_inputs(
@@ -31,31 +34,36 @@ def install_inputs(
 ) -> tuple[InstallInput, ...]:
     """Lockfile, workspace yaml, root manifest, .npmrc, pnpmfile and every referenced patch file."""
     inputs = [
-        InstallInput(lockfile.path, "the frozen install resolves nothing: every version comes from the lockfile"),
-        InstallInput("package.json", "root project: packageManager, pnpm overrides and settings"),
+        InstallInput(lockfile.path, "the frozen install resolves nothing: every version comes from the lockfile", ""),
+        InstallInput("package.json", "root project: packageManager, pnpm overrides and settings", ""),
     ]
     if repo.is_file("pnpm-workspace.yaml"):
-        inputs.append(InstallInput("pnpm-workspace.yaml", "member globs, catalogs and settings the lockfile records"))
+        inputs.append(
+            InstallInput("pnpm-workspace.yaml", "member globs, catalogs and settings the lockfile records", "")
+        )
     if npmrc is not None:
-        inputs.append(InstallInput(npmrc.path, "registry and install settings"))
+        inputs.append(InstallInput(npmrc.path, "registry and install settings", ""))
     pnpmfile = _pnpmfile(repo, settings, lockfile)
     if pnpmfile:
-        inputs.append(InstallInput(pnpmfile, "install hooks; the lockfile records their checksum"))
+        origin = settings.source("pnpmfile") or ""
+        inputs.append(InstallInput(pnpmfile, "install hooks; the lockfile records their checksum", origin))
     for path, source in _patches(ws_yaml, root_pnpm):
+        _check_path(path, source, "patchedDependencies")
         if not repo.is_file(path):
             raise InputError(
                 f"patch file {path} is referenced by patchedDependencies in {source} but does not exist",
                 path=source,
                 hint="restore the patch file or remove its patchedDependencies entry",
             )
-        inputs.append(InstallInput(path, f"patch applied at install (patchedDependencies in {source})"))
+        inputs.append(InstallInput(path, f"patch applied at install (patchedDependencies in {source})", source))
     return tuple(inputs)
 
 
 def _pnpmfile(repo: Repo, settings: Settings, lockfile: Lockfile) -> str | None:
     configured = settings.get("pnpmfile")
     if configured:
-        path = configured.removeprefix("./")
+        path = posixpath.normpath(configured)
+        _check_path(path, settings.source("pnpmfile") or "", "pnpmfile")
         if not repo.is_file(path):
             raise InputError(
                 f"pnpmfile {configured!r} (from {settings.source('pnpmfile')}) does not exist",
@@ -82,6 +90,15 @@ def _patches(ws_yaml: dict[str, Any], root_pnpm: dict[str, Any]) -> list[tuple[s
         if isinstance(entries, dict):
             for value in entries.values():
                 if isinstance(value, str) and value.strip():
-                    path = value.strip()
-                    found.setdefault(path.removeprefix("./"), source)
+                    found.setdefault(posixpath.normpath(value.strip()), source)
     return sorted(found.items())
+
+
+def _check_path(path: str, source: str, setting: str) -> None:
+    reason = context_path(path)
+    if reason:
+        raise InputError(
+            f"{setting}: {path!r} {reason}",
+            path=source or None,
+            hint="keep install inputs inside the workspace, with plain file names",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -88,5 +89,17 @@ def _child_items(lines: list[str]) -> list[tuple[str, str]]:
     for line in lines:
         m = _CHILD_KEY.match(line)
         if m:
-            items.append((m.group(1).strip("'\""), (m.group(2) or "").strip("'\"")))
+            items.append((_unquote(m.group(1)), _unquote(m.group(2) or "")))
     return items
+
+
+def _unquote(text: str) -> str:
+    """A YAML scalar as written on one line: 'single' ('' is a quote), "double" (JSON escapes), plain."""
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        try:
+            return str(json.loads(text))
+        except ValueError:
+            return text[1:-1]
+    return text

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dockergen.errors import InputError
+from dockergen.validate import control_chars, package_name
 
 # (package.json field, dependency kind) in the order pnpm installs them.
 DEP_FIELDS = (
@@ -74,7 +75,7 @@ def parse_manifest(data: Any, directory: str, path: str, entries: tuple[str, ...
     name = data.get("name")
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise InputError('"name" must be a non-empty string', path=path, hint="fix the package name")
-    return Package(
+    pkg = Package(
         name=name or "",
         dir=directory,
         manifest=path,
@@ -89,6 +90,26 @@ def parse_manifest(data: Any, directory: str, path: str, entries: tuple[str, ...
         engines_node=_engine(data, "node"),
         entries=entries,
     )
+    _check_values(pkg)
+    return pkg
+
+
+def _check_values(pkg: Package) -> None:
+    """Fields that reach a generated file must be single-line; a member's name must be npm's."""
+    fields = [
+        ("main", pkg.main or ""),
+        *((f"bin.{k}", v) for k, v in pkg.bin),
+        *(("files", f) for f in pkg.files or ()),
+    ]
+    if pkg.dir != ".":
+        fields.append(("name", pkg.name))
+        reason = package_name(pkg.name) if pkg.name else None
+        if reason:
+            raise InputError(f'"name" {pkg.name!r} {reason}', path=pkg.manifest, hint="fix the package name")
+    for field, value in fields:
+        reason = control_chars(value)
+        if reason:
+            raise InputError(f'"{field}" {reason}', path=pkg.manifest, hint="a path or name is one line")
 
 
 def _opt_str(data: dict[str, Any], key: str, path: str) -> str | None:

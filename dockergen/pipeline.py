@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from dockergen import ignore
 from dockergen.config import load_config, parse_config
 from dockergen.errors import ConfigError, DockergenError
-from dockergen.plan import BuildPlan, build_plan
+from dockergen.model import BuildPlan
+from dockergen.plan import build_plan
 from dockergen.render import RenderedFile, render
 from dockergen.repo import Repo
 from dockergen.workspace import Workspace, scan

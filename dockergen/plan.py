@@ -4,63 +4,21 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-from dataclasses import dataclass
 
 from dockergen import runtime, steps
 from dockergen.config import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
-from dockergen.images import Images, choose_images
+from dockergen.images import choose_images
 from dockergen.manifest import Package
+from dockergen.model import BuildPlan, ContextPlan, Copy, Stage, Step
 from dockergen.startcmd import StartCommand, resolve_start
-from dockergen.steps import Step
+from dockergen.validate import context_path
 from dockergen.workspace import Workspace
 
 # Above this many libraries, build them one topological level per step.
 LEVEL_GROUPING_THRESHOLD = 8
 # Start a fresh stage after this many layers so no image nears Docker's 127-layer limit.
 MAX_LAYERS_PER_STAGE = 60
-
-
-@dataclass(frozen=True, slots=True)
-class Stage:
-    name: str
-    base: str
-    comment: str
-    steps: tuple[Step, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ContextPlan:
-    """What the build context must contain: paths to keep, patterns to drop inside them."""
-
-    keep: tuple[str, ...]
-    drop: tuple[str, ...]
-    user: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class BuildPlan:
-    """The contract between planner and renderer; `dockergen plan --format json` prints it."""
-
-    target: str
-    package: str
-    package_dir: str
-    dockerfile: str
-    dockerignore: str
-    node: str
-    node_source: str
-    pnpm: str
-    pnpm_source: str
-    images: Images
-    stages: tuple[Stage, ...]
-    context: ContextPlan
-    warnings: tuple[str, ...]
-    lint_ignore: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def reads(self) -> tuple[str, ...]:
-        """Every context path a COPY reads."""
-        return tuple(sorted({r for s in self.stages for step in s.steps for r in step.reads}))
 
 
 def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
@@ -86,6 +44,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
     ctx = steps.PlanContext(ws=ws, cfg=cfg, pkg=pkg, images=images, command=command, libs=libs)
     stages = _stages(ctx)
     warnings.extend(ctx.warnings)
+    warnings.extend(f"target {cfg.name!r}: {note}" for note in command.notes)
     reads = {r for s in stages for step in s.steps for r in step.reads}
     context = ContextPlan(
         keep=_outermost(reads | {k.rstrip("/") for k in cfg.keep}),
@@ -168,6 +127,12 @@ def _stages(ctx: steps.PlanContext) -> tuple[Stage, ...]:
     out.append(Stage("deps", deps_base, steps.DEPS_COMMENT, steps.deps_steps(ctx)))
     if ctx.pkg.script("build"):
         out.append(Stage("build", "deps", f"build {ctx.pkg.name} from its sources", steps.build_steps(ctx)))
+    elif dict(ctx.cfg.instructions).get("build"):
+        raise ConfigError(
+            f"target {ctx.cfg.name!r}: `instructions.build` has no stage to go in: {ctx.pkg.name} has no build script",
+            path="dockergen.yaml",
+            hint="put them under `deps` (after the install) or `runtime`",
+        )
     out.append(Stage("deploy", "deps", runtime.DEPLOY_COMMENT, runtime.deploy_steps(ctx)))
     if ctx.cfg.data_dirs:
         out.append(Stage("data-dirs", "base", "folders the app may write to", runtime.data_dir_steps(ctx)))
@@ -199,7 +164,7 @@ def _chunk(body: tuple[Step, ...]) -> list[tuple[Step, ...]]:
     chunks: list[tuple[Step, ...]] = []
     current: list[Step] = []
     for step in body:
-        if len(current) >= MAX_LAYERS_PER_STAGE and step.instruction == "COPY" and step.reads:
+        if len(current) >= MAX_LAYERS_PER_STAGE and isinstance(step, Copy) and step.reads:
             chunks.append(tuple(current))
             current = []
         current.append(step)
@@ -225,7 +190,8 @@ def drop_patterns(ws: Workspace, packages: tuple[Package, ...]) -> tuple[str, ..
         if not pkg.script("build"):
             continue
         for path in _output_dirs(pkg):
-            outputs.add(f"{pkg.dir}/{path}" if pkg.dir != "." else path)
+            if context_path(path) is None:  # a glob-like name is not a folder a build writes
+                outputs.add(f"{pkg.dir}/{path}" if pkg.dir != "." else path)
     return ALWAYS_DROP + tuple(sorted(outputs))
 
 
@@ -234,7 +200,7 @@ def _output_dirs(pkg: Package) -> set[str]:
     out = set()
     for path in (pkg.main or "", *(b for _, b in pkg.bin)):
         parts = posixpath.normpath(path).split("/") if path else []
-        if len(parts) > 1 and parts[0] not in ("", "."):
+        if len(parts) > 1 and parts[0] not in ("", ".", ".."):
             out.add(parts[0])
     for entry in pkg.files or ():
         first = posixpath.normpath(entry).split("/", 1)[0]

@@ -15,6 +15,7 @@ from dockergen.errors import InputError
 # A YAML document that expands past this many nodes through aliases is refused
 # (a "billion laughs" file would otherwise exhaust memory when walked).
 MAX_YAML_NODES = 200_000
+MAX_YAML_DEPTH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,10 @@ class Repo:
         text = self.read_text(rel)
         try:
             return json.loads(text)
+        except RecursionError:
+            raise InputError(
+                "JSON is nested too deeply to read", path=rel, hint="a package.json is a flat object: fix the file"
+            ) from None
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"invalid JSON: {exc.msg}",
@@ -170,6 +175,8 @@ def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:
     yaml = YAML(typ="rt") if positions else YAML(typ="safe", pure=False)
     try:
         data = yaml.load(text)
+    except RecursionError:
+        raise InputError("YAML is nested too deeply to read", path=rel, hint="flatten the nesting") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "syntax error"
@@ -214,28 +221,32 @@ def _duplicate_key(message: str) -> str:
 
 
 def _check_expansion(data: Any, rel: str) -> None:
-    """Refuse documents whose aliases expand to more than MAX_YAML_NODES nodes."""
-    sizes: dict[int, int] = {}
-
-    def size(node: Any) -> int:
+    """Refuse documents whose aliases expand to more than MAX_YAML_NODES nodes, or that nest
+    deeper than MAX_YAML_DEPTH. Iterative, so no input can exhaust the stack."""
+    sizes: dict[int, int] = {}  # expanded size of each container, computed once
+    stack: list[tuple[Any, int, bool]] = [(data, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
         if not isinstance(node, (dict, list)):
-            return 1
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        sizes[key] = 1  # an alias cycle counts once instead of recursing forever
-        children = node.values() if isinstance(node, dict) else node
-        total = 1
-        for child in children:
-            total += size(child)
-            if total > MAX_YAML_NODES:
-                break
-        sizes[key] = total
-        return total
-
-    if size(data) > MAX_YAML_NODES:
+            continue
+        children = list(node.values() if isinstance(node, dict) else node)
+        if children_done:
+            sizes[id(node)] = min(MAX_YAML_NODES + 1, 1 + sum(_size(c, sizes) for c in children))
+            continue
+        if id(node) in sizes:
+            continue
+        if depth > MAX_YAML_DEPTH:
+            raise InputError(f"YAML nests deeper than {MAX_YAML_DEPTH} levels", path=rel, hint="flatten the nesting")
+        sizes[id(node)] = 1  # an alias cycle counts once instead of looping forever
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+    if _size(data, sizes) > MAX_YAML_NODES:
         raise InputError(
             f"YAML expands to more than {MAX_YAML_NODES} nodes through aliases",
             path=rel,
             hint="remove the nested anchors/aliases (this looks like an alias bomb)",
         )
+
+
+def _size(node: Any, sizes: dict[int, int]) -> int:
+    return sizes.get(id(node), 1) if isinstance(node, (dict, list)) else 1

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
-import shlex
 
 from dockergen import detect
-from dockergen.errors import ConfigError
-from dockergen.steps import APP, OUT, STORE, VOLATILE, WORKDIR, PlanContext, Step, copy, copy_from, extra_steps, run
+from dockergen.errors import ConfigError, InputError
+from dockergen.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
+from dockergen.steps import APP, OUT, STORE, VOLATILE, WORKDIR, PlanContext, copy, copy_from, extra_steps
+from dockergen.validate import context_path, control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
 # handler `docker stop` waits 10 s and kills. It exits only when the app has no handler of its own.
@@ -17,6 +17,8 @@ SIGNALS = (
     "data:text/javascript,['SIGTERM','SIGINT'].forEach(s=>process.on(s,()=>"
     "{if(process.listenerCount(s)===1)process.exit(128+(s==='SIGTERM'?15:2))}))"
 )
+# The health check's script: the URL arrives as its argument, never inside the code.
+HEALTH_SCRIPT = "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 DATA_DIRS = "/data-dirs"
 
 DEPLOY_COMMENT = "the production tree: prod dependencies and injected workspace libraries, no sources"
@@ -29,18 +31,16 @@ def deploy_steps(ctx: PlanContext) -> tuple[Step, ...]:
     if ctx.images.pnpm_major >= 10 and not ctx.ws.settings.flag("injectWorkspacePackages"):
         flags.append("--config.inject-workspace-packages=true")
         why = "pnpm >= 10 deploys from the lockfile only with injected workspace packages (scoped to this command)"
-    volatile = " ".join(f"{OUT}/{v}" for v in VOLATILE)
-    return (
-        run(
-            [
-                ctx.with_secrets(f"pnpm --filter={shlex.quote(ctx.pkg.name)} deploy {' '.join(flags)} {OUT}"),
-                f"&& rm -f {volatile}",
-                f"&& if command -v hardlink >/dev/null; then hardlink --quiet --ignore-time {OUT}; fi",
-            ],
-            f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
-            "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)",
-        ),
+    commands = [
+        Command(("pnpm", f"--filter={ctx.pkg.name}", "deploy", *flags, OUT)),
+        Command(("rm", "-f", *(f"{OUT}/{v}" for v in VOLATILE))),
+        Command(("hardlink", "--quiet", "--ignore-time", OUT), if_available="hardlink"),
+    ]
+    comment = (
+        f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
+        "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)"
     )
+    return (ctx.pnpm_run(commands, comment),)
 
 
 def _signal_handling(ctx: PlanContext, env: list[tuple[str, str]]) -> tuple[list[str], str]:
@@ -63,21 +63,15 @@ def _signal_handling(ctx: PlanContext, env: list[tuple[str, str]]) -> tuple[list
 
 def runtime_steps(ctx: PlanContext) -> tuple[Step, ...]:
     im, cfg = ctx.images, ctx.cfg
-    env = [("NODE_ENV", "production"), *ctx.command.env]
+    env = [("NODE_ENV", "production"), *_command_env(ctx)]
     if cfg.port is not None:
         env.append(("PORT", str(cfg.port)))
     env += [kv for kv in cfg.env if kv[0] not in {k for k, _ in env}]
     argv, why = _signal_handling(ctx, env)
-    out = [
-        Step(
-            "ENV",
-            tuple(f"{k}={_env_value(v)}" for k, v in _dedupe(env)),
-            "production mode; PORT tells the app where to listen",
-        ),
-        Step("WORKDIR", (APP,), "files below are owned by root: the app cannot modify itself"),
-        copy_from(
-            "deploy", "production dependencies (changes only when dependencies or libraries do)", f"{OUT}/", "./"
-        ),
+    out: list[Step] = [
+        Env(tuple(_dedupe(env)), "production mode; PORT tells the app where to listen"),
+        Workdir(APP, "files below are owned by root: the app cannot modify itself"),
+        copy_from("deploy", "production dependencies (changes only when dependencies or libraries do)", f"{OUT}/"),
         *_app_files(ctx),
         *(
             copy_from("data-dirs", "a folder the app may write to (`data_dirs`)", f"{DATA_DIRS}{d}", d, chown=im.user)
@@ -86,35 +80,55 @@ def runtime_steps(ctx: PlanContext) -> tuple[Step, ...]:
         *extra_steps(ctx, "runtime"),
     ]
     if cfg.labels:
-        out.append(
-            Step("LABEL", tuple(f"{k}={json.dumps(v)}" for k, v in cfg.labels), "from `labels` in dockergen.yaml")
-        )
-    out.append(Step("USER", (im.user,), "numeric uid:gid: Kubernetes runAsNonRoot can verify it"))
+        out.append(Label(cfg.labels, "from `labels` in dockergen.yaml"))
+    out.append(User(im.user, "numeric uid:gid: Kubernetes runAsNonRoot can verify it"))
     if cfg.port is not None:
-        out.append(Step("EXPOSE", (str(cfg.port),), "the port from dockergen.yaml"))
+        out.append(Expose(cfg.port, "the port from dockergen.yaml"))
     out.append(_healthcheck(ctx))
     if im.runtime_kind == "distroless" and argv[:1] == ["node"]:
         argv = argv[1:]  # distroless's ENTRYPOINT is node itself
-    out.append(Step("CMD", (json.dumps(argv),), f"{why} ({ctx.command.source})"))
+    out.append(Cmd(tuple(argv), f"{why} ({ctx.command.source})"))
     return tuple(out)
 
 
+def _command_env(ctx: PlanContext) -> list[tuple[str, str]]:
+    """Variables the start script sets; its NODE_ENV never overrides production in the image."""
+    out = []
+    for key, value in ctx.command.env:
+        if key == "NODE_ENV":
+            if value != "production":
+                ctx.warnings.append(
+                    f"target {ctx.cfg.name!r}: the start script sets NODE_ENV={value}; the image keeps production"
+                )
+            continue
+        if control_chars(value):
+            raise InputError(
+                f"the start script sets {key} to a value with a control character",
+                path=ctx.pkg.manifest,
+                hint=f"set `command:` and `env:` for target {ctx.cfg.name!r} in dockergen.yaml",
+            )
+        out.append((key, value))
+    return out
+
+
 def data_dir_steps(ctx: PlanContext) -> tuple[Step, ...]:
-    dirs = " ".join(shlex.quote(f"{DATA_DIRS}{d}") for d in ctx.cfg.data_dirs)
-    return (run([f"mkdir -p {dirs}"], "empty folders, copied into the runtime owned by the app user"),)
+    dirs = tuple(f"{DATA_DIRS}{d}" for d in ctx.cfg.data_dirs)
+    return (Run((Command(("mkdir", "-p", *dirs)),), "empty folders, copied into the runtime owned by the app user"),)
 
 
 def _app_files(ctx: PlanContext) -> list[Step]:
     pkg = ctx.pkg
     if ctx.cfg.files:
-        paths, why = tuple(ctx.cfg.files), "`files` in dockergen.yaml"
+        paths, why, origin = tuple(ctx.cfg.files), "`files` in dockergen.yaml", "dockergen.yaml"
     else:
         paths, why = detect.runtime_paths(pkg, ctx.command)
+        origin = pkg.manifest
+    paths = tuple(_package_path(p, origin, pkg.dir) for p in paths)
     if not pkg.script("build"):
         # Nothing to build: the sources are the runtime files, straight from the context.
         if not paths:
-            return [copy([f"{pkg.dir}/"], "./", f"{pkg.name} itself ({why})")]
-        return [copy([f"{pkg.dir}/{p}"], f"./{p}", f"{pkg.name} runtime files ({why})") for p in paths]
+            return [copy([f"{pkg.dir}/"], "./", f"{pkg.name} itself ({why})", pkg.manifest)]
+        return [copy([f"{pkg.dir}/{p}"], f"./{p}", f"{pkg.name} runtime files ({why})", origin) for p in paths]
     if not paths:
         raise ConfigError(
             f"target {ctx.cfg.name!r}: cannot tell which files of {pkg.name} the runtime needs "
@@ -123,37 +137,48 @@ def _app_files(ctx: PlanContext) -> list[Step]:
             hint=f'list them under `files:` for target {ctx.cfg.name!r}, or add a "files" field to its package.json',
         )
     return [
-        copy_from(
-            "build", f"{pkg.name} build output ({why})", _join(WORKDIR, pkg.dir, p), f"./{p}".rstrip("/.") or "./"
+        Copy(
+            (_join(WORKDIR, pkg.dir, p),),
+            f"./{p}".rstrip("/.") or "./",
+            f"{pkg.name} build output ({why})",
+            from_stage="build",
         )
         for p in paths
     ]
+
+
+def _package_path(path: str, origin: str, package_dir: str) -> str:
+    """A runtime path relative to the package: plain, and inside the package folder."""
+    normal = posixpath.normpath(path)
+    reason = context_path(normal)
+    if reason is None and (normal == ".." or normal.startswith("../")):
+        reason = "points outside the package folder"
+    if reason:
+        raise InputError(
+            f"runtime file {path!r} of {package_dir} {reason}",
+            path=origin,
+            hint="list paths inside the package folder, without wildcards (`files` in package.json or dockergen.yaml)",
+        )
+    return normal
 
 
 def _join(*parts: str) -> str:
     return posixpath.normpath(posixpath.join(*parts))
 
 
-def _healthcheck(ctx: PlanContext) -> Step:
+def _healthcheck(ctx: PlanContext) -> Healthcheck:
     cfg = ctx.cfg
     if not cfg.health:
         why = "no port, a worker" if cfg.port is None else "no `health:` path in dockergen.yaml"
-        return Step("HEALTHCHECK", ("NONE",), f"no health endpoint ({why}): set `health:` (and `port:`) to enable one")
+        return Healthcheck((), f"no health endpoint ({why}): set `health:` (and `port:`) to enable one")
     if cfg.port is None:
         ctx.warnings.append(f"target {cfg.name!r}: `health` needs `port`; no HEALTHCHECK generated")
-        return Step("HEALTHCHECK", ("NONE",), "no health check: `health` is set but `port` is not")
+        return Healthcheck((), "no health check: `health` is set but `port` is not")
     url = f"http://127.0.0.1:{cfg.port}{cfg.health}"
-    script = f"fetch('{url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-    argv = [ctx.images.node_binary, "-e", script]
-    return Step(
-        "HEALTHCHECK",
-        ("--interval=30s --timeout=5s --start-period=10s --retries=3", f"CMD {json.dumps(argv)}"),
+    return Healthcheck(
+        (ctx.images.node_binary, "-e", HEALTH_SCRIPT, url),
         f"GET {cfg.health} must answer 2xx; node's fetch needs no curl in the image",
     )
-
-
-def _env_value(value: str) -> str:
-    return value if value and all(c.isalnum() or c in "._-/:@" for c in value) else json.dumps(value)
 
 
 def _dedupe(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -51,6 +51,10 @@ def resolve_start(pkg: Package) -> tuple[StartCommand | None, str]:
             return command, ""
         reason = f'its start script "{script}" {reason}'
     for field, value in (("main", pkg.main), ("bin", pkg.bin[0][1] if len(pkg.bin) == 1 else None)):
+        normal = posixpath.normpath(value) if value else ""
+        if normal.startswith(("/", "../")) or normal == "..":
+            reason += f'; its "{field}" ({value}) points outside the package'
+            continue
         if value and not value.endswith(TS_SOURCE):
             return StartCommand(("node", posixpath.normpath(value)), f'"{field}": "{value}"'), ""
         if value:
@@ -124,6 +128,8 @@ def _node(words: list[str], pkg: Package, source: str, env: list[tuple[str, str]
 
 
 def _split(script: str) -> list[str] | None:
+    if any(ch in script for ch in "\n\r"):  # a newline separates shell commands
+        return None
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|<>")
         lexer.whitespace_split = True

@@ -1,27 +1,28 @@
-"""The steps of each stage; plan.py decides which stages exist, this module what they do."""
+"""The steps of each build stage; plan.py decides which stages exist, this module what they do."""
 
 from __future__ import annotations
 
 import posixpath
-import shlex
 from dataclasses import dataclass, field
 
 from dockergen import graph
 from dockergen.config import TargetConfig
-from dockergen.images import Images
+from dockergen.errors import InputError
 from dockergen.manifest import Package
+from dockergen.model import Command, Copy, Images, Mount, Raw, Run, Step, Workdir
 from dockergen.startcmd import StartCommand
+from dockergen.validate import context_path
 from dockergen.workspace import Workspace
 
 WORKDIR = "/repo"
 STORE = "/pnpm/store"
 OUT = "/out"
 APP = "/app"
-STORE_MOUNT = f"--mount=type=cache,id=pnpm-store,target={STORE}"
-NPM_CACHE_MOUNT = "--mount=type=cache,id=npm-cache,target=/root/.npm"
+STORE_MOUNT = Mount("cache", id="pnpm-store", target=STORE)
+NPM_CACHE_MOUNT = Mount("cache", id="npm-cache", target="/root/.npm")
 # Credentials come from the user-level config, where pnpm >= 10 still expands ${VARS} and which
 # a project .npmrc cannot shadow: `docker build --secret id=npmrc,src=$HOME/.npmrc ...`.
-NPMRC_SECRET = "--mount=type=secret,id=npmrc,target=/root/.npmrc"
+NPMRC_SECRET = Mount("secret", id="npmrc", target="/root/.npmrc")
 # pnpm writes timestamps into these; they would make identical installs differ.
 VOLATILE = (
     "node_modules/.modules.yaml",
@@ -33,17 +34,6 @@ VOLATILE = (
 LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
 LIBS_COMMENT = "workspace libraries, built in dependency order, one cached step per package"
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One Dockerfile instruction: `args` are its lines (joined with `\\` continuations)."""
-
-    instruction: str
-    args: tuple[str, ...]
-    comment: str
-    reads: tuple[str, ...] = ()
-    pragmas: tuple[str, ...] = ()  # linter directives printed between the comment and the instruction
 
 
 @dataclass(slots=True)
@@ -58,18 +48,18 @@ class PlanContext:
     libs: tuple[Package, ...]
     warnings: list[str] = field(default_factory=list)
 
-    def with_secrets(self, command: str) -> str:
-        """Mounts for a pnpm command: the store cache, and registry credentials (an npmrc plus every
-        `${VAR}` the repository's .npmrc uses) as build secrets, so no credential reaches a layer,
-        the history, an ARG or an ENV. Secrets are optional: a build without them still runs."""
+    def pnpm_run(self, commands: list[Command], comment: str) -> Run:
+        """A RUN of pnpm commands with the store cache and, when needed, registry credentials as
+        build secrets (an npmrc plus every `${VAR}` the repository's .npmrc uses), so no credential
+        reaches a layer, the history, an ARG or an ENV. A build without the secrets still runs."""
         mounts = [STORE_MOUNT]
-        prefix = ""
         if self.npmrc_secret:
-            mounts.append(NPMRC_SECRET)
             refs = self.ws.npmrc.env_refs if self.ws.npmrc else ()
-            mounts += [f"--mount=type=secret,id={ref}" for ref in refs]
-            prefix = "".join(f'{ref}="$(cat /run/secrets/{ref} 2>/dev/null)" ' for ref in refs)
-        return f"{' '.join(mounts)} {prefix}{command}"
+            mounts += [NPMRC_SECRET, *(Mount("secret", id=ref) for ref in refs)]
+            first = commands[0]
+            commands = [Command(first.argv, refs, first.stdout, first.if_available), *commands[1:]]
+            comment += _secret_note(refs)
+        return Run(tuple(commands), comment, tuple(mounts))
 
     @property
     def npmrc_secret(self) -> bool:
@@ -88,27 +78,39 @@ class PlanContext:
         return npmrc is not None and not npmrc.auth_keys
 
 
-def copy(sources: list[str], dest: str, comment: str) -> Step:
-    return Step("COPY", (" ".join([*sources, dest]),), comment, tuple(s.rstrip("/") for s in sources))
+def checked(path: str, origin: str) -> str:
+    """The path, when Docker can copy it and a .dockerignore line can re-include it exactly."""
+    reason = context_path(path.rstrip("/"))
+    if reason:
+        raise InputError(
+            f"path {path!r} {reason}",
+            path=origin or None,
+            hint="rename the file or folder (or exclude it from the workspace)",
+        )
+    return path
 
 
-def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = "./", chown: str = "") -> Step:
-    owner = f"--chown={chown} " if chown else ""
-    return Step("COPY", (f"--from={stage} {owner}{src} {dest}",), comment)
+def copy(sources: list[str], dest: str, comment: str, origin: str = "") -> Copy:
+    """COPY from the build context; `origin` is the file that named the sources (for errors)."""
+    return Copy(tuple(checked(s, origin) for s in sources), dest, comment)
 
 
-def run(lines: list[str], comment: str) -> Step:
-    return Step("RUN", tuple(lines), comment)
+def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = "./", chown: str | None = None) -> Copy:
+    return Copy((src,), dest, comment, from_stage=stage, chown=chown)
+
+
+def folder(path: str) -> str:
+    """`apps/api` -> `apps/api/`; the root -> `./` (COPY destinations that are folders)."""
+    return f"{path}/" if path not in ("", ".") else "./"
 
 
 def extra_steps(ctx: PlanContext, stage: str) -> list[Step]:
     """The user's own instructions; trivy only honours an ignore right above the instruction."""
     trivy = tuple(f"trivy:ignore:{rule}" for rule, _ in ctx.cfg.lint_ignore if rule.startswith(("AVD-DS-", "DS-")))
-    out = []
+    out: list[Step] = []
     for name, lines in ctx.cfg.instructions:
         for line in lines if name == stage else ():
-            keyword, _, args = line.partition(" ")
-            out.append(Step(keyword.upper(), (args.strip(),), "from `instructions` in dockergen.yaml", pragmas=trivy))
+            out.append(Raw(line, f"from `instructions.{stage}` in dockergen.yaml", trivy))
     return out
 
 
@@ -121,22 +123,25 @@ def base_steps(ctx: PlanContext) -> tuple[Step, ...]:
     if im.pnpm_integrity:
         algo, digest = im.pnpm_integrity.split(".", 1)
         tgz = f"/tmp/pnpm-{im.pnpm}.tgz"
-        install = run(
-            [
-                f"{NPM_CACHE_MOUNT} npm pack --pack-destination /tmp {shlex.quote(spec)}",
-                f"&& printf '%s  %s\\n' {digest} {tgz} > /tmp/pnpm.{algo}",
-                f"&& {algo}sum -c /tmp/pnpm.{algo}",
-                f"&& npm install -g {tgz}",
-                f"&& rm {tgz} /tmp/pnpm.{algo}",
-            ],
+        check = f"/tmp/pnpm.{algo}"
+        install = Run(
+            (
+                Command(("npm", "pack", "--pack-destination", "/tmp", spec)),
+                Command(("printf", "%s  %s\\n", digest, tgz), stdout=check),
+                Command((f"{algo}sum", "-c", check)),
+                Command(("npm", "install", "-g", tgz)),
+                Command(("rm", tgz, check)),
+            ),
             f"pnpm {im.pnpm} ({im.pnpm_source}), checked against its {algo} before install",
+            (NPM_CACHE_MOUNT,),
         )
     else:
-        install = run(
-            [f"{NPM_CACHE_MOUNT} npm install -g {shlex.quote(spec)}"],
+        install = Run(
+            (Command(("npm", "install", "-g", spec)),),
             f"pnpm {im.pnpm} ({im.pnpm_source}); npm's cache mount keeps reinstalls offline",
+            (NPM_CACHE_MOUNT,),
         )
-    workdir = Step("WORKDIR", (WORKDIR,), "the workspace lives here in every build stage")
+    workdir = Workdir(WORKDIR, "the workspace lives here in every build stage")
     return (install, workdir, *extra_steps(ctx, "base"))
 
 
@@ -145,56 +150,52 @@ def base_steps(ctx: PlanContext) -> tuple[Step, ...]:
 
 def _root_inputs(ctx: PlanContext) -> list[Step]:
     """COPY the install inputs, one instruction per destination folder."""
-    by_dir: dict[str, list[str]] = {}
+    by_dir: dict[str, list[tuple[str, str]]] = {}
     for item in ctx.ws.install_inputs:
         if item.path == ".npmrc" and not ctx.copy_npmrc:
             continue
-        by_dir.setdefault(posixpath.dirname(item.path), []).append(item.path)
+        by_dir.setdefault(posixpath.dirname(item.path), []).append((item.path, item.origin))
     for path in ctx.ws.root_script_files:
-        by_dir.setdefault(posixpath.dirname(path), []).append(path)
-    out = []
-    for folder in sorted(by_dir):
-        paths = sorted(set(by_dir[folder]))
+        by_dir.setdefault(posixpath.dirname(path), []).append((path, "package.json"))
+    out: list[Step] = []
+    for directory in sorted(by_dir):
+        entries = sorted(set(by_dir[directory]))
         what = (
             "lockfile, workspace settings and install hooks"
-            if folder == ""
-            else f"{folder}/ files pnpm reads at install"
+            if directory == ""
+            else f"{directory}/ files pnpm reads at install"
         )
-        out.append(copy(paths, f"{folder}/" if folder else "./", what))
+        paths = sorted({checked(path, origin) for path, origin in entries})
+        out.append(Copy(tuple(paths), folder(directory), what))
     return out
 
 
 def _manifest_steps(ctx: PlanContext, packages: tuple[Package, ...]) -> list[Step]:
-    out = []
+    out: list[Step] = []
     for pkg in packages:
         if pkg.install_scripts:
             reason = f"{pkg.name}: whole folder, its {'/'.join(pkg.install_scripts)} script runs during install"
-            out.append(copy([f"{pkg.dir}/"], f"{pkg.dir}/", reason))
+            out.append(copy([folder(pkg.dir)], folder(pkg.dir), reason, pkg.manifest))
         else:
-            out.append(copy([pkg.manifest], f"{pkg.dir}/", f"{pkg.name} manifest"))
+            out.append(copy([pkg.manifest], folder(pkg.dir), f"{pkg.name} manifest", pkg.manifest))
         for local in ctx.ws.local_paths:
             if local.package == pkg.name and not local.outside_root:
-                dest = posixpath.dirname(local.path)
-                out.append(
-                    copy([local.path], f"{dest}/" if dest else "./", f"{local.spec}, a local dependency of {pkg.name}")
-                )
+                comment = f"{local.spec}, a local dependency of {pkg.name}"
+                out.append(copy([local.path], folder(posixpath.dirname(local.path)), comment, pkg.manifest))
     return out
 
 
-def _secret_note(ctx: PlanContext) -> str:
-    if not ctx.npmrc_secret:
-        return ""
-    refs = ctx.ws.npmrc.env_refs if ctx.ws.npmrc else ()
+def _secret_note(refs: tuple[str, ...]) -> str:
     extra = "".join(f" --secret id={r},env={r}" for r in refs)
     return f"; registry credentials: docker build --secret id=npmrc,src=$HOME/.npmrc{extra} ..."
 
 
-def _install_run(ctx: PlanContext, filters: list[str], cleanup: list[str], comment: str) -> Step:
-    lines = [ctx.with_secrets(f"pnpm install --frozen-lockfile --store-dir={STORE}")]
-    lines += [" ".join(f"--filter={shlex.quote(f)}" for f in filters[i : i + 4]) for i in range(0, len(filters), 4)]
+def _install_run(ctx: PlanContext, filters: list[str], cleanup: list[str], comment: str) -> Run:
+    argv = ("pnpm", "install", "--frozen-lockfile", f"--store-dir={STORE}", *(f"--filter={f}" for f in filters))
+    commands = [Command(argv)]
     if cleanup:
-        lines.append("&& rm -f " + " ".join(cleanup))
-    return run(lines, comment + _secret_note(ctx))
+        commands.append(Command(("rm", "-f", *cleanup)))
+    return ctx.pnpm_run(commands, comment)
 
 
 def _bin_placeholders(ctx: PlanContext) -> list[Step]:
@@ -212,13 +213,10 @@ def _bin_placeholders(ctx: PlanContext) -> list[Step]:
     if not files:
         return []
     folders = sorted({posixpath.dirname(f) for f in files})
-    shebang = " ".join(f"&& printf '#!/usr/bin/env node\\n' > {shlex.quote(f)}" for f in files)
-    return [
-        run(
-            [f"mkdir -p {' '.join(shlex.quote(d) for d in folders)} {shebang}"],
-            "placeholder bins (a node shebang) so pnpm links the libraries' bins; their builds overwrite them",
-        )
-    ]
+    commands = [Command(("mkdir", "-p", *folders))]
+    commands += [Command(("printf", "#!/usr/bin/env node\\n"), stdout=f) for f in files]
+    comment = "placeholder bins (a node shebang) so pnpm links the libraries' bins; their builds overwrite them"
+    return [Run(tuple(commands), comment)]
 
 
 def _top(path: str) -> str:
@@ -234,43 +232,47 @@ def lib_deps_steps(ctx: PlanContext) -> tuple[Step, ...]:
         "install for the libraries only; dropping the lockfile and pnpm's timestamps makes the result "
         "identical whenever their dependencies are",
     )
-    return (*manifests, *_root_inputs(ctx), install, *extra_steps(ctx, "deps"))
+    return (*manifests, *_root_inputs(ctx), install)
 
 
 def deps_steps(ctx: PlanContext) -> tuple[Step, ...]:
     manifests = _manifest_steps(ctx, (ctx.pkg,))
     filters = [f"{ctx.pkg.name}..."] if ctx.libs else [ctx.pkg.name]
     install = _install_run(ctx, filters, [], f"install {ctx.pkg.name} and its workspace dependencies (frozen lockfile)")
-    extra = [] if ctx.libs else extra_steps(ctx, "deps")
-    return (*manifests, *_root_inputs(ctx), install, *extra)
+    return (*manifests, *_root_inputs(ctx), install, *extra_steps(ctx, "deps"))
 
 
 # ------------------------------------------------------------------ builds
 
 
 def _build_files(ctx: PlanContext) -> list[Step]:
-    names = [f for f in ctx.ws.root_files if f.startswith(BUILD_CONFIG_PREFIXES)]
-    out = [copy(sorted(names), "./", "shared build configuration at the workspace root")] if names else []
+    names = [f for f in ctx.ws.root_files if f.startswith(BUILD_CONFIG_PREFIXES) and not context_path(f)]
+    out: list[Step] = []
+    if names:
+        out.append(copy(sorted(names), "./", "shared build configuration at the workspace root"))
     for path in ctx.cfg.keep:
-        dest = posixpath.dirname(path.rstrip("/"))
-        out.append(copy([path], f"{dest}/" if dest else "./", "listed under `keep` in dockergen.yaml"))
+        source = path.rstrip("/")
+        out.append(copy([path], folder(posixpath.dirname(source)), "listed under `keep` in dockergen.yaml"))
     return out
 
 
 BUILD_CONFIG_PREFIXES = ("tsconfig", "jsconfig", "babel.config", ".babelrc", ".swcrc", ".browserslistrc")
 
 
-def _build_run(packages: list[Package]) -> Step:
-    filters = " ".join(f"--filter={shlex.quote(p.name)}" for p in packages)
-    names = ", ".join(p.name for p in packages)
-    return run([f"pnpm {filters} run build"], f"build {names}")
+def _build_run(packages: list[Package]) -> Run:
+    argv = ("pnpm", *(f"--filter={p.name}" for p in packages), "run", "build")
+    return Run((Command(argv),), f"build {', '.join(p.name for p in packages)}")
+
+
+def _sources(pkg: Package, comment: str) -> Copy:
+    return copy([folder(pkg.dir)], folder(pkg.dir), comment, pkg.manifest)
 
 
 def lib_build_steps(ctx: PlanContext, threshold: int) -> tuple[Step, ...]:
     out = _build_files(ctx)
     if len(ctx.libs) <= threshold:
         for pkg in ctx.libs:
-            out.append(copy([f"{pkg.dir}/"], f"{pkg.dir}/", f"{pkg.name} sources"))
+            out.append(_sources(pkg, f"{pkg.name} sources"))
             if pkg.script("build"):
                 out.append(_build_run([pkg]))
         return tuple(out)
@@ -280,7 +282,7 @@ def lib_build_steps(ctx: PlanContext, threshold: int) -> tuple[Step, ...]:
     for level in graph.levels(ctx.ws.links, order, frozenset({"prod", "optional", "dev"})):
         members = [by_name[n] for n in level if n in names]
         for pkg in members:
-            out.append(copy([f"{pkg.dir}/"], f"{pkg.dir}/", f"{pkg.name} sources"))
+            out.append(_sources(pkg, f"{pkg.name} sources"))
         built = [p for p in members if p.script("build")]
         if built:
             out.append(_build_run(built))
@@ -289,7 +291,7 @@ def lib_build_steps(ctx: PlanContext, threshold: int) -> tuple[Step, ...]:
 
 def build_steps(ctx: PlanContext) -> tuple[Step, ...]:
     out = [] if ctx.libs else _build_files(ctx)
-    out.append(copy([f"{ctx.pkg.dir}/"], f"{ctx.pkg.dir}/", f"{ctx.pkg.name} sources, last: they change most often"))
+    out.append(_sources(ctx.pkg, f"{ctx.pkg.name} sources, last: they change most often"))
     if ctx.pkg.script("build"):
         out.append(_build_run([ctx.pkg]))
     return (*out, *extra_steps(ctx, "build"))

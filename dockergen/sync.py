@@ -94,6 +94,7 @@ def write(changes: tuple[FileChange, ...], repo: Repo, *, force: bool = False) -
     """Write changed files atomically; conflicts need `force`, which keeps `<file>.bak`."""
     if not force:
         refuse_conflicts(changes)
+    check_destinations(changes, repo)
     written = []
     for change in changes:
         if change.action == UNCHANGED:
@@ -103,6 +104,28 @@ def write(changes: tuple[FileChange, ...], repo: Repo, *, force: bool = False) -
         _atomic_write(repo, change.path, change.new)
         written.append(change.path)
     return tuple(written)
+
+
+def check_destinations(changes: tuple[FileChange, ...], repo: Repo) -> None:
+    """Before anything is written: every destination must be a file (or absent) under folders."""
+    for change in changes:
+        if change.action == UNCHANGED:
+            continue
+        if repo.kind(change.path) not in ("file", "missing"):
+            raise RefusedWrite(
+                f"cannot write {change.path}: it is a {repo.kind(change.path).replace('dir', 'folder')}",
+                path=change.path,
+                hint="choose another `dockerfile:`/`dockerignore:` path in dockergen.yaml",
+            )
+        parent = change.path.rsplit("/", 1)[0] if "/" in change.path else "."
+        while parent != "." and repo.kind(parent) == "missing":
+            parent = parent.rsplit("/", 1)[0] if "/" in parent else "."
+        if repo.kind(parent) != "dir":
+            raise RefusedWrite(
+                f"cannot write {change.path}: {parent} is not a folder",
+                path=change.path,
+                hint="choose another `dockerfile:`/`dockerignore:` path in dockergen.yaml",
+            )
 
 
 def _atomic_write(repo: Repo, rel: str, content: str) -> None:

@@ -14,6 +14,7 @@ from dockergen.lockfile import Lockfile, parse_lockfile
 from dockergen.manifest import BUILD_KINDS, PROD_KINDS, Package, parse_manifest
 from dockergen.repo import Repo, item_position, key_position
 from dockergen.settings import Npmrc, Settings, merge_settings, parse_npmrc
+from dockergen.validate import context_path
 from dockergen.versions import ToolVersions, detect_versions
 
 WORKSPACE_FILE = "pnpm-workspace.yaml"
@@ -75,7 +76,7 @@ def scan(repo: Repo) -> Workspace:
     patterns = _patterns(ws_yaml, warnings)
     search = find_members(repo, patterns)
     warnings.extend(search.warnings)
-    members = tuple(_read_member(repo, d) for d in search.dirs if d != ".")
+    members = tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != ".")
     _check_names(root, members)
     npmrc = parse_npmrc(repo.read_text(".npmrc"), ".npmrc") if repo.is_file(".npmrc") else None
     root_pnpm: dict[str, Any] = root_data["pnpm"] if isinstance(root_data.get("pnpm"), dict) else {}
@@ -175,6 +176,18 @@ def _read_root_manifest(repo: Repo) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("package.json must hold a JSON object", path="package.json", line=1, col=1)
     return data
+
+
+def _member_dir(directory: str) -> str:
+    """A member folder's path goes into COPY lines and .dockerignore lines: it must be expressible."""
+    reason = context_path(directory)
+    if reason:
+        raise InputError(
+            f"workspace member folder {directory!r} {reason}",
+            path=WORKSPACE_FILE,
+            hint="rename the folder, or exclude it with a `!` glob in pnpm-workspace.yaml",
+        )
+    return directory
 
 
 def _read_member(repo: Repo, directory: str) -> Package:

@@ -66,6 +66,71 @@ ERRORS: dict[str, tuple[dict[str, Any], str]] = {
         "pnpm-lock.yaml",
     ),
     "non-utf8 manifest": ({"packages/util/package.json": b'{"name": "\xff"}'}, "packages/util/package.json:1"),
+    # values that would change a generated file's structure (issue 11)
+    "package name with a space": (
+        {"packages/util/package.json": '{"name": "@t/my util"}'},
+        "packages/util/package.json",
+    ),
+    "newline in a library's main": (
+        {"packages/core/package.json": '{"name": "@t/core", "main": "dist/x.js\\nRUN echo INJECTED"}'},
+        "packages/core/package.json",
+    ),
+    "member folder with glob characters": ({"packages/ut*il/package.json": '{"name": "@t/x"}'}, "pnpm-workspace.yaml"),
+    "app files leaving the package": (
+        {
+            "apps/api/package.json": '{"name": "@t/api", "files": ["../../etc"], "scripts": {"build": "tsc"}, "main": "dist/i.js"}'
+        },
+        "apps/api/package.json",
+    ),
+    "patch outside the root": (
+        {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\npatchedDependencies:\n  a@1.0.0: ../a.patch\n"},
+        "pnpm-workspace.yaml",
+    ),
+    "deeply nested package.json": (
+        {"packages/util/package.json": "[" * 100_000 + "]" * 100_000},
+        "packages/util/package.json",
+    ),
+    "deeply nested workspace yaml": (
+        {"pnpm-workspace.yaml": "packages: [apps/*]\nx: " + "[" * 2000 + "]" * 2000 + "\n"},
+        "pnpm-workspace.yaml",
+    ),
+    "instruction ending in a continuation": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    instructions: {runtime: ['RUN echo a \\\\']}\n"},
+        "dockergen.yaml:5:",
+    ),
+    "two instructions in one item": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + '    instructions: {runtime: ["RUN a\\nUSER 0"]}\n'},
+        "dockergen.yaml:5:",
+    ),
+    "FROM in instructions": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    instructions: {runtime: ['FROM scratch']}\n"},
+        "dockergen.yaml:5:",
+    ),
+    "runtime that is not an image": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    runtime: node:22-slim AS x\n"},
+        "dockergen.yaml:5:5",
+    ),
+    "env key with a space": ({"dockergen.yaml": CONFIG["dockergen.yaml"] + "    env: {A B: x}\n"}, "dockergen.yaml:5:"),
+    "env value with a newline": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + '    env: {A: "x\\nUSER 0"}\n'},
+        "dockergen.yaml:5:",
+    ),
+    "health path with a quote and a space": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + '    health: "/he alth\')"\n'},
+        "dockergen.yaml:5:5",
+    ),
+    "data dir with a glob": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    data_dirs: ['/data*']\n"},
+        "dockergen.yaml:5:",
+    ),
+    "keep path outside the root": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    keep: ['../secrets']\n"},
+        "dockergen.yaml:5:",
+    ),
+    "ignore pattern with a newline": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + '    ignore: ["x\\n!**"]\n'},
+        "dockergen.yaml:5:",
+    ),
 }
 
 WARNINGS: dict[str, tuple[dict[str, Any], str]] = {

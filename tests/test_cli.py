@@ -137,8 +137,14 @@ def test_init_detects_and_explains(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_plan_json_and_dry_run_write_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot_tree(repo)
     code, out, _ = run(capsys, "plan", "--root", str(repo), "--format", "json")
-    plans = json.loads(out)
-    assert code == 0 and plans[0]["target"] == "api" and plans[0]["stages"][0]["name"] == "base"
+    data = json.loads(out)
+    assert code == 0 and data["schema_version"] == 1
+    plan = data["targets"][0]
+    assert plan["target"] == "api" and plan["stages"][0]["name"] == "base"
+    kinds = {step["kind"] for stage in plan["stages"] for step in stage["steps"]}
+    assert kinds >= {"copy", "run", "env", "workdir", "user", "expose", "healthcheck", "cmd"}
+    reads = {r for stage in plan["stages"] for step in stage["steps"] for r in step["reads"]}
+    assert "pnpm-lock.yaml" in reads
     code, out, _ = run(capsys, "generate", "--root", str(repo), "--dry-run")
     assert code == 0 and "would create Dockerfile" in out
     code, out, _ = run(capsys, "generate", "--root", str(repo), "--diff")

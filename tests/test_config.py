@@ -33,7 +33,7 @@ def test_defaults_merge_into_targets() -> None:
         ("targets:\n  Bad Name: {package: a}\n", "must be lowercase", 2, 3),
         ("targets:\n  a:\n    package: a\n    health: health\n", "URL path", 4, 5),
         ("targets:\n  a:\n    package: a\n    user: node\n", "numeric uid:gid", 4, 5),
-        ("targets:\n  a:\n    package: a\n    dockerfile: ../x\n", "inside the workspace", 4, 5),
+        ("targets:\n  a:\n    package: a\n    dockerfile: ../x\n", "outside the workspace root", 4, 5),
         ("targets:\n  a:\n    package: a\n    instructions: {final: [RUN x]}\n", "unknown stage", 4, 20),
         ("- a\n", "must be a mapping", 1, 1),
     ],

@@ -19,6 +19,8 @@ PROBES = {
     # the patch file and the postinstall codegen must both have reached the image
     "ts-patched": (4000, "/info", '"patch":"escape-html@1.0.3+ts-patched"', "65532"),
     "pnpm9": (5000, "/hello?name=dockergen", "Hello, dockergen!", "1000"),
+    # a member folder and a patch file whose names hold spaces, `$` and quotes; quoted env and label values
+    "unusual-names": (4000, "/info", '"patch":"escape-html@1.0.3+ts-patched"', "1000"),
 }
 
 
@@ -38,9 +40,19 @@ def test_fixture_builds_and_serves(name: str, tmp_path: Path) -> None:
         assert status == 200 and needle in body
         if name == "ts-patched":
             assert json.loads(body)["codegenVersion"] == "0.3.1"
+        if name == "unusual-names":
+            _check_quoted_values(image.tag, container)
         assert d.inspect(image.tag)["Config"]["User"] == f"{uid}:{uid}"
         d.docker("stop", container)
         assert d.docker("inspect", "-f", "{{.State.ExitCode}}", container).stdout.strip() == "0"
     finally:
         d.remove(container)
         d.remove_images(image.tag)
+
+
+def _check_quoted_values(tag: str, container: str) -> None:
+    """Values with quotes, `$`, a backslash and unicode reach the image exactly as configured."""
+    greeting = d.docker("exec", container, "node", "-p", "process.env.GREETING").stdout
+    assert greeting == 'it\'s "quoted" $HOME ü \\ end\n'
+    assert d.inspect(tag)["Config"]["Labels"]["org.example.note"] == "a label with spaces"
+    d.docker("exec", container, "node", "-e", "require('fs').writeFileSync('/var/my data/x', 'ok')")

@@ -5,7 +5,9 @@ import pytest
 
 from dockergen.config import parse_config
 from dockergen.errors import ConfigError, UsageError
-from dockergen.plan import MAX_LAYERS_PER_STAGE, BuildPlan, build_plan
+from dockergen.model import BuildPlan, Copy
+from dockergen.plan import MAX_LAYERS_PER_STAGE, build_plan
+from dockergen.render import render_step
 from dockergen.repo import Repo
 from dockergen.runtime import SIGNALS
 from dockergen.workspace import scan
@@ -19,10 +21,16 @@ def plan_for(root: Path, config: str = API_CONFIG, target: str = "api") -> Build
 
 
 def instructions(plan: BuildPlan, stage: str) -> list[str]:
+    """Each step of a stage as rendered, on one line: comments dropped, continuations joined."""
     for s in plan.stages:
         if s.name == stage:
-            return [f"{step.instruction} {' '.join(step.args)}".strip() for step in s.steps]
+            return [one_line(render_step(step)) for step in s.steps]
     raise KeyError(stage)
+
+
+def one_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return " ".join(" ".join(lines).replace(" \\ ", " ").split())
 
 
 def test_stages_in_order_with_libraries(tmp_path: Path) -> None:
@@ -42,6 +50,7 @@ def test_manifests_and_install_inputs_come_before_any_source(tmp_path: Path) -> 
     ]
     assert lib_deps[2] == "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./"
     assert "pnpm install --frozen-lockfile" in lib_deps[3] and "--filter=@t/util --filter=@t/core" in lib_deps[3]
+    assert lib_deps[3].startswith("RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm install")
     libs = instructions(plan, "libs")
     assert libs[0] == "COPY --from=lib-deps /repo/ ./"
     assert libs[1:] == ["COPY packages/util/ packages/util/", "COPY packages/core/ packages/core/",
@@ -57,7 +66,7 @@ def test_runtime_is_minimal_non_root_and_exec_form(tmp_path: Path) -> None:
     assert "COPY --from=build /repo/apps/api/dist ./dist" in runtime
     assert "USER 1000:1000" in runtime and "EXPOSE 3000" in runtime
     assert runtime[-1] == f'CMD ["node", "--import", "{SIGNALS}", "dist/index.js"]'
-    assert any(r.startswith("HEALTHCHECK") and "127.0.0.1:3000/health" in r for r in runtime)
+    assert any(r.startswith("HEALTHCHECK") and r.endswith('"http://127.0.0.1:3000/health"]') for r in runtime)
 
 
 def test_deploy_is_scoped_inject_on_pnpm_10_and_plain_on_9(tmp_path: Path) -> None:
@@ -103,7 +112,7 @@ def test_npmrc_with_token_is_read_through_secrets_never_copied(tmp_path: Path) -
     assert ".npmrc ./" not in text and " .npmrc " not in text and ".npmrc" not in plan.context.keep
     assert text.count("--mount=type=secret,id=npmrc,target=/root/.npmrc --mount=type=secret,id=NPM_TOKEN") == 3
     assert text.count('NPM_TOKEN="$(cat /run/secrets/NPM_TOKEN 2>/dev/null)" pnpm') == 3
-    comments = [step.comment for s in plan.stages for step in s.steps if "pnpm install" in " ".join(step.args)]
+    comments = [step.comment for s in plan.stages for step in s.steps if "pnpm install" in one_line(render_step(step))]
     assert all("--secret id=npmrc,src=$HOME/.npmrc --secret id=NPM_TOKEN,env=NPM_TOKEN" in c for c in comments)
 
 
@@ -123,7 +132,7 @@ def test_package_with_install_script_is_copied_whole_before_install(tmp_path: Pa
     root = api_workspace(tmp_path)
     (root / "packages/util/package.json").write_text('{"name": "@t/util", "scripts": {"postinstall": "node gen.js"}}')
     lib_deps = plan_for(root).stages[1].steps
-    assert lib_deps[0].args == ("packages/util/ packages/util/",)
+    assert lib_deps[0] == Copy(("packages/util/",), "packages/util/", lib_deps[0].comment)
     assert "postinstall script runs during install" in lib_deps[0].comment
 
 
@@ -167,7 +176,7 @@ def test_user_instructions_env_and_labels(tmp_path: Path) -> None:
     )
     runtime = instructions(plan_for(api_workspace(tmp_path), API_CONFIG + extra), "runtime")
     assert runtime[0] == 'ENV NODE_ENV=production PORT=3000 GREETING="hello world" TZ=UTC'
-    assert "RUN echo hi" in runtime and 'LABEL org.opencontainers.image.source="https://x"' in runtime
+    assert "RUN echo hi" in runtime and "LABEL org.opencontainers.image.source=https://x" in runtime
     assert runtime.index("RUN echo hi") < runtime.index("USER 1000:1000")
 
 
@@ -191,10 +200,11 @@ def test_large_closure_is_grouped_by_level_and_split_into_stages(tmp_path: Path)
     for stage in plan.stages:
         assert len(stage.steps) <= MAX_LAYERS_PER_STAGE + 2, stage.name
     copies = [
-        step for s in lib_stages for step in s.steps if step.instruction == "COPY" and "packages/lib" in step.args[0]
+        step for s in lib_stages for step in s.steps if isinstance(step, Copy) and "packages/lib" in step.sources[0]
     ]
     assert len(copies) == 120
-    assert lib_stages[1].steps[0].args == ("--from=libs-1 /repo/ ./",)
+    first = lib_stages[1].steps[0]
+    assert isinstance(first, Copy) and (first.from_stage, first.sources, first.dest) == ("libs-1", ("/repo/",), "./")
 
 
 def test_plan_is_deterministic(tmp_path: Path) -> None:
@@ -211,3 +221,65 @@ def test_library_bins_used_by_other_libraries_get_placeholders(tmp_path: Path) -
         lib_deps.index("RUN mkdir -p packages/util/dist && printf '#!/usr/bin/env node\\n' > packages/util/dist/gen.js")
         < len(lib_deps) - 1
     )
+
+
+@pytest.mark.parametrize(
+    ("stage", "where"),
+    [
+        ("base", "last step of base: every build stage starts from it"),
+        ("deps", "last step of deps: after the app's install, before build and deploy"),
+        ("build", "last step of build: after the app's build"),
+        ("runtime", "runtime: after the app's files, before LABEL/USER"),
+    ],
+)
+def test_where_user_instructions_land(tmp_path: Path, stage: str, where: str) -> None:
+    plan = plan_for(api_workspace(tmp_path), API_CONFIG + f"    instructions:\n      {stage}: ['RUN echo {stage}']\n")
+    found = [(s.name, i) for s in plan.stages for i, line in enumerate(instructions(plan, s.name)) if "echo" in line]
+    assert len(found) == 1, where
+    name, index = found[0]
+    assert name == stage, where
+    lines = instructions(plan, name)
+    if stage == "runtime":
+        assert lines[index + 1].startswith("USER") and lines[index - 1].startswith("COPY --from=build"), where
+    else:
+        assert index == len(lines) - 1, where
+    if stage == "deps":
+        assert lines[index - 1].startswith("RUN --mount=type=cache") and "--filter=@t/api..." in lines[index - 1]
+
+
+def test_build_instructions_without_a_build_stage_are_an_error(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"apps/api": {"name": "@t/api", "main": "server.js", "dependencies": {"ms": "^2"}}})
+    with pytest.raises(ConfigError, match="no stage to go in"):
+        plan_for(root, API_CONFIG + "    instructions:\n      build: ['RUN echo hi']\n")
+
+
+def test_start_script_notes_become_warnings(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    manifest = root / "apps/api/package.json"
+    manifest.write_text(manifest.read_text().replace("node dist/index.js", "node --env-file=.env dist/index.js"))
+    plan = plan_for(root)
+    assert any("dropped `--env-file=.env`" in w for w in plan.warnings)
+
+
+def test_start_script_node_env_never_overrides_production(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    manifest = root / "apps/api/package.json"
+    manifest.write_text(
+        manifest.read_text().replace('"node dist/index.js"', '"NODE_ENV=development node dist/index.js"')
+    )
+    plan = plan_for(root)
+    runtime = instructions(plan, "runtime")
+    assert runtime[0].startswith("ENV NODE_ENV=production") and "development" not in runtime[0]
+    assert any("NODE_ENV=development" in w for w in plan.warnings)
+
+
+def test_a_long_workspace_chain_plans_without_recursion_limits(tmp_path: Path) -> None:
+    plan = plan_for(_big_workspace(tmp_path, 1500), "targets: {api: {package: '@t/api'}}\n")
+    sources = [s for st in plan.stages for s in st.steps if isinstance(s, Copy) and s.comment.endswith(" sources")]
+    assert len(sources) == 1500  # one COPY per library, in dependency order
+
+
+def test_main_outside_the_package_is_not_a_start_command(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"apps/api": {"name": "@t/api", "main": "../../etc/passwd.js"}})
+    with pytest.raises(ConfigError, match="points outside the package"):
+        plan_for(root)

@@ -39,7 +39,9 @@ def test_no_syntax_line_and_every_instruction_has_a_comment(tmp_path: Path) -> N
 def test_continuation_lines_are_indented(tmp_path: Path) -> None:
     dockerfile, _ = rendered(tmp_path)
     assert (
-        "pnpm install --frozen-lockfile --store-dir=/pnpm/store \\\n    --filter=@t/util --filter=@t/core" in dockerfile
+        "RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n"
+        "    pnpm install --frozen-lockfile --store-dir=/pnpm/store --filter=@t/util --filter=@t/core \\\n"
+        "    && rm -f pnpm-lock.yaml" in dockerfile
     )
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from dockergen.model import to_json
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
 from tests.helpers import FIXTURES, SAMPLE
@@ -37,7 +37,7 @@ def test_generated_files(name: str, text_snapshot: SnapshotAssertion) -> None:
 @pytest.mark.parametrize("name", sorted(WORKSPACES))
 def test_plans(name: str, text_snapshot: SnapshotAssertion) -> None:
     generated = generate_all(Repo(WORKSPACES[name]))
-    text = json.dumps([asdict(p) for p in generated.plans], indent=2) + "\n"
+    text = json.dumps(to_json(generated.plans), indent=2, ensure_ascii=False) + "\n"
     assert text == text_snapshot(name="plan.json")
 
 

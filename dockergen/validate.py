@@ -1,0 +1,140 @@
+"""Checks for values read from a repository or dockergen.yaml before they reach a generated file.
+
+Each check returns a reason (a short phrase) when the value is unusable, else None; the caller
+raises the error naming its file and field. What passes here is rendered correctly by the
+templates, whatever it contains (spaces, quotes, `$`, unicode are quoted, not refused).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+# npm's validate-npm-package-name (upper case kept for legacy names pnpm still installs).
+_NPM_NAME = re.compile(r"^(?:@[A-Za-z0-9~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9~-][A-Za-z0-9._~-]*$")
+# docker/distribution's reference grammar: [registry[:port]/]path[:tag][@digest].
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_DOMAIN = rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_IMAGE = re.compile(rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::{_TAG})?(?:@{_DIGEST})?$")
+_ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LABEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+# RFC 3986 path and query characters (percent-escapes included).
+_URL_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$")
+# Characters Docker reads as glob syntax in COPY sources and .dockerignore patterns, and the
+# backslash, which both its word lexer and its glob matcher consume.
+_GLOB = frozenset("*?[]\\")
+MAX_NAME = 214
+INSTRUCTIONS = frozenset({
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER",
+    "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+})  # fmt: skip
+
+
+def control_chars(value: str) -> str | None:
+    """A reason when the text holds a control character, a line/paragraph separator, or half of a
+    surrogate pair (which YAML's `\\u` escapes can produce and no file can hold)."""
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Zl", "Zp"):
+            return f"contains the control character U+{ord(ch):04X}"
+        if category == "Cs":
+            return f"contains an unpaired surrogate U+{ord(ch):04X}"
+    return None
+
+
+def package_name(name: str) -> str | None:
+    if len(name) > MAX_NAME:
+        return f"is longer than {MAX_NAME} characters"
+    if not _NPM_NAME.match(name):
+        return "is not a valid npm package name (letters, digits, '-', '.', '_', '~', one optional @scope/)"
+    return None
+
+
+def context_path(path: str) -> str | None:
+    """A reason when a repository-relative path cannot be copied by a Dockerfile and re-included
+    by a .dockerignore line exactly (it leaves the root, or Docker would read part of it as syntax)."""
+    reason = control_chars(path)
+    if reason:
+        return reason
+    if not path or path != path.strip():
+        return "is empty or starts or ends with whitespace (Docker trims ignore-file lines)"
+    if path.startswith("/"):
+        return "is absolute; it must be relative to the workspace root"
+    normal = posixpath.normpath(path)
+    if normal == ".." or normal.startswith("../"):
+        return "points outside the workspace root"
+    bad = sorted(set(path) & _GLOB)
+    if bad:
+        return f"contains {' '.join(bad)}, which Docker reads as pattern syntax in COPY and .dockerignore"
+    return None
+
+
+def absolute_path(path: str) -> str | None:
+    """A reason when a path inside the image is unusable: it must be absolute, plain and normal."""
+    reason = control_chars(path)
+    if reason:
+        return reason
+    if not path.startswith("/"):
+        return "must be absolute"
+    if ".." in path.split("/"):
+        return "must not contain '..'"
+    bad = sorted(set(path) & _GLOB)
+    if bad:
+        return f"contains {' '.join(bad)}, which Docker reads as pattern syntax"
+    return None
+
+
+def image_reference(ref: str) -> str | None:
+    if len(ref) > 255 or not _IMAGE.match(ref):
+        return "is not an image reference like node:22-slim or registry.example.com/team/node:22@sha256:…"
+    return None
+
+
+def env_key(key: str) -> str | None:
+    return None if _ENV_KEY.match(key) else "must be letters, digits and '_', not starting with a digit"
+
+
+def label_key(key: str) -> str | None:
+    if _LABEL_KEY.match(key):
+        return None
+    return "must be letters, digits, '.', '_', '/' or '-' (e.g. org.opencontainers.image.source)"
+
+
+def url_path(path: str) -> str | None:
+    return None if _URL_PATH.match(path) else "must be a URL path starting with / (letters, digits and URL punctuation)"
+
+
+def instruction(text: str) -> str | None:
+    """A reason unless `text` parses (BuildKit's own parser) as exactly one complete instruction
+    other than FROM, with no continuation left open."""
+    reason = control_chars(text)
+    if reason:
+        return reason + " (one instruction per list item)"
+    stripped = text.strip()
+    if stripped.endswith("\\"):
+        return "ends with a line continuation"
+    if stripped.startswith("#"):
+        return "is a comment, not an instruction"
+    import dockerfile
+
+    try:
+        parsed = dockerfile.parse_string(stripped + "\n")
+    except dockerfile.GoParseError as exc:
+        return f"does not parse: {str(exc).splitlines()[0]}"
+    if len(parsed) != 1:
+        return f"parses as {len(parsed)} instructions, not one"
+    command = parsed[0]
+    keyword = command.cmd.upper()
+    if keyword in ("FROM", "ONBUILD"):
+        return f"is a {keyword} instruction; dockergen writes the stages itself"
+    if keyword not in INSTRUCTIONS:
+        return f"starts with {command.cmd!r}, which is not a Dockerfile instruction"
+    if not any(v.strip() for v in command.value):
+        return f"is an empty {keyword}"
+    if command.heredocs:
+        return "uses a heredoc, which this BuildKit does not support"
+    return None
