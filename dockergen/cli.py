@@ -17,16 +17,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-from dockergen.errors import DockergenError, ExitCode, UsageError
+from dockergen.errors import DockergenError, ExitCode
 
 if TYPE_CHECKING:
-    from dockergen.model import BuildPlan, Step
-    from dockergen.pipeline import Generated
-    from dockergen.repo import AccessLog, Repo
-    from dockergen.sync import FileChange
+    from dockergen.commands import Outcome
 
 
 class Format(StrEnum):
+    """Output format of plan and context."""
+
     text = "text"
     json = "json"
 
@@ -54,113 +53,73 @@ def _cache_dir() -> Path | None:
     return Path(base) / "dockergen"
 
 
-def _repo(root: Path, log: "AccessLog | None" = None) -> "Repo":
-    from dockergen.repo import Repo
-
-    if not root.is_dir():
-        raise UsageError(f"--root {root}: no such directory", hint="pass the folder holding pnpm-workspace.yaml")
-    return Repo(root.resolve(), log)
-
-
-def _remember(repo: "Repo", generated: "Generated") -> None:
-    cache_dir = _cache_dir()
-    if cache_dir is not None and repo.log is not None:
-        from dockergen.cache import save
-
-        save(cache_dir, repo.root, repo.log, tuple(f.path for f in generated.files), generated.warnings)
-
-
 # ------------------------------------------------------------------ commands
 
 
-def run_init(root: Path, targets: tuple[str, ...], force: bool) -> int:
-    from dockergen.config import CONFIG_FILE
-    from dockergen.init import init_config
-    from dockergen.pipeline import generate_all
-    from dockergen.render import RenderedFile
-    from dockergen.repo import AccessLog
-    from dockergen.sync import compare, refuse_conflicts, write
-    from dockergen.workspace import scan
+def run_init(root: Path, packages: tuple[str, ...], force: bool) -> int:
+    """Print what init picked and wrote."""
+    from dockergen import commands
 
-    repo = _repo(root, AccessLog())
-    existing = repo.read_text(CONFIG_FILE) if repo.is_file(CONFIG_FILE) else None
-    ws = scan(repo)
-    text, picks = init_config(repo, ws, existing, targets)
-    generated = generate_all(repo, config_text=text, ws=ws)
-    config_change = compare((RenderedFile(CONFIG_FILE, text, ""),), repo, owned=False)
-    changes = config_change + compare(generated.files, repo)
-    if not force:
-        refuse_conflicts(changes)
-    for pick in picks:
+    outcome = commands.init(root, packages, force)
+    for pick in outcome.picks:
         _out(f"target {pick.target}: {pick.package} ({pick.reason})")
-    _warn(generated.warnings)
-    _report(write(changes, repo, force=force), changes)
+    _warn(outcome.warnings)
+    _report(outcome)
     return ExitCode.OK
 
 
 def run_generate(root: Path, diff: bool, dry_run: bool, force: bool) -> int:
-    from dockergen.pipeline import generate_all
-    from dockergen.repo import AccessLog
-    from dockergen.sync import compare, write
+    """Print what generate wrote (or, with --diff/--dry-run, would write)."""
+    from dockergen import commands
 
-    repo = _repo(root, AccessLog())
-    generated = generate_all(repo)
-    changes = compare(generated.files, repo)
-    _warn(generated.warnings)
     if diff or dry_run:
-        for change in changes:
-            if change.action != "unchanged":
-                _out(change.diff() if diff else f"would {change.action} {change.path}", end="" if diff else "\n")
+        outcome = commands.preview(root)
+        _warn(outcome.warnings)
+        for change in outcome.stale:
+            _out(change.diff() if diff else f"would {change.action} {change.path}", end="" if diff else "\n")
         return ExitCode.OK
-    _report(write(changes, repo, force=force), changes)
-    _remember(repo, generated)
+    outcome = commands.generate(root, force, _cache_dir())
+    _warn(outcome.warnings)
+    _report(outcome)
     return ExitCode.OK
 
 
 def run_check(root: Path) -> int:
-    from dockergen.pipeline import generate_all
-    from dockergen.repo import AccessLog
-    from dockergen.sync import compare
+    """Print the drift, if any; exit 1 on drift."""
+    from dockergen import commands
 
-    repo = _repo(root, AccessLog())
-    generated = generate_all(repo)
-    _warn(generated.warnings)
-    stale = [c for c in compare(generated.files, repo) if c.action != "unchanged"]
-    if not stale:
-        _remember(repo, generated)
-        _out(f"dockergen: {len(generated.files)} generated files are up to date")
+    outcome = commands.check(root, _cache_dir())
+    _warn(outcome.warnings)
+    if not outcome.stale:
+        _out(f"dockergen: {len(outcome.changes)} generated files are up to date")
         return ExitCode.OK
-    for change in stale:
+    for change in outcome.stale:
         _out(change.diff(), end="")
-    _err(f"dockergen: {len(stale)} file(s) out of date; run `dockergen generate`")
+    _err(f"dockergen: {len(outcome.stale)} file(s) out of date; run `dockergen generate`")
     return ExitCode.DRIFT
 
 
 def run_plan(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
-    from dockergen.model import to_json
-    from dockergen.pipeline import generate_all
+    """Print the plans as text or JSON."""
+    from dockergen import commands
+    from dockergen.plan.describe import describe
+    from dockergen.plan.model import to_json
 
-    generated = generate_all(_repo(root))
-    plans = _select(generated, targets)
+    warnings, plans = commands.plans(root, targets)
     if fmt is Format.json:
         _out(json.dumps(to_json(plans), indent=2, ensure_ascii=False))
         return ExitCode.OK
-    _warn(generated.warnings)
+    _warn(warnings)
     for p in plans:
-        _out(_plan_text(p))
+        _out(describe(p))
     return ExitCode.OK
 
 
 def run_context(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
-    from dockergen import ignore
-    from dockergen.context import report
-    from dockergen.pipeline import generate_all
+    """Print what each build context sends."""
+    from dockergen import commands
 
-    repo = _repo(root)
-    generated = generate_all(repo)
-    files = {f.path: f.content for f in generated.files}
-    plans = _select(generated, targets)
-    reports = [report(repo, p.target, ignore.parse(files[p.dockerignore], p.dockerignore)) for p in plans]
+    reports = commands.context_reports(root, targets)
     if fmt is Format.json:
         _out(json.dumps([asdict(r) for r in reports], indent=2))
         return ExitCode.OK
@@ -181,56 +140,13 @@ def _size(n: float) -> str:
     return f"{n:.1f} GB"
 
 
-def _select(generated: "Generated", names: tuple[str, ...]) -> "list[BuildPlan]":
-    known = {p.target: p for p in generated.plans}
-    for name in names:
-        if name not in known:
-            raise UsageError(f"unknown --target {name!r}", hint=f"targets: {', '.join(known)}")
-    return [p for p in generated.plans if not names or p.target in names]
-
-
-def _plan_text(p: "BuildPlan") -> str:
-    lines = [
-        f"target {p.target}: {p.package} ({p.package_dir}) -> {p.dockerfile} + {p.dockerignore}",
-        f"  node {p.node} ({p.node_source}), pnpm {p.pnpm} ({p.pnpm_source})",
-        f"  images: build {p.images.build}, runtime {p.images.runtime} as {p.images.user}",
-    ]
-    for stage in p.stages:
-        lines.append(f"  stage {stage.name} (from {stage.base}): {stage.comment}")
-        for step in stage.steps:
-            lines.append(f"    {_step_text(step)}")
-            lines.append(f"      why: {step.comment}")
-    lines.append(f"  context: {len(p.context.keep)} kept paths, {len(p.context.drop)} exclusions")
-    return "\n".join(lines)
-
-
-def _step_text(step: "Step") -> str:
-    """One line saying what a step does (for people; the Dockerfile spelling is the template's)."""
-    from dockergen import model
-
-    if isinstance(step, model.Copy):
-        origin = f" from {step.from_stage}" if step.from_stage else ""
-        return f"copy{origin}: {', '.join(step.sources)} -> {step.dest}"
-    if isinstance(step, model.Run):
-        text = " && ".join(" ".join(c.argv) for c in step.commands)
-        return f"run: {text[:100]}{' ...' if len(text) > 100 else ''}"
-    if isinstance(step, (model.Env, model.Label)):
-        return f"{step.kind}: {', '.join(k for k, _ in step.pairs)}"
-    if isinstance(step, (model.Cmd, model.Healthcheck)):
-        return f"{step.kind}: {' '.join(step.argv) or 'none'}"[:120]
-    if isinstance(step, model.Raw):
-        return f"raw: {step.text}"
-    value = {"workdir": "path", "user": "user", "expose": "port"}[step.kind]
-    return f"{step.kind}: {getattr(step, value)}"
-
-
-def _report(written: tuple[str, ...], changes: "tuple[FileChange, ...]") -> None:
-    for change in changes:
-        if change.path in written:
+def _report(outcome: "Outcome") -> None:
+    for change in outcome.changes:
+        if change.path in outcome.written:
             verb = "created" if change.action == "create" else "updated"
             _out(f"{verb} {change.path}" + (" (previous version kept as .bak)" if change.conflict else ""))
-    if not written:
-        _out(f"dockergen: {len(changes)} files already up to date")
+    if not outcome.written:
+        _out(f"dockergen: {len(outcome.changes)} files already up to date")
 
 
 # ------------------------------------------------------------------ typer app
@@ -258,15 +174,16 @@ def _app() -> Any:
     @app.command()
     def init(
         root: root_opt = Path("."),
-        target: Annotated[
-            list[str] | None, typer.Option("--target", help="Package name to ship (repeatable); default: detect.")
+        package: Annotated[
+            list[str] | None,
+            typer.Option("--package", help="Name (package.json) of a package to ship (repeatable); default: detect."),
         ] = None,
         force: Annotated[
             bool, typer.Option(help="Overwrite Dockerfiles dockergen did not write (keeps <file>.bak).")
         ] = False,
     ) -> None:
         """Write dockergen.yaml (commented, with detected defaults) and generate the Docker files."""
-        done(run_init(root, tuple(target or ()), force))
+        done(run_init(root, tuple(package or ()), force))
 
     @app.command()
     def generate(
@@ -311,7 +228,7 @@ def _cached_check(root: Path) -> bool:
     cache_dir = _cache_dir()
     if cache_dir is None or not root.is_dir():
         return False
-    from dockergen.cache import lookup
+    from dockergen.check_record import lookup  # nothing heavy: this is the pre-commit hot path
 
     warnings = lookup(cache_dir, root)
     if warnings is None:

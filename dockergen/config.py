@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from dockergen import validate
+from dockergen.config_fields import CONFIG_FILE, TargetFields
 from dockergen.errors import ConfigError
-from dockergen.repo import Repo, item_position, key_position, parse_yaml
+from dockergen.repo import Repo, key_position, parse_yaml
 
-CONFIG_FILE = "dockergen.yaml"
-RUNTIMES = ("slim", "distroless")
-STAGES = ("base", "deps", "build", "runtime")
 _TARGET_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -49,6 +46,8 @@ class TargetConfig:
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    """dockergen.yaml, validated: its targets sorted by name."""
+
     path: str
     targets: tuple[TargetConfig, ...] = field(default_factory=tuple)
 
@@ -98,6 +97,7 @@ def load_config(repo: Repo) -> Config:
 
 
 def parse_config(text: str) -> Config:
+    """Validate dockergen.yaml text; errors name the key with line:col."""
     data = parse_yaml(text, CONFIG_FILE)
     if data is None:
         data = {}
@@ -141,243 +141,32 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
             f"target {name!r} has no `package:`", path=CONFIG_FILE, line=line, col=col,
             hint="name the workspace package to ship, e.g. package: \"@scope/api\"",
         )  # fmt: skip
-    merged = {**defaults, **body}
-    src = body if "port" in body else defaults
+    f = TargetFields(body, defaults, TARGET_KEYS)
     return TargetConfig(
         name=name,
         package=body["package"].strip(),
-        port=_opt_port(src, merged.get("port")),
-        health=_opt_path(merged, "health", body, defaults),
-        command=_command(merged, body, defaults),
-        node=_opt_scalar(merged, "node", body, defaults),
-        pnpm=_opt_scalar(merged, "pnpm", body, defaults),
-        runtime=_image(merged, "runtime", body, defaults) or "slim",
-        build_image=_image(merged, "build_image", body, defaults),
-        dockerfile=_opt_relpath(merged, "dockerfile", body, defaults),
-        dockerignore=_opt_relpath(merged, "dockerignore", body, defaults),
-        files=_paths(merged, "files", body, defaults, validate.context_path),
-        env=_keyed_map(merged, "env", body, defaults, validate.env_key),
-        labels=_keyed_map(merged, "labels", body, defaults, validate.label_key),
-        ignore=_ignore_patterns(merged, body, defaults),
-        keep=_paths(merged, "keep", body, defaults, validate.context_path) or (),
-        user=_opt_user(merged, body, defaults),
-        data_dirs=_data_dirs(merged, body, defaults),
-        npmrc_secret=_opt_bool(merged, "npmrc_secret", body, defaults),
-        handle_signals=_opt_bool(merged, "handle_signals", body, defaults) is not False,
-        instructions=_instructions(merged, body, defaults),
-        lint_ignore=_lint_ignore(merged, body, defaults),
-        digests=_keyed_map(merged, "digests", body, defaults, validate.image_reference),
+        port=f.port(),
+        health=f.url_path("health"),
+        command=f.command(),
+        node=f.scalar("node"),
+        pnpm=f.scalar("pnpm"),
+        runtime=f.image("runtime") or "slim",
+        build_image=f.image("build_image"),
+        dockerfile=f.relative_path("dockerfile"),
+        dockerignore=f.relative_path("dockerignore"),
+        files=f.checked("files", validate.context_path),
+        env=f.keyed("env", validate.env_key),
+        labels=f.keyed("labels", validate.label_key),
+        ignore=f.ignore_patterns(),
+        keep=f.checked("keep", validate.context_path) or (),
+        user=f.user(),
+        data_dirs=f.data_dirs(),
+        npmrc_secret=f.flag("npmrc_secret"),
+        handle_signals=f.flag("handle_signals") is not False,
+        instructions=f.instructions(),
+        lint_ignore=f.lint_ignore(),
+        digests=f.keyed("digests", validate.image_reference),
     )
-
-
-def _where(key: str, body: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    return body if key in body else defaults
-
-
-def _opt_port(src: Any, value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise _type_error(src, "port", "a number between 1 and 65535 (or leave it out for workers)")
-    return value
-
-
-def _opt_scalar(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
-    value = merged.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise _type_error(_where(key, body, defaults), key, "a string")
-    text = str(value).strip()
-    if not text:
-        raise _type_error(_where(key, body, defaults), key, "a non-empty string")
-    return text
-
-
-def _opt_path(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
-    value = _opt_scalar(merged, key, body, defaults)
-    if value is not None and validate.url_path(value):
-        raise _type_error(
-            _where(key, body, defaults), key, "a URL path starting with / (letters, digits, URL punctuation)"
-        )
-    return value
-
-
-def _opt_relpath(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
-    value = _opt_scalar(merged, key, body, defaults)
-    if value is None:
-        return None
-    normal = posixpath.normpath(value)
-    reason = validate.context_path(normal)
-    if reason or normal == ".":
-        raise _value_error(_where(key, body, defaults), key, value, reason or "is the workspace root, not a file")
-    return normal
-
-
-def _image(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
-    value = _opt_scalar(merged, key, body, defaults)
-    if value is None or (key == "runtime" and value in RUNTIMES):
-        return value
-    reason = validate.image_reference(value)
-    if reason:
-        raise _value_error(_where(key, body, defaults), key, value, reason)
-    return value
-
-
-def _command(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]) -> tuple[str, ...] | None:
-    argv = _opt_list(merged, "command", body, defaults)
-    where = _where("command", body, defaults)
-    if argv is not None and (not argv or not argv[0].strip()):
-        raise _type_error(where, "command", "a non-empty list: the program, then its arguments")
-    for index, word in enumerate(argv or ()):
-        reason = validate.control_chars(word)
-        if reason:
-            raise _item_error(where, "command", index, word, reason)
-    return argv
-
-
-def _paths(
-    merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any], check: Any
-) -> tuple[str, ...] | None:
-    values = _opt_list(merged, key, body, defaults)
-    for index, value in enumerate(values or ()):
-        reason = check(value.rstrip("/") or value)
-        if reason:
-            raise _item_error(_where(key, body, defaults), key, index, value, reason)
-    return values
-
-
-def _ignore_patterns(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]) -> tuple[str, ...]:
-    values = _opt_list(merged, "ignore", body, defaults) or ()
-    for index, value in enumerate(values):
-        reason = validate.control_chars(value)
-        if not reason and (not value.strip() or value.strip().startswith("#")):
-            reason = "is empty or a comment, not a pattern"
-        if reason:
-            raise _item_error(_where("ignore", body, defaults), "ignore", index, value, reason)
-    return tuple(v.strip() for v in values)
-
-
-def _keyed_map(
-    merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any], check_key: Any
-) -> tuple[tuple[str, str], ...]:
-    pairs = _opt_map(merged, key, body, defaults)
-    where = _where(key, body, defaults).get(key)
-    for name, value in pairs:
-        reason = check_key(name)
-        if reason:
-            line, col = key_position(where, name)
-            raise ConfigError(f"{key}: name {name!r} {reason}", path=CONFIG_FILE, line=line, col=col, hint=_hint(key))
-        reason = validate.control_chars(value)
-        if reason:
-            line, col = key_position(where, name)
-            raise ConfigError(
-                f"{key}: the value of {name!r} {reason}", path=CONFIG_FILE, line=line, col=col,
-                hint="a Dockerfile value is one line",
-            )  # fmt: skip
-    return pairs
-
-
-def _opt_user(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]) -> str | None:
-    value = _opt_scalar(merged, "user", body, defaults)
-    if value is not None and not re.match(r"^\d+(:\d+)?$", value):
-        raise _type_error(_where("user", body, defaults), "user", "a numeric uid:gid such as 1000:1000")
-    return value
-
-
-LINT_RULE = re.compile(r"^((DL|SC)\d{4}|CKV2?_[A-Z0-9_]+|(AVD-)?DS-\d{4})$")
-
-
-def _lint_ignore(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    entries = _opt_map(merged, "lint_ignore", body, defaults)
-    for rule, reason in entries:
-        if not LINT_RULE.match(rule) or not reason.strip() or validate.control_chars(reason):
-            where = _where("lint_ignore", body, defaults)
-            line, col = key_position(where.get("lint_ignore"), rule)
-            raise ConfigError(
-                f"lint_ignore: {rule!r} needs a hadolint (DL3008), checkov (CKV_DOCKER_2) or trivy (DS-0026) "
-                "rule id and a reason",
-                path=CONFIG_FILE, line=line, col=col, hint="write it as `RULE: why this finding is accepted`",
-            )  # fmt: skip
-    return entries
-
-
-def _data_dirs(merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]) -> tuple[str, ...]:
-    dirs = _opt_list(merged, "data_dirs", body, defaults) or ()
-    for index, d in enumerate(dirs):
-        normal = posixpath.normpath(d) if d.startswith("/") else d
-        reason = validate.absolute_path(d)
-        if reason is None and (normal in ("/", "/app") or normal.startswith("/app/")):
-            reason = "must be a folder outside /app (the app's files stay read-only)"
-        if reason:
-            raise _item_error(_where("data_dirs", body, defaults), "data_dirs", index, d, reason)
-    return tuple(posixpath.normpath(d) for d in dirs)
-
-
-def _opt_bool(merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]) -> bool | None:
-    value = merged.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        raise _type_error(_where(key, body, defaults), key, "true or false")
-    return value
-
-
-def _opt_list(
-    merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]
-) -> tuple[str, ...] | None:
-    value = merged.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-        raise _type_error(_where(key, body, defaults), key, "a list of strings")
-    return tuple(str(v) for v in value)
-
-
-def _opt_map(
-    merged: dict[str, Any], key: str, body: dict[str, Any], defaults: dict[str, Any]
-) -> tuple[tuple[str, str], ...]:
-    value = merged.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
-        raise _type_error(_where(key, body, defaults), key, "a mapping of names to strings")
-    return tuple(sorted((str(k), _scalar_text(v)) for k, v in value.items()))
-
-
-def _scalar_text(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _instructions(
-    merged: dict[str, Any], body: dict[str, Any], defaults: dict[str, Any]
-) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    value = merged.get("instructions")
-    if value is None:
-        return ()
-    where = _where("instructions", body, defaults)
-    if not isinstance(value, dict):
-        raise _type_error(where, "instructions", f"a mapping of stage ({', '.join(STAGES)}) to instruction lists")
-    out = []
-    for stage, lines in value.items():
-        if stage not in STAGES:
-            line, col = key_position(value, stage)
-            raise ConfigError(
-                f"unknown stage {stage!r} in instructions", path=CONFIG_FILE, line=line, col=col,
-                hint=f"use one of: {', '.join(STAGES)}",
-            )  # fmt: skip
-        if not isinstance(lines, list) or not all(isinstance(x, str) and x.strip() for x in lines):
-            line, col = key_position(value, stage)
-            raise ConfigError(
-                f"`instructions.{stage}` must be a list of Dockerfile instructions",
-                path=CONFIG_FILE, line=line, col=col, hint=INSTRUCTION_HINT,
-            )  # fmt: skip
-        for index, text in enumerate(lines):
-            reason = validate.instruction(text)
-            if reason:
-                raise _item_error(value, stage, index, text, reason, INSTRUCTION_HINT, f"instructions.{stage}")
-        out.append((str(stage), tuple(x.strip() for x in lines)))
-    return tuple(sorted(out))
 
 
 def _check_keys(mapping: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
@@ -389,35 +178,6 @@ def _check_keys(mapping: dict[str, Any], allowed: tuple[str, ...], where: str) -
             raise ConfigError(f"unknown key {key!r} in {where}", path=CONFIG_FILE, line=line, col=col, hint=hint)
 
 
-INSTRUCTION_HINT = (
-    "one complete Dockerfile instruction per list item, e.g. RUN apt-get install -y --no-install-recommends curl"
-)
-
-
-def _hint(key: str) -> str:
-    return f"`{key}` is the {TARGET_KEYS[key]}" if key in TARGET_KEYS else "see the configuration table in the README"
-
-
-def _value_error(mapping: Any, key: str, value: str, reason: str) -> ConfigError:
-    line, col = key_position(mapping, key)
-    return ConfigError(f"`{key}`: {value!r} {reason}", path=CONFIG_FILE, line=line, col=col, hint=_hint(key))
-
-
-def _item_error(
-    mapping: Any, key: str, index: int, value: str, reason: str, hint: str | None = None, label: str | None = None
-) -> ConfigError:
-    line, col = item_position(mapping.get(key) if isinstance(mapping, dict) else None, index)
-    if line is None:
-        line, col = key_position(mapping, key)
-    return ConfigError(
-        f"`{label or key}` item {index + 1}: {value!r} {reason}",
-        path=CONFIG_FILE,
-        line=line,
-        col=col,
-        hint=hint or _hint(key),
-    )
-
-
 def _type_error(mapping: Any, key: str, expected: str) -> ConfigError:
     line, col = key_position(mapping, key)
-    return ConfigError(f"`{key}` must be {expected}", path=CONFIG_FILE, line=line, col=col, hint=_hint(key))
+    return ConfigError(f"`{key}` must be {expected}", path=CONFIG_FILE, line=line, col=col)

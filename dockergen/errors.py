@@ -10,7 +10,7 @@ class ExitCode(IntEnum):
 
     OK = 0  # success; for `check`: every generated file matches
     DRIFT = 1  # `check` (or `generate --check`) found files that differ from what dockergen renders
-    USAGE = 2  # bad command line: unknown option, unknown --target, conflicting flags
+    USAGE = 2  # bad command line: unknown option, unknown --target or --package, conflicting flags
     BAD_INPUT = 3  # a repository file is missing or malformed, or a write was refused
     INTERNAL = 4  # a bug in dockergen: traceback printed, please report it
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dockergen import ignore
+from dockergen import dockerignore
 from dockergen.config import load_config, parse_config
 from dockergen.errors import ConfigError, DockergenError
-from dockergen.model import BuildPlan
-from dockergen.plan import build_plan
+from dockergen.plan.model import BuildPlan
+from dockergen.plan.planner import build_plan
 from dockergen.render import RenderedFile, render
 from dockergen.repo import Repo
-from dockergen.workspace import Workspace, scan
+from dockergen.workspace.scan import Workspace, scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def generate_all(repo: Repo, config_text: str | None = None, ws: Workspace | Non
     files: list[RenderedFile] = []
     for plan in plans:
         dockerfile, ignore_file = render(plan)
-        ignore.validate(ignore.parse(ignore_file.content, ignore_file.path), plan.reads, plan.dockerfile)
+        dockerignore.validate(dockerignore.parse(ignore_file.content, ignore_file.path), plan.reads, plan.dockerfile)
         files += [dockerfile, ignore_file]
     _check_paths(files)
     warnings = tuple(dict.fromkeys(w for p in plans for w in p.warnings))

@@ -17,10 +17,9 @@ from dockergen.validate import control_chars
 if TYPE_CHECKING:
     import jinja2
 
-    from dockergen.model import BuildPlan, Step
+    from dockergen.plan.model import BuildPlan, Step
 
 _DIGEST_LINE = re.compile(r"^# dockergen-digest: sha256:([0-9a-f]{16})$", re.M)
-HEADER_LINES = 3
 WRAP_WIDTH = 100
 # Dockerfile words that need neither quoting nor the JSON-array form of COPY.
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9._/@+=,:%~-]+$")
@@ -54,6 +53,7 @@ def render_step(step: Step) -> str:
 
 
 def digest(body: str) -> str:
+    """The digest written in the header: the first 16 hex digits of sha256(body)."""
     return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 

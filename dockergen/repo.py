@@ -142,6 +142,7 @@ class Repo:
 
 
 def listing_digest(entries: list[DirEntry]) -> str:
+    """A folder listing's digest (names and kinds)."""
     text = "\n".join(f"{e.name}\t{int(e.is_dir)}{int(e.is_symlink)}" for e in entries)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from typing import Any
 
 # npm's validate-npm-package-name (upper case kept for legacy names pnpm still installs).
 _NPM_NAME = re.compile(r"^(?:@[A-Za-z0-9~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9~-][A-Za-z0-9._~-]*$")
@@ -47,6 +48,7 @@ def control_chars(value: str) -> str | None:
 
 
 def package_name(name: str) -> str | None:
+    """A reason unless the name follows npm's rules."""
     if len(name) > MAX_NAME:
         return f"is longer than {MAX_NAME} characters"
     if not _NPM_NAME.match(name):
@@ -89,32 +91,35 @@ def absolute_path(path: str) -> str | None:
 
 
 def image_reference(ref: str) -> str | None:
+    """A reason unless the text is a Docker image reference."""
     if len(ref) > 255 or not _IMAGE.match(ref):
         return "is not an image reference like node:22-slim or registry.example.com/team/node:22@sha256:…"
     return None
 
 
 def env_key(key: str) -> str | None:
+    """A reason unless the key is a valid environment variable name."""
     return None if _ENV_KEY.match(key) else "must be letters, digits and '_', not starting with a digit"
 
 
 def label_key(key: str) -> str | None:
+    """A reason unless the key is a plain label key."""
     if _LABEL_KEY.match(key):
         return None
     return "must be letters, digits, '.', '_', '/' or '-' (e.g. org.opencontainers.image.source)"
 
 
 def url_path(path: str) -> str | None:
+    """A reason unless the text is a URL path (and query)."""
     return None if _URL_PATH.match(path) else "must be a URL path starting with / (letters, digits and URL punctuation)"
 
 
 def instruction(text: str) -> str | None:
     """A reason unless `text` parses (BuildKit's own parser) as exactly one complete instruction
     other than FROM, with no continuation left open."""
-    reason = control_chars(text)
-    if reason:
-        return reason + " (one instruction per list item)"
     stripped = text.strip()
+    if control_chars(text):
+        return f"{control_chars(text)} (one instruction per list item)"
     if stripped.endswith("\\"):
         return "ends with a line continuation"
     if stripped.startswith("#"):
@@ -125,6 +130,10 @@ def instruction(text: str) -> str | None:
         parsed = dockerfile.parse_string(stripped + "\n")
     except dockerfile.GoParseError as exc:
         return f"does not parse: {str(exc).splitlines()[0]}"
+    return _one_instruction(parsed)
+
+
+def _one_instruction(parsed: tuple[Any, ...]) -> str | None:
     if len(parsed) != 1:
         return f"parses as {len(parsed)} instructions, not one"
     command = parsed[0]
@@ -135,6 +144,4 @@ def instruction(text: str) -> str | None:
         return f"starts with {command.cmd!r}, which is not a Dockerfile instruction"
     if not any(v.strip() for v in command.value):
         return f"is an empty {keyword}"
-    if command.heredocs:
-        return "uses a heredoc, which this BuildKit does not support"
-    return None
+    return "uses a heredoc, which this BuildKit does not support" if command.heredocs else None

@@ -127,6 +127,10 @@ ERRORS: dict[str, tuple[dict[str, Any], str]] = {
         {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    keep: ['../secrets']\n"},
         "dockergen.yaml:5:",
     ),
+    "ignore pattern Docker cannot read": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    ignore: ['x\\']\n"},
+        "dockergen.yaml:5:",
+    ),
     "ignore pattern with a newline": (
         {"dockergen.yaml": CONFIG["dockergen.yaml"] + '    ignore: ["x\\n!**"]\n'},
         "dockergen.yaml:5:",

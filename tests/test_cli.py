@@ -57,7 +57,7 @@ def test_unrelated_package_does_not_change_output(repo: Path, capsys: pytest.Cap
 
 @pytest.mark.parametrize(
     "args",
-    [("plan", "--target", "nope"), ("init", "--target", "@t/nope"), ("frobnicate",), ("check", "--bogus")],
+    [("plan", "--target", "nope"), ("init", "--package", "@t/nope"), ("frobnicate",), ("check", "--bogus")],
 )
 def test_exit_2_usage_errors(repo: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
     before = snapshot_tree(repo)
@@ -160,9 +160,9 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
 
 
 def test_user_ignore_rule_hiding_a_copied_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.helpers import FIXTURES, copy_tree
+    from tests import scenarios
 
-    root = copy_tree(FIXTURES / "ts-patched", tmp_path / "ts")
+    root = scenarios.materialize("ts-patched", tmp_path / "ts")
     config = (root / "dockergen.yaml").read_text() + "    ignore: ['**/*.patch', '*.md']\n"
     (root / "dockergen.yaml").write_text(config)
     before = snapshot_tree(root)

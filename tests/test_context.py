@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from dockergen.cli import main
-from dockergen.context import measure
-from dockergen.ignore import parse
+from dockergen.context_report import measure
+from dockergen.dockerignore import parse
 from dockergen.repo import Repo
 from tests.helpers import SAMPLE, build_tree, copy_tree
 

@@ -10,20 +10,27 @@ from pathlib import Path
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from dockergen.config import CONFIG_FILE
-from dockergen.init import init_config
+from dockergen.config_fields import CONFIG_FILE
+from dockergen.init_config import init_config
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
-from dockergen.workspace import Workspace, scan
+from dockergen.workspace.scan import Workspace, scan
 from tests.helpers import CORPUS, materialize_corpus_repo
-from tests.test_snapshots import TextSnapshot
 
 REPOS = sorted(p.name for p in CORPUS.iterdir() if (p / "MEMBERS.txt").is_file()) if CORPUS else []
 
 if CORPUS is None and os.environ.get("CI") == "true":
     raise RuntimeError("CI=true but ../shared/corpus is missing")
 pytestmark = pytest.mark.skipif(CORPUS is None, reason="../shared/corpus not found")
+
+
+class TextSnapshot(SingleFileSnapshotExtension):
+    """One readable text file per snapshot (the corpus scans are JSON)."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
 
 
 @pytest.fixture(scope="module")

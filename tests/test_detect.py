@@ -3,10 +3,12 @@ from typing import Any
 
 import pytest
 
-from dockergen import detect
-from dockergen.init import find_health_path
-from dockergen.manifest import parse_manifest
+from dockergen import apps
+from dockergen.init_config import find_health_path
+from dockergen.plan.app_files import runtime_paths
+from dockergen.plan.start_command import StartCommand
 from dockergen.repo import Repo
+from dockergen.workspace.manifest import parse_manifest
 from tests.helpers import build_tree
 
 
@@ -24,48 +26,48 @@ def pkg(**fields: Any):  # type: ignore[no-untyped-def]
     ],
 )  # fmt: skip
 def test_start_scripts_running_node_become_exec_form(start: str, argv: tuple[str, ...], env: tuple[Any, ...]) -> None:
-    command = detect.start_command(pkg(scripts={"start": start}))
+    command = apps.start_command(pkg(scripts={"start": start}))
     assert command is not None and command.argv == argv and command.env == env
 
 
 @pytest.mark.parametrize("start", ["next start", "node a.js && node b.js", "pnpm run serve", "node"])
 def test_other_start_scripts_fall_back_to_main(start: str) -> None:
-    command = detect.start_command(pkg(scripts={"start": start}, main="lib/index.js"))
+    command = apps.start_command(pkg(scripts={"start": start}, main="lib/index.js"))
     assert (
         command is not None and command.argv == ("node", "lib/index.js") and command.source == '"main": "lib/index.js"'
     )
 
 
 def test_bin_is_the_last_resort_and_nothing_means_none() -> None:
-    command = detect.start_command(pkg(bin={"app": "./bin/cli.js"}))
+    command = apps.start_command(pkg(bin={"app": "./bin/cli.js"}))
     assert command is not None and command.argv == ("node", "bin/cli.js")
-    assert detect.start_command(pkg(scripts={"start": "next start"})) is None
+    assert apps.start_command(pkg(scripts={"start": "next start"})) is None
 
 
 def test_deployable_reasons() -> None:
-    assert detect.deployable(pkg(scripts={"start": "node dist/index.js"})) is not None
-    framework = detect.deployable(pkg(main="dist/index.js", dependencies={"fastify": "^5"}))
+    assert apps.deployable(pkg(scripts={"start": "node dist/index.js"})) is not None
+    framework = apps.deployable(pkg(main="dist/index.js", dependencies={"fastify": "^5"}))
     assert framework is not None and "fastify" in framework.reason
-    assert detect.deployable(pkg(main="dist/index.js", exports={".": "./dist/index.js"})) is None
+    assert apps.deployable(pkg(main="dist/index.js", exports={".": "./dist/index.js"})) is None
     assert (
-        detect.deployable(parse_manifest({"name": "root", "scripts": {"start": "node x.js"}}, ".", "package.json"))
+        apps.deployable(parse_manifest({"name": "root", "scripts": {"start": "node x.js"}}, ".", "package.json"))
         is None
     )
 
 
 def test_default_port() -> None:
-    assert detect.default_port(pkg(dependencies={"express": "^4"})) == 3000
-    assert detect.default_port(pkg(scripts={"start": "node server.js --port 8080"})) == 8080
-    assert detect.default_port(pkg(dependencies={"astro": "^4"})) == 4321
-    assert detect.default_port(pkg(dependencies={"p-queue": "^8"})) is None
+    assert apps.default_port(pkg(dependencies={"express": "^4"})) == 3000
+    assert apps.default_port(pkg(scripts={"start": "node server.js --port 8080"})) == 8080
+    assert apps.default_port(pkg(dependencies={"astro": "^4"})) == 4321
+    assert apps.default_port(pkg(dependencies={"p-queue": "^8"})) is None
 
 
 def test_runtime_paths_from_files_entry_or_whole_package() -> None:
-    command = detect.StartCommand(("node", "dist/index.js"), "x")
-    assert detect.runtime_paths(pkg(files=["dist", "README.md", "!dist/test"]), command)[0] == ("README.md", "dist")
-    assert detect.runtime_paths(pkg(files=["build/**/*.js"]), command)[0] == ("build",)
-    assert detect.runtime_paths(pkg(), command)[0] == ("dist",)
-    assert detect.runtime_paths(pkg(), detect.StartCommand(("node", "server.js"), "x"))[0] == ()
+    command = StartCommand(("node", "dist/index.js"), "x")
+    assert runtime_paths(pkg(files=["dist", "README.md", "!dist/test"]), command)[0] == ("README.md", "dist")
+    assert runtime_paths(pkg(files=["build/**/*.js"]), command)[0] == ("build",)
+    assert runtime_paths(pkg(), command)[0] == ("dist",)
+    assert runtime_paths(pkg(), StartCommand(("node", "server.js"), "x"))[0] == ()
 
 
 def test_health_path_found_in_sources(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from dockergen.cli import main
 from tests import dockerutil as d
-from tests.helpers import FIXTURES, copy_tree
+from tests import scenarios
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
 
@@ -27,7 +27,7 @@ PROBES = {
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_fixture_builds_and_serves(name: str, tmp_path: Path) -> None:
     port, path, needle, uid = PROBES[name]
-    root = copy_tree(FIXTURES / name, tmp_path / name)
+    root = scenarios.materialize(name, tmp_path / name)
     with pytest.raises(SystemExit) as exit_info:
         main(["generate", "--root", str(root)])
     assert exit_info.value.code == 0

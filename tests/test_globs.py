@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from dockergen.globs import escapes_root, find_members
 from dockergen.repo import Repo
+from dockergen.workspace.globs import escapes_root, find_members
 from tests.helpers import build_tree
 
 

@@ -24,12 +24,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dockergen import ignore
+from dockergen import dockerignore
 from dockergen.cli import main
 from tests.helpers import api_workspace
 
 settings.register_profile("ci", max_examples=200, deadline=None)
 settings.register_profile("default", max_examples=25, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "default"))
 
 # Text that is hard to quote: controls, separators, backslashes, quotes, `$`, globs, unicode.
@@ -118,7 +119,7 @@ def _keywords(text: str) -> list[str]:
 
 
 def _rules(text: str) -> list[str]:
-    return [("!" if r.negated else "") + r.pattern for r in ignore.parse(text).rules]
+    return [("!" if r.negated else "") + r.pattern for r in dockerignore.parse(text).rules]
 
 
 @pytest.fixture(scope="module")

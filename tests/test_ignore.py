@@ -1,7 +1,7 @@
 import pytest
 
+from dockergen.dockerignore import parse, validate
 from dockergen.errors import InputError
-from dockergen.ignore import parse, validate
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from dockergen.ignore import parse
+from dockergen.dockerignore import parse
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
-from tests.helpers import FIXTURES, SAMPLE, build_tree, copy_tree
+from tests import scenarios
+from tests.helpers import build_tree
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
 
@@ -63,10 +64,9 @@ def test_emulation_matches_docker(name: str, tmp_path: Path) -> None:
     assert len(sent - {".dockerignore", "Dockerfile.copyall"}) < len(TREE)  # the patterns hid something
 
 
-@pytest.mark.parametrize("workspace", ["sample", "ts-patched", "plain-js", "pnpm9"])
+@pytest.mark.parametrize("workspace", scenarios.names())
 def test_generated_ignore_files_match_docker(workspace: str, tmp_path: Path) -> None:
-    source = SAMPLE if workspace == "sample" else FIXTURES / workspace
-    root = copy_tree(source, tmp_path / workspace)
+    root = scenarios.materialize(workspace, tmp_path / workspace)
     build_tree(root, {"node_modules/x/index.js": "x", "packages/any/.env": "SECRET=1", ".git/config": "x"})
     for f in generate_all(Repo(root)).files:
         if not f.path.endswith("ignore"):

@@ -11,38 +11,29 @@ from pathlib import Path
 import pytest
 
 from dockergen.errors import InputError
-from dockergen.init import init_config
+from dockergen.init_config import init_config
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
-from dockergen.workspace import scan
-from tests.helpers import CORPUS, FIXTURES, SAMPLE, api_workspace, materialize_corpus_repo
+from dockergen.workspace.scan import scan
+from tests import scenarios
+from tests.helpers import CORPUS, api_workspace, materialize_corpus_repo
 from tests.test_corpus import REPOS
 from tests.test_plan import _big_workspace
 
+pytestmark = pytest.mark.slow  # seconds per linter over ~50 Dockerfiles; CI runs them
+
 BIN = Path(sys.executable).parent
 API = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n    health: /health\n"
-VARIANTS = {
-    "distroless-data-dirs": API + "    runtime: distroless\n    data_dirs: [/data]\n",
-    "worker-no-port": "targets:\n  api:\n    package: '@t/api'\n",
-    "env-labels-instructions": API + "    env: {TZ: UTC}\n    labels: {org.opencontainers.image.source: https://x}\n"
-    "    instructions: {runtime: ['WORKDIR /app']}\n",
-    "digest-pinned": API + f"    digests: {{'node:22-slim': 'sha256:{'a' * 64}'}}\n",
-}
 
 
 def _dockerfiles(base: Path) -> dict[str, str]:
+    """Every Dockerfile the scenarios expect (what dockergen writes for them), a 90-library
+    workspace, and every app `init` finds in the 12 real monorepos."""
     found: dict[str, str] = {}
-    for name, root in [
-        ("sample", SAMPLE),
-        *((p.name, p) for p in sorted(FIXTURES.iterdir()) if (p / "dockergen.yaml").is_file()),
-    ]:
-        for f in generate_all(Repo(root)).files:
-            if not f.path.endswith("ignore"):
-                found[f"{name}-{f.target}"] = f.content
-    for name, config in VARIANTS.items():
-        root = api_workspace(base / name, {"dockergen.yaml": config, ".npmrc": "@t:registry=https://npm.example/\n",
-                                           "package.json": {"name": "r", "packageManager": "pnpm@10.32.1+sha512." + "ab" * 64}})  # fmt: skip
-        found[name] = generate_all(Repo(root)).files[0].content
+    for name in scenarios.names():
+        for path, content in scenarios.expected(name).items():
+            if path.endswith("Dockerfile"):
+                found[f"{name}-{path.replace('/', '-')}"] = content
     big = _big_workspace(base / "big", 90)
     (big / "dockergen.yaml").write_text("targets:\n  api:\n    package: '@t/api'\n")
     found["ninety-libraries"] = generate_all(Repo(big)).files[0].content

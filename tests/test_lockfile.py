@@ -1,7 +1,7 @@
 import pytest
 
 from dockergen.errors import InputError
-from dockergen.lockfile import parse_lockfile
+from dockergen.workspace.lockfile import parse_lockfile
 
 TWO_DOCUMENTS = """---
 lockfileVersion: '9.0'
@@ -44,7 +44,7 @@ packages: {}
 
 def test_two_document_lockfile_uses_the_main_document() -> None:
     lock = parse_lockfile(TWO_DOCUMENTS, "pnpm-lock.yaml")
-    assert lock.version == "9.0" and lock.has_env_document
+    assert lock.version == "9.0"
     assert lock.importers == (".", "apps/with space", "packages/a")
     assert lock.setting("injectWorkspacePackages") == "true"
     assert lock.patched == ("@scope/x@1.0.0", "graceful-fs@4.2.11")

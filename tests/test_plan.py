@@ -5,12 +5,12 @@ import pytest
 
 from dockergen.config import parse_config
 from dockergen.errors import ConfigError, UsageError
-from dockergen.model import BuildPlan, Copy
-from dockergen.plan import MAX_LAYERS_PER_STAGE, build_plan
+from dockergen.plan.model import BuildPlan, Copy
+from dockergen.plan.planner import MAX_LAYERS_PER_STAGE, build_plan
+from dockergen.plan.runtime_stages import SIGNALS
 from dockergen.render import render_step
 from dockergen.repo import Repo
-from dockergen.runtime import SIGNALS
-from dockergen.workspace import scan
+from dockergen.workspace.scan import scan
 from tests.helpers import api_workspace, workspace
 
 API_CONFIG = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n    health: /health\n"
@@ -109,7 +109,7 @@ def test_npmrc_with_token_is_read_through_secrets_never_copied(tmp_path: Path) -
     npmrc = "@t:registry=https://npm.example\n//npm.example/:_authToken=${NPM_TOKEN}\n"
     plan = plan_for(api_workspace(tmp_path, {".npmrc": npmrc}))
     text = "\n".join(i for s in plan.stages for i in instructions(plan, s.name))
-    assert ".npmrc ./" not in text and " .npmrc " not in text and ".npmrc" not in plan.context.keep
+    assert ".npmrc ./" not in text and " .npmrc " not in text and ".npmrc" not in plan.build_context.keep
     assert text.count("--mount=type=secret,id=npmrc,target=/root/.npmrc --mount=type=secret,id=NPM_TOKEN") == 3
     assert text.count('NPM_TOKEN="$(cat /run/secrets/NPM_TOKEN 2>/dev/null)" pnpm') == 3
     comments = [step.comment for s in plan.stages for step in s.steps if "pnpm install" in one_line(render_step(step))]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dockergen import cache
+from dockergen import check_record
 from tests.helpers import SAMPLE, api_workspace, build_tree, copy_tree
 from tests.test_cli import run, snapshot_tree
 
@@ -58,7 +58,7 @@ def test_any_change_to_what_the_run_read_invalidates_the_cache(
     elif change == "edit a generated file":
         (sample / "apps/api/Dockerfile").write_text((sample / "apps/api/Dockerfile").read_text() + "# edited\n")
     else:
-        monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
+        monkeypatch.setattr(check_record, "code_fingerprint", lambda: "another version")
     code, out, _ = check(capsys, sample)
     assert CACHED not in out
     expected = 1 if change in ("edit a manifest", "edit a generated file") else 0
@@ -193,3 +193,20 @@ def test_generate_and_check_never_touch_the_network(
     assert run(capsys, "generate", "--root", str(sample))[0] == 0
     assert "node:22-slim@sha256:" + "b" * 64 in (sample / "apps/api/Dockerfile").read_text()
     assert check(capsys, sample)[0] == 0 and check(capsys, sample)[0] == 0
+
+
+@pytest.mark.parametrize("module", ["plan/planner.py", "workspace/scan.py", "render.py"])
+def test_code_fingerprint_covers_every_module_by_content(
+    module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    copy = tmp_path / "dockergen"
+    shutil.copytree(check_record._PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(check_record, "_PACKAGE", copy)
+    before = check_record.code_fingerprint()
+    target = copy / module
+    stat = target.stat()
+    target.write_text(target.read_text().replace("def ", "def  ", 1))  # same size class, new content
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old mtime
+    assert check_record.code_fingerprint() != before

@@ -1,10 +1,10 @@
 from pathlib import Path
 
 from dockergen.config import parse_config
-from dockergen.plan import build_plan
+from dockergen.plan.planner import build_plan
 from dockergen.render import render, split_generated
 from dockergen.repo import Repo
-from dockergen.workspace import scan
+from dockergen.workspace.scan import scan
 from tests.helpers import api_workspace
 from tests.test_plan import API_CONFIG
 

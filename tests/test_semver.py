@@ -1,6 +1,6 @@
 import pytest
 
-from dockergen import semver
+from dockergen.workspace import semver
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import pytest
 
 from dockergen.errors import InputError
 from dockergen.repo import Repo
-from dockergen.workspace import scan
+from dockergen.workspace.scan import scan
 from tests.helpers import lockfile, workspace
 
 

@@ -1,0 +1,135 @@
+"""The commands as thin functions over the pipeline: each returns what happened, cli.py prints it.
+
+init / generate / check write or compare through sync.py; plan and context only read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dockergen.errors import UsageError
+from dockergen.repo import AccessLog, Repo
+
+if TYPE_CHECKING:  # the modules behind them load only when a command runs
+    from dockergen.context_report import ContextReport
+    from dockergen.init_config import Pick
+    from dockergen.pipeline import Generated
+    from dockergen.plan.model import BuildPlan
+    from dockergen.sync import FileChange
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a writing or comparing command did: its warnings, every file's change, what it wrote."""
+
+    warnings: tuple[str, ...]
+    changes: tuple[FileChange, ...]
+    written: tuple[str, ...] = ()
+    picks: tuple[Pick, ...] = ()
+
+    @property
+    def stale(self) -> tuple[FileChange, ...]:
+        return tuple(c for c in self.changes if c.action != "unchanged")
+
+
+def open_repo(root: Path, log: AccessLog | None = None) -> Repo:
+    """The repository at `root`; a missing folder is a usage error."""
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: no such directory", hint="pass the folder holding pnpm-workspace.yaml")
+    return Repo(root.resolve(), log)
+
+
+def init(root: Path, packages: tuple[str, ...], force: bool) -> Outcome:
+    """Add targets to dockergen.yaml (detected, or the named packages) and write every file."""
+    from dockergen.config_fields import CONFIG_FILE
+    from dockergen.init_config import init_config
+    from dockergen.pipeline import generate_all
+    from dockergen.render import RenderedFile
+    from dockergen.sync import compare, refuse_conflicts, write
+    from dockergen.workspace.scan import scan
+
+    repo = open_repo(root, AccessLog())
+    existing = repo.read_text(CONFIG_FILE) if repo.is_file(CONFIG_FILE) else None
+    ws = scan(repo)
+    text, picks = init_config(repo, ws, existing, packages)
+    generated = generate_all(repo, config_text=text, ws=ws)
+    changes = compare((RenderedFile(CONFIG_FILE, text, ""),), repo, owned=False) + compare(generated.files, repo)
+    if not force:
+        refuse_conflicts(changes)
+    return Outcome(generated.warnings, changes, write(changes, repo, force=force), picks)
+
+
+def preview(root: Path) -> Outcome:
+    """What `generate` would change, writing nothing."""
+    from dockergen.pipeline import generate_all
+    from dockergen.sync import compare
+
+    repo = open_repo(root)
+    generated = generate_all(repo)
+    return Outcome(generated.warnings, compare(generated.files, repo))
+
+
+def generate(root: Path, force: bool, cache_dir: Path | None) -> Outcome:
+    """Re-render every target and write the files that changed; record the in-sync state."""
+    from dockergen.pipeline import generate_all
+    from dockergen.sync import compare, write
+
+    repo = open_repo(root, AccessLog())
+    generated = generate_all(repo)
+    changes = compare(generated.files, repo)
+    written = write(changes, repo, force=force)
+    _remember(repo, generated, cache_dir)
+    return Outcome(generated.warnings, changes, written)
+
+
+def check(root: Path, cache_dir: Path | None) -> Outcome:
+    """Compare every generated file with the disk; record the state when all match."""
+    from dockergen.pipeline import generate_all
+    from dockergen.sync import compare
+
+    repo = open_repo(root, AccessLog())
+    generated = generate_all(repo)
+    outcome = Outcome(generated.warnings, compare(generated.files, repo))
+    if not outcome.stale:
+        _remember(repo, generated, cache_dir)
+    return outcome
+
+
+def plans(root: Path, targets: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[BuildPlan, ...]]:
+    """(warnings, the plans of the named targets, or of all)."""
+    from dockergen.pipeline import generate_all
+
+    generated = generate_all(open_repo(root))
+    return generated.warnings, _select(generated, targets)
+
+
+def context_reports(root: Path, targets: tuple[str, ...]) -> tuple[ContextReport, ...]:
+    """Files and bytes each target's build context sends, with and without its ignore file."""
+    from dockergen import dockerignore
+    from dockergen.context_report import report
+    from dockergen.pipeline import generate_all
+
+    repo = open_repo(root)
+    generated = generate_all(repo)
+    files = {f.path: f.content for f in generated.files}
+    return tuple(
+        report(repo, p.target, dockerignore.parse(files[p.dockerignore], p.dockerignore))
+        for p in _select(generated, targets)
+    )
+
+
+def _select(generated: Generated, names: tuple[str, ...]) -> tuple[BuildPlan, ...]:
+    known = {p.target: p for p in generated.plans}
+    for name in names:
+        if name not in known:
+            raise UsageError(f"unknown --target {name!r}", hint=f"targets: {', '.join(known)}")
+    return tuple(p for p in generated.plans if not names or p.target in names)
+
+
+def _remember(repo: Repo, generated: Generated, cache_dir: Path | None) -> None:
+    if cache_dir is not None and repo.log is not None:
+        from dockergen.check_record import save
+
+        save(cache_dir, repo.root, repo.log, tuple(f.path for f in generated.files), generated.warnings)

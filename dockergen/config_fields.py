@@ -1,0 +1,240 @@
+"""Reading one target's keys from dockergen.yaml: its own body over `defaults`, each value checked
+where it is read; an error points (line:col) at whichever mapping holds the key."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dockergen import validate
+from dockergen.errors import ConfigError
+from dockergen.repo import item_position, key_position
+
+CONFIG_FILE = "dockergen.yaml"
+RUNTIMES = ("slim", "distroless")
+STAGES = ("base", "deps", "build", "runtime")
+LINT_RULE = re.compile(r"^((DL|SC)\d{4}|CKV2?_[A-Z0-9_]+|(AVD-)?DS-\d{4})$")
+INSTRUCTION_HINT = (
+    "one complete Dockerfile instruction per list item, e.g. RUN apt-get install -y --no-install-recommends curl"
+)
+Check = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetFields:
+    """A target's mapping over `defaults`; `descriptions` feed the hints (TARGET_KEYS)."""
+
+    body: dict[str, Any]
+    defaults: dict[str, Any]
+    descriptions: dict[str, str]
+
+    def raw(self, key: str) -> Any:
+        return self.body[key] if key in self.body else self.defaults.get(key)
+
+    def where(self, key: str) -> Any:
+        return self.body if key in self.body else self.defaults
+
+    # ------------------------------------------------------------ scalars
+
+    def scalar(self, key: str) -> str | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.type_error(key, "a string")
+        text = str(value).strip()
+        if not text:
+            raise self.type_error(key, "a non-empty string")
+        return text
+
+    def port(self) -> int | None:
+        value = self.raw("port")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+            raise self.type_error("port", "a number between 1 and 65535 (or leave it out for workers)")
+        return value
+
+    def flag(self, key: str) -> bool | None:
+        value = self.raw(key)
+        if value is not None and not isinstance(value, bool):
+            raise self.type_error(key, "true or false")
+        return value
+
+    def url_path(self, key: str) -> str | None:
+        value = self.scalar(key)
+        if value is not None and validate.url_path(value):
+            raise self.type_error(key, "a URL path starting with / (letters, digits, URL punctuation)")
+        return value
+
+    def relative_path(self, key: str) -> str | None:
+        value = self.scalar(key)
+        if value is None:
+            return None
+        normal = posixpath.normpath(value)
+        reason = validate.context_path(normal) or ("is the workspace root, not a file" if normal == "." else None)
+        if reason:
+            raise self.value_error(key, value, reason)
+        return normal
+
+    def image(self, key: str) -> str | None:
+        value = self.scalar(key)
+        if value is None or (key == "runtime" and value in RUNTIMES):
+            return value
+        reason = validate.image_reference(value)
+        if reason:
+            raise self.value_error(key, value, reason)
+        return value
+
+    def user(self) -> str | None:
+        value = self.scalar("user")
+        if value is not None and not re.match(r"^\d+(:\d+)?$", value):
+            raise self.type_error("user", "a numeric uid:gid such as 1000:1000")
+        return value
+
+    # ------------------------------------------------------------ lists and maps
+
+    def strings(self, key: str) -> tuple[str, ...] | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+            raise self.type_error(key, "a list of strings")
+        return tuple(str(v) for v in value)
+
+    def checked(self, key: str, check: Check) -> tuple[str, ...] | None:
+        """A list whose every item passes `check` (trailing slashes ignored)."""
+        values = self.strings(key)
+        for index, value in enumerate(values or ()):
+            reason = check(value.rstrip("/") or value)
+            if reason:
+                raise self.item_error(key, index, value, reason)
+        return values
+
+    def command(self) -> tuple[str, ...] | None:
+        argv = self.strings("command")
+        if argv is not None and (not argv or not argv[0].strip()):
+            raise self.type_error("command", "a non-empty list: the program, then its arguments")
+        return self.checked("command", validate.control_chars)
+
+    def ignore_patterns(self) -> tuple[str, ...]:
+        values = self.checked("ignore", _pattern) or ()
+        return tuple(v.strip() for v in values)
+
+    def data_dirs(self) -> tuple[str, ...]:
+        dirs = self.checked("data_dirs", _data_dir) or ()
+        return tuple(posixpath.normpath(d) for d in dirs)
+
+    def mapping(self, key: str) -> tuple[tuple[str, str], ...]:
+        value = self.raw(key)
+        if value is None:
+            return ()
+        if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+            raise self.type_error(key, "a mapping of names to strings")
+        return tuple(sorted((str(k), _scalar_text(v)) for k, v in value.items()))
+
+    def keyed(self, key: str, check_key: Check) -> tuple[tuple[str, str], ...]:
+        """A mapping whose names pass `check_key` and whose values are one line each."""
+        pairs = self.mapping(key)
+        for name, value in pairs:
+            reason = check_key(name)
+            if reason:
+                raise self._entry_error(key, name, f"name {name!r} {reason}")
+            if validate.control_chars(value):
+                raise self._entry_error(key, name, f"the value of {name!r} {validate.control_chars(value)}")
+        return pairs
+
+    def lint_ignore(self) -> tuple[tuple[str, str], ...]:
+        entries = self.mapping("lint_ignore")
+        for rule, reason in entries:
+            if not LINT_RULE.match(rule) or not reason.strip() or validate.control_chars(reason):
+                line, col = key_position(self.where("lint_ignore").get("lint_ignore"), rule)
+                raise ConfigError(
+                    f"lint_ignore: {rule!r} needs a hadolint (DL3008), checkov (CKV_DOCKER_2) or trivy (DS-0026) "
+                    "rule id and a reason",
+                    path=CONFIG_FILE, line=line, col=col, hint="write it as `RULE: why this finding is accepted`",
+                )  # fmt: skip
+        return entries
+
+    def instructions(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        value = self.raw("instructions")
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            raise self.type_error("instructions", f"a mapping of stage ({', '.join(STAGES)}) to instruction lists")
+        return tuple(sorted((str(stage), _stage_instructions(value, stage)) for stage in value))
+
+    # ------------------------------------------------------------ errors
+
+    def hint(self, key: str) -> str:
+        return f"`{key}` is the {self.descriptions[key]}" if key in self.descriptions else "see the README"
+
+    def type_error(self, key: str, expected: str) -> ConfigError:
+        line, col = key_position(self.where(key), key)
+        return ConfigError(f"`{key}` must be {expected}", path=CONFIG_FILE, line=line, col=col, hint=self.hint(key))
+
+    def value_error(self, key: str, value: str, reason: str) -> ConfigError:
+        line, col = key_position(self.where(key), key)
+        return ConfigError(f"`{key}`: {value!r} {reason}", path=CONFIG_FILE, line=line, col=col, hint=self.hint(key))
+
+    def item_error(self, key: str, index: int, value: str, reason: str) -> ConfigError:
+        line, col = item_position(self.where(key).get(key), index)
+        if line is None:
+            line, col = key_position(self.where(key), key)
+        return ConfigError(
+            f"`{key}` item {index + 1}: {value!r} {reason}", path=CONFIG_FILE, line=line, col=col, hint=self.hint(key)
+        )
+
+    def _entry_error(self, key: str, name: str, message: str) -> ConfigError:
+        line, col = key_position(self.where(key).get(key), name)
+        return ConfigError(f"{key}: {message}", path=CONFIG_FILE, line=line, col=col, hint=self.hint(key))
+
+
+def _pattern(value: str) -> str | None:
+    from dockergen.dockerignore import pattern_error
+
+    reason = validate.control_chars(value)
+    if not reason and (not value.strip() or value.strip().startswith("#")):
+        reason = "is empty or a comment, not a pattern"
+    return reason or pattern_error(value)
+
+
+def _data_dir(value: str) -> str | None:
+    reason = validate.absolute_path(value)
+    normal = posixpath.normpath(value) if value.startswith("/") else value
+    if reason is None and (normal in ("/", "/app") or normal.startswith("/app/")):
+        reason = "must be a folder outside /app (the app's files stay read-only)"
+    return reason
+
+
+def _scalar_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _stage_instructions(stages: Any, stage: Any) -> tuple[str, ...]:
+    """The validated instructions of one `instructions.<stage>` list."""
+    if stage not in STAGES:
+        line, col = key_position(stages, stage)
+        raise ConfigError(
+            f"unknown stage {stage!r} in instructions", path=CONFIG_FILE, line=line, col=col,
+            hint=f"use one of: {', '.join(STAGES)}",
+        )  # fmt: skip
+    lines = stages[stage]
+    if not isinstance(lines, list) or not all(isinstance(x, str) and x.strip() for x in lines):
+        line, col = key_position(stages, stage)
+        raise ConfigError(
+            f"`instructions.{stage}` must be a list of Dockerfile instructions",
+            path=CONFIG_FILE, line=line, col=col, hint=INSTRUCTION_HINT,
+        )  # fmt: skip
+    for index, text in enumerate(lines):
+        reason = validate.instruction(text)
+        if reason:
+            line, col = item_position(lines, index)
+            raise ConfigError(
+                f"`instructions.{stage}` item {index + 1}: {text!r} {reason}",
+                path=CONFIG_FILE, line=line, col=col, hint=INSTRUCTION_HINT,
+            )  # fmt: skip
+    return tuple(x.strip() for x in lines)

@@ -1,0 +1,111 @@
+"""Docker-semantics .dockerignore matching on pathspec, and validation of a plan's COPY sources.
+
+Docker's rules (moby/patternmatcher), not git's: every pattern is relative to the context root
+(`*.md` matches only at the root; `**/` reaches down), a pattern matching a parent folder matches
+everything inside it, `!` re-includes, and the last matching pattern wins.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dockergen.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One pattern line of an ignore file, as Docker reads it."""
+
+    line: int
+    text: str
+    pattern: str
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DockerIgnore:
+    """A parsed ignore file; `decide(path)` tells whether Docker sends the path and which rule said so."""
+
+    path: str
+    rules: tuple[Rule, ...]
+
+    def decide(self, rel: str) -> tuple[bool, Rule | None]:
+        """(ignored, deciding rule) for a context-relative POSIX path: the last rule matching the
+        path or one of its parent folders decides, so scan from the end and stop at the first."""
+        candidates = _self_and_parents(rel)
+        for rule in reversed(self.rules):
+            regex = _compiled(rule.pattern)
+            if any(regex.match(c) for c in candidates):
+                return not rule.negated, rule
+        return False, None
+
+    def is_ignored(self, rel: str) -> bool:
+        return self.decide(rel)[0]
+
+
+def parse(text: str, path: str = ".dockerignore") -> DockerIgnore:
+    """Docker's reader: `#` comments, blank lines skipped, whitespace trimmed, paths cleaned."""
+    rules = []
+    # Docker splits on "\n" only (and drops a "\r" before it); str.splitlines would also split on
+    # U+2028, \x1c and others, seeing lines Docker does not.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        body = line[1:].strip() if negated else line
+        cleaned = posixpath.normpath(body).lstrip("/") if body else body
+        if cleaned in ("", "."):
+            continue
+        rules.append(Rule(number, line, cleaned, negated))
+    return DockerIgnore(path, tuple(rules))
+
+
+def validate(ignore: DockerIgnore, reads: tuple[str, ...], dockerfile: str) -> None:
+    """Every path the Dockerfile copies must reach the builder; name the rule that hides one."""
+    for rel in reads:
+        ignored, rule = ignore.decide(rel)
+        if ignored and rule is not None:
+            raise InputError(
+                f"rule {rule.text!r} hides {rel}, which {dockerfile} copies",
+                path=ignore.path,
+                line=rule.line,
+                hint="remove or narrow that pattern (user patterns come from `ignore` in dockergen.yaml)",
+            )
+
+
+def _self_and_parents(rel: str) -> list[str]:
+    parts = rel.strip("/").split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def pattern_error(text: str) -> str | None:
+    """A reason when Docker could not use this ignore-file line (e.g. a trailing backslash, an
+    unclosed `[`), which would fail the whole build."""
+    body = text.strip().removeprefix("!").strip()
+    cleaned = posixpath.normpath(body).lstrip("/") if body else body
+    if cleaned in ("", "."):
+        return None
+    try:
+        _compiled(cleaned)
+    except ValueError as exc:
+        return f"is not a valid .dockerignore pattern ({str(exc).splitlines()[0]})"
+    if cleaned.count("[") > cleaned.count("]"):
+        return "is not a valid .dockerignore pattern (an unclosed `[`)"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """pathspec's gitignore translation with the pattern anchored at the root, as Docker anchors
+    every pattern; the compiled regex is used directly (pathspec's per-call checks cost 10x)."""
+    import pathspec
+
+    spec = pathspec.PathSpec.from_lines("gitignore", ["/" + pattern])
+    regex = spec.patterns[0].regex
+    assert regex is not None
+    return regex

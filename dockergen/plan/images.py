@@ -1,0 +1,97 @@
+"""Node/pnpm versions and base images of one target: config wins, else what the repository pins."""
+
+from __future__ import annotations
+
+import re
+
+from dockergen.config import TargetConfig
+from dockergen.errors import ConfigError, InputError
+from dockergen.plan.model import Images, RuntimeKind
+from dockergen.validate import image_reference
+from dockergen.workspace import semver
+from dockergen.workspace.manifest import Package
+from dockergen.workspace.scan import Workspace
+
+DISTROLESS = "gcr.io/distroless/nodejs{major}-debian12:nonroot"
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def choose_images(ws: Workspace, cfg: TargetConfig, pkg: Package) -> Images:
+    """Node, pnpm, base images and the runtime user of one target."""
+    warnings: list[str] = []
+    node, major, node_source = _node(ws, cfg)
+    if pkg.engines_node and semver.parse_range(pkg.engines_node) and not semver.major_allowed(major, pkg.engines_node):
+        warnings.append(
+            f"Node {node} (from {node_source}) does not satisfy engines.node {pkg.engines_node!r} of {pkg.name}"
+        )
+    pnpm, pnpm_major, integrity, pnpm_source = _pnpm(ws, cfg)
+    kind: RuntimeKind = "slim" if cfg.runtime == "slim" else "distroless" if cfg.runtime == "distroless" else "custom"
+    runtime = {
+        "slim": f"node:{node}-slim",
+        "distroless": DISTROLESS.format(major=major),
+    }.get(kind, cfg.runtime)
+    build = cfg.build_image or f"node:{node}-slim"
+    for image in (runtime, build):
+        reason = image_reference(image)
+        if reason:  # config values are checked when read: this is a Node version from the repository
+            raise InputError(
+                f"Node version {node!r} gives the image {image!r}, which {reason}",
+                path=node_source.split(" ", 1)[0],
+                hint="pin an exact or major Node version, or set `node:` in dockergen.yaml",
+            )
+    digests = _digests(cfg)
+    return Images(
+        node=node,
+        node_major=major,
+        node_source=node_source,
+        pnpm=pnpm,
+        pnpm_major=pnpm_major,
+        pnpm_integrity=integrity,
+        pnpm_source=pnpm_source,
+        build=_pin(build, digests),
+        runtime=_pin(runtime, digests),
+        runtime_kind=kind,
+        user=cfg.user or ("65532:65532" if kind == "distroless" else "1000:1000"),
+        node_binary="/nodejs/bin/node" if kind == "distroless" else "node",
+        warnings=tuple(warnings),
+    )
+
+
+def _node(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str]:
+    if cfg.node is None:
+        return ws.versions.node_version, ws.versions.node_major, ws.versions.node_source
+    parsed = semver.parse_version(cfg.node)
+    if parsed is None or not re.match(r"^\d+(\.\d+\.\d+)?$", cfg.node):
+        raise ConfigError(
+            f"target {cfg.name!r}: node {cfg.node!r} is not a major (22) or an exact version (22.14.0)",
+            path="dockergen.yaml",
+        )
+    return cfg.node, parsed[0], "dockergen.yaml"
+
+
+def _pnpm(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str | None, str]:
+    v = ws.versions
+    if cfg.pnpm is None:
+        return v.pnpm_version, v.pnpm_major, v.pnpm_integrity, v.pnpm_source
+    parsed = semver.parse_version(cfg.pnpm)
+    if parsed is None:
+        raise ConfigError(f"target {cfg.name!r}: pnpm {cfg.pnpm!r} is not a version", path="dockergen.yaml")
+    integrity = v.pnpm_integrity if cfg.pnpm == v.pnpm_version else None
+    return cfg.pnpm, parsed[0], integrity, "dockergen.yaml"
+
+
+def _digests(cfg: TargetConfig) -> dict[str, str]:
+    for image, digest in cfg.digests:
+        if not _DIGEST.match(digest):
+            raise ConfigError(
+                f"target {cfg.name!r}: digest of {image!r} must be sha256:<64 hex digits>",
+                path="dockergen.yaml",
+                hint="copy it from `docker buildx imagetools inspect IMAGE` or your registry",
+            )
+    return dict(cfg.digests)
+
+
+def _pin(image: str, digests: dict[str, str]) -> str:
+    """`node:22-slim` + digest -> `node:22-slim@sha256:...` (the tag stays for update tools)."""
+    digest = digests.get(image)
+    return f"{image}@{digest}" if digest and "@" not in image else image

@@ -1,0 +1,176 @@
+"""build_plan(workspace, config, target) -> BuildPlan: every decision about the Dockerfile, as data."""
+
+from __future__ import annotations
+
+import difflib
+
+from dockergen.config import Config, TargetConfig
+from dockergen.errors import ConfigError, UsageError
+from dockergen.plan import build_stages, runtime_stages
+from dockergen.plan.build_context import build_context
+from dockergen.plan.images import choose_images
+from dockergen.plan.model import BuildPlan, Copy, Stage, Step
+from dockergen.plan.start_command import StartCommand, resolve_start
+from dockergen.workspace.manifest import Package
+from dockergen.workspace.scan import Workspace
+
+# Above this many libraries, build them one topological level per step.
+LEVEL_GROUPING_THRESHOLD = 8
+# Start a fresh stage after this many layers so no image nears Docker's 127-layer limit.
+MAX_LAYERS_PER_STAGE = 60
+
+
+def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
+    """Plan one target. Pure: reads nothing, writes nothing."""
+    cfg = config.target(target_name)
+    if cfg is None:
+        raise UsageError(
+            f"unknown target {target_name!r}", hint=f"targets: {', '.join(t.name for t in config.targets)}"
+        )
+    pkg = _package(ws, cfg)
+    command = _command(pkg, cfg)
+    images = choose_images(ws, cfg, pkg)
+    if command.needs_shell and images.runtime_kind == "distroless":
+        raise ConfigError(
+            f"target {cfg.name!r}: {' '.join(command.argv)} is a /bin/sh shim, and distroless has no shell",
+            path="dockergen.yaml",
+            hint=f"use `runtime: slim` or set `command:` to [node, <script file>] for target {cfg.name!r}",
+        )
+    warnings = list(ws.warnings) + list(images.warnings) + list(ws.cycle_warnings(pkg.name))
+    build_closure = ws.closure(pkg.name, prod=False)
+    libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
+    dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
+    inputs = build_stages.StageInputs(ws=ws, cfg=cfg, pkg=pkg, images=images, command=command, libs=libs)
+    stages = _stages(inputs)
+    warnings.extend(inputs.warnings)
+    warnings.extend(f"target {cfg.name!r}: {note}" for note in command.notes)
+    context = build_context(stages, cfg.keep, (*libs, pkg), cfg.ignore)
+    return BuildPlan(
+        target=cfg.name,
+        package=pkg.name,
+        package_dir=pkg.dir,
+        dockerfile=dockerfile,
+        dockerignore=dockerignore,
+        node=images.node,
+        node_source=images.node_source,
+        pnpm=images.pnpm,
+        pnpm_source=images.pnpm_source,
+        images=images,
+        stages=stages,
+        build_context=context,
+        warnings=tuple(dict.fromkeys(warnings)),
+        lint_ignore=cfg.lint_ignore,
+    )
+
+
+def placement(cfg: TargetConfig, pkg: Package, target_count: int) -> tuple[str, str]:
+    """One target: root Dockerfile + .dockerignore; several: beside each package; config wins."""
+    if cfg.dockerfile:
+        dockerfile = cfg.dockerfile
+    elif target_count == 1:
+        dockerfile = "Dockerfile"
+    else:
+        dockerfile = "Dockerfile" if pkg.dir == "." else f"{pkg.dir}/Dockerfile"
+    if cfg.dockerignore:
+        return dockerfile, cfg.dockerignore
+    return dockerfile, ".dockerignore" if dockerfile == "Dockerfile" else f"{dockerfile}.dockerignore"
+
+
+def _package(ws: Workspace, cfg: TargetConfig) -> Package:
+    pkg = ws.find(cfg.package)
+    if pkg is not None and pkg.dir == ".":
+        raise ConfigError(
+            f"target {cfg.name!r}: {cfg.package} is the workspace root, not a member",
+            path="dockergen.yaml",
+            hint="dockergen ships workspace members: move the app into a folder listed in pnpm-workspace.yaml",
+        )
+    if pkg is None:
+        names = [p.name for p in ws.packages]
+        close = difflib.get_close_matches(cfg.package, names, n=1)
+        raise ConfigError(
+            f"target {cfg.name!r}: no workspace package is named {cfg.package!r}",
+            path="dockergen.yaml",
+            hint=f"did you mean {close[0]!r}?" if close else "check the name in the package's package.json",
+        )
+    return pkg
+
+
+def _command(pkg: Package, cfg: TargetConfig) -> StartCommand:
+    if cfg.command:
+        return StartCommand(cfg.command, "command in dockergen.yaml")
+    command, why = resolve_start(pkg)
+    if command is None:
+        raise ConfigError(
+            f"target {cfg.name!r}: package {pkg.name} has no way to start: {why}",
+            path=pkg.manifest,
+            hint=f"set `command:` for target {cfg.name!r} in dockergen.yaml, e.g. [node, dist/index.js]",
+        )
+    return command
+
+
+def _stages(inputs: build_stages.StageInputs) -> tuple[Stage, ...]:
+    out = [
+        Stage(
+            "base",
+            inputs.images.build,
+            "pnpm at the exact version the repository pins",
+            build_stages.base_steps(inputs),
+        )
+    ]
+    deps_base = "base"
+    if inputs.libs:
+        out += _chain("lib-deps", build_stages.LIB_DEPS_COMMENT, build_stages.lib_deps_steps(inputs), None)
+        head = build_stages.copy_from(
+            "lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)"
+        )
+        out += _chain(
+            "libs", build_stages.LIBS_COMMENT, build_stages.lib_build_steps(inputs, LEVEL_GROUPING_THRESHOLD), head
+        )
+        deps_base = "libs"
+    out.append(Stage("deps", deps_base, build_stages.DEPS_COMMENT, build_stages.deps_steps(inputs)))
+    if inputs.pkg.script("build"):
+        out.append(
+            Stage("build", "deps", f"build {inputs.pkg.name} from its sources", build_stages.build_steps(inputs))
+        )
+    elif dict(inputs.cfg.instructions).get("build"):
+        raise ConfigError(
+            f"target {inputs.cfg.name!r}: `instructions.build` has no stage to go in "
+            f"({inputs.pkg.name} has no build script)",
+            path="dockergen.yaml",
+            hint="put them under `deps` (after the install) or `runtime`",
+        )
+    out.append(Stage("deploy", "deps", runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs)))
+    if inputs.cfg.data_dirs:
+        out.append(Stage("data-dirs", "base", "folders the app may write to", runtime_stages.data_dir_steps(inputs)))
+    out.append(
+        Stage("runtime", inputs.images.runtime, runtime_stages.RUNTIME_COMMENT, runtime_stages.runtime_steps(inputs))
+    )
+    return tuple(out)
+
+
+def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None) -> list[Stage]:
+    """One stage, or several when long: each later one starts fresh from `base` and copies the
+    previous one's /repo, so no image nears Docker's layer limit (the copy is content-addressed)."""
+    chunks = _chunk(body)
+    stages: list[Stage] = []
+    for index, chunk in enumerate(chunks):
+        stage_name = name if index == len(chunks) - 1 else f"{name}-{index + 1}"
+        first = (
+            head if index == 0 else build_stages.copy_from(stages[-1].name, f"{name}: the work of the previous stage")
+        )
+        stages.append(Stage(stage_name, "base", comment, (first, *chunk) if first else chunk))
+    return stages
+
+
+def _chunk(body: tuple[Step, ...]) -> list[tuple[Step, ...]]:
+    """Split steps into runs of at most MAX_LAYERS_PER_STAGE, cutting only before a COPY from the
+    context (the next stage carries everything before the cut over with one COPY --from)."""
+    chunks: list[tuple[Step, ...]] = []
+    current: list[Step] = []
+    for step in body:
+        if len(current) >= MAX_LAYERS_PER_STAGE and isinstance(step, Copy) and step.reads:
+            chunks.append(tuple(current))
+            current = []
+        current.append(step)
+    chunks.append(tuple(current))
+    return chunks

@@ -1,0 +1,191 @@
+"""The last stages: the production tree (`pnpm deploy`) and the runtime image that ships it."""
+
+from __future__ import annotations
+
+import posixpath
+
+from dockergen.errors import ConfigError, InputError
+from dockergen.plan.app_files import runtime_paths
+from dockergen.plan.build_stages import APP, OUT, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, extra_steps
+from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
+from dockergen.validate import context_path, control_chars
+
+# Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
+# handler `docker stop` waits 10 s and kills. It exits only when the app has no handler of its own.
+# No spaces, quotes, '#' or '%': it travels in CMD, NODE_OPTIONS and a data: URL.
+SIGNALS = (
+    "data:text/javascript,['SIGTERM','SIGINT'].forEach(s=>process.on(s,()=>"
+    "{if(process.listenerCount(s)===1)process.exit(128+(s==='SIGTERM'?15:2))}))"
+)
+# The health check's script: the URL arrives as its argument, never inside the code.
+HEALTH_SCRIPT = "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+DATA_DIRS = "/data-dirs"
+
+DEPLOY_COMMENT = "the production tree: prod dependencies and injected workspace libraries, no sources"
+RUNTIME_COMMENT = "the image that ships: production tree and build output, non-root"
+
+
+def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `deploy`: `pnpm deploy --prod` into /out, made reproducible."""
+    flags = ["--prod", f"--store-dir={STORE}", "--prefer-offline"]
+    why = "pnpm deploy"
+    if inputs.images.pnpm_major >= 10 and not inputs.ws.settings.flag("injectWorkspacePackages"):
+        flags.append("--config.inject-workspace-packages=true")
+        why = "pnpm >= 10 deploys from the lockfile only with injected workspace packages (scoped to this command)"
+    commands = [
+        Command(("pnpm", f"--filter={inputs.pkg.name}", "deploy", *flags, OUT)),
+        Command(("rm", "-f", *(f"{OUT}/{v}" for v in VOLATILE))),
+        Command(("hardlink", "--quiet", "--ignore-time", OUT), if_available="hardlink"),
+    ]
+    comment = (
+        f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
+        "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)"
+    )
+    return (inputs.pnpm_run(commands, comment),)
+
+
+def _signal_handling(inputs: StageInputs, env: list[tuple[str, str]]) -> tuple[list[str], str]:
+    """The CMD argv with the signal preload, or the preload added to NODE_OPTIONS (for shims)."""
+    argv = list(inputs.command.argv)
+    if not inputs.cfg.handle_signals:
+        return argv, "exec form: node is PID 1 and receives SIGTERM (the app must handle it)"
+    if inputs.images.node_major < 18:
+        inputs.warnings.append(
+            f"target {inputs.cfg.name!r}: Node {inputs.images.node_major} lacks --import; the app must handle SIGTERM"
+        )
+        return argv, "exec form: node is PID 1 and receives SIGTERM (the app must handle it)"
+    why = "exec form: node is PID 1; the preload makes SIGTERM/SIGINT end it unless the app handles them"
+    if argv[:1] == ["node"]:
+        return ["node", "--import", SIGNALS, *argv[1:]], why
+    options = dict(env).get("NODE_OPTIONS", "")
+    env.append(("NODE_OPTIONS", f"{options} --import={SIGNALS}".strip()))
+    return argv, why.replace("the preload", "the NODE_OPTIONS preload")
+
+
+def runtime_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `runtime`: env, the production tree, the app files, non-root user, health, CMD."""
+    im, cfg = inputs.images, inputs.cfg
+    env = [("NODE_ENV", "production"), *_command_env(inputs)]
+    if cfg.port is not None:
+        env.append(("PORT", str(cfg.port)))
+    env += [kv for kv in cfg.env if kv[0] not in {k for k, _ in env}]
+    argv, why = _signal_handling(inputs, env)
+    out: list[Step] = [
+        Env(tuple(_dedupe(env)), "production mode; PORT tells the app where to listen"),
+        Workdir(APP, "files below are owned by root: the app cannot modify itself"),
+        copy_from("deploy", "production dependencies (changes only when dependencies or libraries do)", f"{OUT}/"),
+        *_app_files(inputs),
+        *(
+            copy_from("data-dirs", "a folder the app may write to (`data_dirs`)", f"{DATA_DIRS}{d}", d, chown=im.user)
+            for d in cfg.data_dirs
+        ),
+        *extra_steps(inputs, "runtime"),
+    ]
+    if cfg.labels:
+        out.append(Label(cfg.labels, "from `labels` in dockergen.yaml"))
+    out.append(User(im.user, "numeric uid:gid: Kubernetes runAsNonRoot can verify it"))
+    if cfg.port is not None:
+        out.append(Expose(cfg.port, "the port from dockergen.yaml"))
+    out.append(_healthcheck(inputs))
+    if im.runtime_kind == "distroless" and argv[:1] == ["node"]:
+        argv = argv[1:]  # distroless's ENTRYPOINT is node itself
+    out.append(Cmd(tuple(argv), f"{why} ({inputs.command.source})"))
+    return tuple(out)
+
+
+def _command_env(inputs: StageInputs) -> list[tuple[str, str]]:
+    """Variables the start script sets; its NODE_ENV never overrides production in the image."""
+    out = []
+    for key, value in inputs.command.env:
+        if key == "NODE_ENV":
+            if value != "production":
+                inputs.warnings.append(
+                    f"target {inputs.cfg.name!r}: the start script sets NODE_ENV={value}; the image keeps production"
+                )
+            continue
+        if control_chars(value):
+            raise InputError(
+                f"the start script sets {key} to a value with a control character",
+                path=inputs.pkg.manifest,
+                hint=f"set `command:` and `env:` for target {inputs.cfg.name!r} in dockergen.yaml",
+            )
+        out.append((key, value))
+    return out
+
+
+def data_dir_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `data-dirs`: empty folders for `data_dirs`."""
+    dirs = tuple(f"{DATA_DIRS}{d}" for d in inputs.cfg.data_dirs)
+    return (Run((Command(("mkdir", "-p", *dirs)),), "empty folders, copied into the runtime owned by the app user"),)
+
+
+def _app_files(inputs: StageInputs) -> list[Step]:
+    pkg = inputs.pkg
+    if inputs.cfg.files:
+        paths, why, origin = tuple(inputs.cfg.files), "`files` in dockergen.yaml", "dockergen.yaml"
+    else:
+        paths, why = runtime_paths(pkg, inputs.command)
+        origin = pkg.manifest
+    paths = tuple(_package_path(p, origin, pkg.dir) for p in paths)
+    if not pkg.script("build"):
+        # Nothing to build: the sources are the runtime files, straight from the context.
+        if not paths:
+            return [copy([f"{pkg.dir}/"], "./", f"{pkg.name} itself ({why})", pkg.manifest)]
+        return [copy([f"{pkg.dir}/{p}"], f"./{p}", f"{pkg.name} runtime files ({why})", origin) for p in paths]
+    if not paths:
+        raise ConfigError(
+            f"target {inputs.cfg.name!r}: cannot tell which files of {pkg.name} the runtime needs "
+            f"(it has a build script and its entry point {inputs.command.entry or '?'} is at the package root)",
+            path="dockergen.yaml",
+            hint=f'list them under `files:` for target {inputs.cfg.name!r}, or add a "files" field to its package.json',
+        )
+    return [
+        Copy(
+            (_join(WORKDIR, pkg.dir, p),),
+            f"./{p}".rstrip("/.") or "./",
+            f"{pkg.name} build output ({why})",
+            from_stage="build",
+        )
+        for p in paths
+    ]
+
+
+def _package_path(path: str, origin: str, package_dir: str) -> str:
+    """A runtime path relative to the package: plain, and inside the package folder."""
+    normal = posixpath.normpath(path)
+    reason = context_path(normal)
+    if reason is None and (normal == ".." or normal.startswith("../")):
+        reason = "points outside the package folder"
+    if reason:
+        raise InputError(
+            f"runtime file {path!r} of {package_dir} {reason}",
+            path=origin,
+            hint="list paths inside the package folder, without wildcards (`files` in package.json or dockergen.yaml)",
+        )
+    return normal
+
+
+def _join(*parts: str) -> str:
+    return posixpath.normpath(posixpath.join(*parts))
+
+
+def _healthcheck(inputs: StageInputs) -> Healthcheck:
+    cfg = inputs.cfg
+    if not cfg.health:
+        why = "no port, a worker" if cfg.port is None else "no `health:` path in dockergen.yaml"
+        return Healthcheck((), f"no health endpoint ({why}): set `health:` (and `port:`) to enable one")
+    if cfg.port is None:
+        inputs.warnings.append(f"target {cfg.name!r}: `health` needs `port`; no HEALTHCHECK generated")
+        return Healthcheck((), "no health check: `health` is set but `port` is not")
+    url = f"http://127.0.0.1:{cfg.port}{cfg.health}"
+    return Healthcheck(
+        (inputs.images.node_binary, "-e", HEALTH_SCRIPT, url),
+        f"GET {cfg.health} must answer 2xx; node's fetch needs no curl in the image",
+    )
+
+
+def _dedupe(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for key, value in pairs:
+        seen[key] = value
+    return list(seen.items())

@@ -1,0 +1,103 @@
+"""pnpm-lock.yaml headers, read line by line: lockfiles run to megabytes, we need a few keys."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from dockergen.errors import InputError
+
+_TOP_KEY = re.compile(r"^([A-Za-z][\w-]*):\s*(.*?)\s*$")
+_CHILD_KEY = re.compile(r"^  ((?:'[^']*')|(?:\"[^\"]*\")|[^\s:][^:]*?):(?:\s+(.*?))?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Lockfile:
+    """What dockergen needs from the lockfile: its format, importers and recorded settings."""
+
+    path: str
+    version: str
+    importers: tuple[str, ...]
+    settings: tuple[tuple[str, str], ...]
+    patched: tuple[str, ...]
+    has_pnpmfile_checksum: bool
+
+    @property
+    def major(self) -> int:
+        return int(self.version.split(".")[0])
+
+    def setting(self, key: str) -> str | None:
+        return dict(self.settings).get(key)
+
+
+def parse_lockfile(text: str, path: str) -> Lockfile:
+    """Parse the main document (the last one; pnpm 11+ puts an env document first)."""
+    documents = _split_documents(text)
+    main_start, main_lines = documents[-1]
+    blocks = _top_level_blocks(main_lines)
+    version = blocks.get("lockfileVersion", ("", []))[0].strip("'\"")
+    if not version or not re.match(r"^\d+(\.\d+)?$", version):
+        raise InputError(
+            "lockfileVersion is missing or unreadable",
+            path=path,
+            line=main_start + 1,
+            hint="regenerate the lockfile with `pnpm install`",
+        )
+    return Lockfile(
+        path=path,
+        version=version,
+        importers=tuple(sorted(_child_keys(blocks.get("importers", ("", []))[1]))),
+        settings=tuple(sorted(_child_items(blocks.get("settings", ("", []))[1]))),
+        patched=tuple(sorted(_child_keys(blocks.get("patchedDependencies", ("", []))[1]))),
+        has_pnpmfile_checksum="pnpmfileChecksum" in blocks,
+    )
+
+
+def _split_documents(text: str) -> list[tuple[int, list[str]]]:
+    docs: list[tuple[int, list[str]]] = [(0, [])]
+    for number, line in enumerate(text.splitlines()):
+        if line.rstrip() == "---":
+            docs.append((number + 1, []))
+        else:
+            docs[-1][1].append(line)
+    return [d for d in docs if any(line.strip() for line in d[1])] or [(0, [])]
+
+
+def _top_level_blocks(lines: list[str]) -> dict[str, tuple[str, list[str]]]:
+    """Top-level key -> (inline value, indented lines below it)."""
+    blocks: dict[str, tuple[str, list[str]]] = {}
+    current: list[str] | None = None
+    for line in lines:
+        m = _TOP_KEY.match(line)
+        if m:
+            current = []
+            blocks[m.group(1)] = (m.group(2), current)
+        elif current is not None and line.startswith("  "):
+            current.append(line)
+    return blocks
+
+
+def _child_keys(lines: list[str]) -> list[str]:
+    return [key for key, _ in _child_items(lines)]
+
+
+def _child_items(lines: list[str]) -> list[tuple[str, str]]:
+    items = []
+    for line in lines:
+        m = _CHILD_KEY.match(line)
+        if m:
+            items.append((_unquote(m.group(1)), _unquote(m.group(2) or "")))
+    return items
+
+
+def _unquote(text: str) -> str:
+    """A YAML scalar as written on one line: 'single' ('' is a quote), "double" (JSON escapes), plain."""
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        try:
+            return str(json.loads(text))
+        except ValueError:
+            return text[1:-1]
+    return text

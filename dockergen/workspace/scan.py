@@ -1,0 +1,258 @@
+"""scan(repo) -> Workspace: pnpm-workspace.yaml, every package.json, the graph, install inputs."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from dockergen.errors import InputError
+from dockergen.repo import Repo, item_position, key_position
+from dockergen.validate import context_path
+from dockergen.workspace import graph
+from dockergen.workspace.globs import escapes_root, find_members
+from dockergen.workspace.install_inputs import InstallInput, install_inputs
+from dockergen.workspace.lockfile import Lockfile, parse_lockfile
+from dockergen.workspace.manifest import BUILD_KINDS, PROD_KINDS, Package, parse_manifest
+from dockergen.workspace.pnpm_settings import Npmrc, Settings, merge_settings, parse_npmrc
+from dockergen.workspace.versions import ToolVersions, detect_versions
+
+WORKSPACE_FILE = "pnpm-workspace.yaml"
+LOCKFILE = "pnpm-lock.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """Everything dockergen knows about a pnpm workspace; the planner's only input besides config."""
+
+    root: Package
+    packages: tuple[Package, ...]  # members without the root, sorted by folder
+    links: tuple[graph.Link, ...]
+    local_paths: tuple[graph.LocalPath, ...]
+    lockfile: Lockfile
+    settings: Settings
+    versions: ToolVersions
+    npmrc: Npmrc | None
+    install_inputs: tuple[InstallInput, ...]
+    root_files: tuple[str, ...]  # regular files at the workspace root (build configs live here)
+    root_script_files: tuple[str, ...]  # files the root's install-time scripts run
+    warnings: tuple[str, ...]
+
+    @property
+    def all_packages(self) -> tuple[Package, ...]:
+        return (self.root, *self.packages)
+
+    def find(self, name: str) -> Package | None:
+        for pkg in self.all_packages:
+            if pkg.name == name:
+                return pkg
+        return None
+
+    def closure(self, name: str, *, prod: bool) -> tuple[Package, ...]:
+        """The package and the members it needs, dependencies first (prod: at run time)."""
+        kinds = PROD_KINDS if prod else BUILD_KINDS
+        names = graph.closure(self.links, name, kinds)
+        order, _ = graph.topological(self.links, names, kinds)
+        by_name = {p.name: p for p in self.all_packages}
+        return tuple(by_name[n] for n in order)
+
+    def cycle_warnings(self, name: str) -> tuple[str, ...]:
+        names = graph.closure(self.links, name, BUILD_KINDS)
+        return graph.topological(self.links, names, BUILD_KINDS)[1]
+
+
+def scan(repo: Repo) -> Workspace:
+    """Read the workspace the way pnpm does; raise InputError on anything pnpm would reject."""
+    warnings: list[str] = []
+    ws_yaml = _read_workspace_yaml(repo, warnings)
+    root_data = _read_root_manifest(repo)
+    root = parse_manifest(root_data, ".", "package.json")
+    patterns = _patterns(ws_yaml, warnings)
+    search = find_members(repo, patterns)
+    warnings.extend(search.warnings)
+    members = tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != ".")
+    _check_names(root, members)
+    npmrc = parse_npmrc(repo.read_text(".npmrc"), ".npmrc") if repo.is_file(".npmrc") else None
+    root_pnpm: dict[str, Any] = root_data["pnpm"] if isinstance(root_data.get("pnpm"), dict) else {}
+    settings = merge_settings(ws_yaml, root_pnpm, npmrc)
+    lockfile = _read_lockfile(repo)
+    versions = detect_versions(repo, root_data, settings, lockfile)
+    warnings.extend(versions.warnings)
+    deps_graph = graph.build_graph((root, *members), settings, _catalogs(ws_yaml))
+    warnings.extend(deps_graph.warnings)
+    warnings.extend(_lockfile_warnings(lockfile, (root, *members)))
+    inputs = install_inputs(repo, ws_yaml, root_pnpm, settings, lockfile, npmrc)
+    return Workspace(
+        root=root,
+        packages=members,
+        links=deps_graph.links,
+        local_paths=deps_graph.local_paths,
+        lockfile=lockfile,
+        settings=settings,
+        versions=versions,
+        npmrc=npmrc,
+        install_inputs=inputs,
+        root_files=tuple(e.name for e in repo.list_dir(".") if not e.is_dir),
+        root_script_files=_script_files(repo, root),
+        warnings=tuple(warnings),
+    )
+
+
+def _read_workspace_yaml(repo: Repo, warnings: list[str]) -> dict[str, Any]:
+    if not repo.is_file(WORKSPACE_FILE):
+        if not repo.is_file("package.json"):
+            raise InputError(
+                "no pnpm-workspace.yaml and no package.json here",
+                path=WORKSPACE_FILE,
+                hint="run dockergen in the root of a pnpm workspace, or pass --root DIR",
+            )
+        if not repo.is_file(LOCKFILE):
+            raise InputError(
+                "no pnpm-workspace.yaml and no pnpm-lock.yaml: this is not a pnpm project",
+                path=WORKSPACE_FILE,
+                hint="create pnpm-workspace.yaml and run `pnpm install`",
+            )
+        warnings.append("no pnpm-workspace.yaml: treating the root package as the only project")
+        return {}
+    data = repo.read_yaml(WORKSPACE_FILE)
+    if data is not None and _bad_patterns(data):
+        data = repo.read_yaml(WORKSPACE_FILE, positions=True)  # only to point at the bad glob
+    if data is None:
+        warnings.append("pnpm-workspace.yaml is empty: the workspace holds only the root project")
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(
+            "pnpm-workspace.yaml must be a mapping", path=WORKSPACE_FILE, line=1, hint="start with `packages:`"
+        )
+    return data
+
+
+def _patterns(ws_yaml: dict[str, Any], warnings: list[str]) -> list[str]:
+    if "packages" not in ws_yaml or ws_yaml.get("packages") is None:
+        if ws_yaml:
+            warnings.append("pnpm-workspace.yaml has no `packages:` key: the workspace holds only the root project")
+        return []
+    raw = ws_yaml["packages"]
+    if not isinstance(raw, list):
+        line, col = key_position(ws_yaml, "packages")
+        raise InputError("`packages` must be a list of globs", path=WORKSPACE_FILE, line=line, col=col)
+    for index, item in enumerate(raw):
+        line, col = item_position(raw, index)
+        if not isinstance(item, str):
+            raise InputError(
+                f"`packages` item {index + 1} is not a string", path=WORKSPACE_FILE, line=line, col=col,
+                hint="quote the glob",
+            )  # fmt: skip
+        if escapes_root(item.strip()):
+            raise InputError(
+                f"glob {item!r} points outside the workspace root",
+                path=WORKSPACE_FILE, line=line, col=col,
+                hint="members must live below the folder holding pnpm-workspace.yaml",
+            )  # fmt: skip
+    return [str(item).strip() for item in raw]
+
+
+def _bad_patterns(data: Any) -> bool:
+    raw = data.get("packages") if isinstance(data, dict) else None
+    if raw is None:
+        return False
+    return not isinstance(raw, list) or any(not isinstance(i, str) or escapes_root(i.strip()) for i in raw)
+
+
+def _read_root_manifest(repo: Repo) -> dict[str, Any]:
+    if not repo.is_file("package.json"):
+        raise InputError(
+            "the workspace root has no package.json",
+            path="package.json",
+            hint="pnpm needs a root package.json (it holds packageManager); create one",
+        )
+    data = repo.read_json("package.json")
+    if not isinstance(data, dict):
+        raise InputError("package.json must hold a JSON object", path="package.json", line=1, col=1)
+    return data
+
+
+def _member_dir(directory: str) -> str:
+    """A member folder's path goes into COPY lines and .dockerignore lines: it must be expressible."""
+    reason = context_path(directory)
+    if reason:
+        raise InputError(
+            f"workspace member folder {directory!r} {reason}",
+            path=WORKSPACE_FILE,
+            hint="rename the folder, or exclude it with a `!` glob in pnpm-workspace.yaml",
+        )
+    return directory
+
+
+def _read_member(repo: Repo, directory: str) -> Package:
+    for name in ("package.json", "package.yaml", "package.json5"):
+        path = f"{directory}/{name}"
+        if repo.is_file(path):
+            break
+    if name == "package.json5":
+        raise InputError("package.json5 manifests are not supported", path=path, hint="convert it to package.json")
+    data = repo.read_json(path) if name == "package.json" else repo.read_yaml(path)
+    pkg = parse_manifest(data, directory, path, tuple(e.name for e in repo.list_dir(directory)))
+    if not pkg.name:
+        raise InputError(
+            'workspace member has no "name"',
+            path=path,
+            hint="add a name, or exclude the folder with a `!` glob in pnpm-workspace.yaml",
+        )
+    return pkg
+
+
+def _check_names(root: Package, members: tuple[Package, ...]) -> None:
+    seen: dict[str, str] = {root.name: root.manifest} if root.name else {}
+    for pkg in members:
+        if pkg.name in seen:
+            raise InputError(
+                f"two workspace members are named {pkg.name!r}: {seen[pkg.name]} and {pkg.manifest}",
+                path=pkg.manifest,
+                hint="rename one of them, or exclude one folder with a `!` glob in pnpm-workspace.yaml",
+            )
+        seen[pkg.name] = pkg.manifest
+
+
+def _read_lockfile(repo: Repo) -> Lockfile:
+    if not repo.is_file(LOCKFILE):
+        raise InputError(
+            "no pnpm-lock.yaml: a reproducible build needs the lockfile",
+            path=LOCKFILE,
+            hint="run `pnpm install` and commit pnpm-lock.yaml",
+        )
+    return parse_lockfile(repo.read_text(LOCKFILE), LOCKFILE)
+
+
+def _lockfile_warnings(lockfile: Lockfile, packages: tuple[Package, ...]) -> list[str]:
+    importers = set(lockfile.importers)
+    missing = [p.dir for p in packages if p.dir not in importers]
+    if not missing or not importers:
+        return []
+    return [
+        f"pnpm-lock.yaml has no importer for {', '.join(missing)}: "
+        "`pnpm install --frozen-lockfile` will fail until you run `pnpm install`"
+    ]
+
+
+def _script_files(repo: Repo, root: Package) -> tuple[str, ...]:
+    """Existing files named in the root's install-time scripts (`node scripts/setup.js`)."""
+    found = set()
+    for name in (*root.install_scripts, "pnpm:devPreinstall"):
+        for word in (root.script(name) or "").replace("&&", " ").replace(";", " ").split():
+            path = posixpath.normpath(word.strip("'\""))
+            if "/" in path and not path.startswith(("..", "/")) and repo.is_file(path):
+                found.add(path)
+    return tuple(sorted(found))
+
+
+def _catalogs(ws_yaml: dict[str, Any]) -> dict[str, set[str]]:
+    catalogs: dict[str, set[str]] = {}
+    if isinstance(ws_yaml.get("catalog"), dict):
+        catalogs["default"] = set(ws_yaml["catalog"])
+    named = ws_yaml.get("catalogs")
+    if isinstance(named, dict):
+        for name, entries in named.items():
+            if isinstance(entries, dict):
+                catalogs.setdefault(str(name), set()).update(entries)
+    return catalogs

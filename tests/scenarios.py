@@ -1,0 +1,65 @@
+"""Fixture scenarios, dockerfile-node style: `tests/fixtures/<scenario>/` is a workspace (or a
+`base` file naming one, plus files laid over it) with `expected/` beside it: every file dockergen
+writes, `plan.json`, and `warnings.txt` when there are warnings. `DOCKERGEN_UPDATE_EXPECTED=1 pytest tests/test_scenarios.py` re-captures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from dockergen.pipeline import Generated, generate_all
+from dockergen.plan.model import to_json
+from dockergen.repo import Repo
+from tests.helpers import FIXTURES, ROOT
+
+EXPECTED = "expected"
+BASE = "base"  # one line: a fixture name, or a path relative to the repository root
+NOT_COPIED = shutil.ignore_patterns(EXPECTED, BASE, "node_modules", "dist", "*.tsbuildinfo")
+
+
+def names() -> list[str]:
+    return sorted(p.name for p in FIXTURES.iterdir() if (p / EXPECTED).is_dir())
+
+
+def base_of(name: str) -> Path | None:
+    marker = FIXTURES / name / BASE
+    if not marker.is_file():
+        return None
+    text = marker.read_text().strip()
+    return FIXTURES / text if (FIXTURES / text).is_dir() else ROOT / text
+
+
+def materialize(name: str, dest: Path) -> Path:
+    """The scenario's workspace in `dest`: its base (if any), then its own files on top."""
+    base = base_of(name)
+    if base is not None:
+        shutil.copytree(base, dest, ignore=NOT_COPIED)
+    shutil.copytree(FIXTURES / name, dest, ignore=NOT_COPIED, dirs_exist_ok=True)
+    return dest
+
+
+def outputs(generated: Generated) -> dict[str, str]:
+    """What dockergen writes for a scenario, plus its plan, by path under `expected/`."""
+    files = {f.path: f.content for f in generated.files}
+    files["plan.json"] = json.dumps(to_json(generated.plans), indent=2, ensure_ascii=False) + "\n"
+    if generated.warnings:
+        files["warnings.txt"] = "".join(f"{w}\n" for w in generated.warnings)
+    return files
+
+
+def generate(name: str, tmp: Path) -> dict[str, str]:
+    return outputs(generate_all(Repo(materialize(name, tmp / name))))
+
+
+def expected(name: str) -> dict[str, str]:
+    folder = FIXTURES / name / EXPECTED
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write_expected(name: str, files: dict[str, str]) -> None:
+    folder = FIXTURES / name / EXPECTED
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, content in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(content)
