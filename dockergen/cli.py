@@ -56,13 +56,21 @@ def _cache_dir() -> Path | None:
 # ------------------------------------------------------------------ commands
 
 
-def run_init(root: Path, packages: tuple[str, ...], force: bool) -> int:
-    """Print what init picked and wrote."""
+def run_init(root: Path, packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None]) -> int:
+    """Print what init found (offered and skipped, with reasons), where the files go, what it wrote."""
     from dockergen import commands
 
-    outcome = commands.init(root, packages, force)
-    for pick in outcome.picks:
-        _out(f"target {pick.target}: {pick.package} ({pick.reason})")
+    outcome = commands.init(root, packages, force, paths)
+    result = outcome.init
+    assert result is not None
+    _out(f"dockergen: {len(result.picks)} app(s) to ship among {result.scanned} workspace packages")
+    for pick in result.picks:
+        _out(f"  + {pick.target}: {pick.package} ({pick.reason})")
+        if pick.files:
+            _out(f"      files: {pick.files}" + (f" ({pick.placement_note})" if pick.placement_note else ""))
+    for finding in result.skipped:
+        pkg = finding.package
+        _out(f"  - skipped {pkg.name} ({pkg.dir}): {finding.reason}; to ship it: --package {pkg.name}")
     _warn(outcome.warnings)
     _report(outcome)
     return ExitCode.OK
@@ -181,9 +189,15 @@ def _app() -> Any:
         force: Annotated[
             bool, typer.Option(help="Overwrite Dockerfiles dockergen did not write (keeps <file>.bak).")
         ] = False,
+        dockerfile: Annotated[
+            str | None, typer.Option(help="Where the new target's Dockerfile goes (default: a free place).")
+        ] = None,
+        dockerignore: Annotated[
+            str | None, typer.Option(help="Where its ignore file goes (default: <dockerfile>.dockerignore).")
+        ] = None,
     ) -> None:
         """Write dockergen.yaml (commented, with detected defaults) and generate the Docker files."""
-        done(run_init(root, tuple(package or ()), force))
+        done(run_init(root, tuple(package or ()), force, (dockerfile, dockerignore)))
 
     @app.command()
     def generate(

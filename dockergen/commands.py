@@ -14,7 +14,7 @@ from dockergen.repo import AccessLog, Repo
 
 if TYPE_CHECKING:  # the modules behind them load only when a command runs
     from dockergen.context_report import ContextReport
-    from dockergen.init_config import Pick
+    from dockergen.init_config import InitResult
     from dockergen.pipeline import Generated
     from dockergen.plan.model import BuildPlan
     from dockergen.sync import FileChange
@@ -27,7 +27,7 @@ class Outcome:
     warnings: tuple[str, ...]
     changes: tuple[FileChange, ...]
     written: tuple[str, ...] = ()
-    picks: tuple[Pick, ...] = ()
+    init: InitResult | None = None  # what init picked and skipped
 
     @property
     def stale(self) -> tuple[FileChange, ...]:
@@ -41,7 +41,9 @@ def open_repo(root: Path, log: AccessLog | None = None) -> Repo:
     return Repo(root.resolve(), log)
 
 
-def init(root: Path, packages: tuple[str, ...], force: bool) -> Outcome:
+def init(
+    root: Path, packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None] = (None, None)
+) -> Outcome:
     """Add targets to dockergen.yaml (detected, or the named packages) and write every file."""
     from dockergen.config_fields import CONFIG_FILE
     from dockergen.init_config import init_config
@@ -53,12 +55,13 @@ def init(root: Path, packages: tuple[str, ...], force: bool) -> Outcome:
     repo = open_repo(root, AccessLog())
     existing = repo.read_text(CONFIG_FILE) if repo.is_file(CONFIG_FILE) else None
     ws = scan(repo)
-    text, picks = init_config(repo, ws, existing, packages)
-    generated = generate_all(repo, config_text=text, ws=ws)
-    changes = compare((RenderedFile(CONFIG_FILE, text, ""),), repo, owned=False) + compare(generated.files, repo)
+    result = init_config(repo, ws, existing, packages, paths)
+    generated = generate_all(repo, config_text=result.text, ws=ws)
+    config = compare((RenderedFile(CONFIG_FILE, result.text, ""),), repo, owned=False)
+    changes = config + compare(generated.files, repo)
     if not force:
         refuse_conflicts(changes)
-    return Outcome(generated.warnings, changes, write(changes, repo, force=force), picks)
+    return Outcome(generated.warnings, changes, write(changes, repo, force=force), result)
 
 
 def preview(root: Path) -> Outcome:

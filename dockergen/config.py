@@ -28,6 +28,7 @@ class TargetConfig:
     pnpm: str | None = None
     runtime: str = "slim"
     build_image: str | None = None
+    build_packages: tuple[str, ...] | None = None
     dockerfile: str | None = None
     dockerignore: str | None = None
     files: tuple[str, ...] | None = None
@@ -68,6 +69,7 @@ TARGET_KEYS: dict[str, str] = {
     "pnpm": "exact pnpm version used in the build",
     "runtime": "runtime image: slim (node:<major>-slim), distroless, or any image",
     "build_image": "image of the build stages",
+    "build_packages": "Debian packages the build stages need (default: node-gyp's tools when a dependency compiles)",
     "dockerfile": "where the Dockerfile is written",
     "dockerignore": "where its ignore file is written",
     "files": "package files the runtime image needs, relative to the package",
@@ -152,6 +154,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         pnpm=f.scalar("pnpm"),
         runtime=f.image("runtime") or "slim",
         build_image=f.image("build_image"),
+        build_packages=f.checked("build_packages", validate.debian_package),
         dockerfile=f.relative_path("dockerfile"),
         dockerignore=f.relative_path("dockerignore"),
         files=f.checked("files", validate.context_path),

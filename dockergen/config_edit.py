@@ -4,6 +4,7 @@ formatting survive; new targets arrive commented, explaining each key and its de
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ class NewTarget:
     health: str | None
     command: tuple[str, ...] | None
     notes: tuple[tuple[str, str], ...]  # (key, detected value) shown commented out
+    settings: tuple[tuple[str, str, str], ...] = ()  # (key, value, why): written, with the why as a comment
+    command_why: str = ""  # the comment beside `command:` (e.g. that it was inferred)
 
 
 def add_targets(existing_text: str | None, targets: list[NewTarget]) -> str:
@@ -64,10 +67,18 @@ def _target_block(t: NewTarget) -> str:
     if t.health is not None:
         lines.append(f"{pad}health: {_quote(t.health)}  # {TARGET_KEYS['health']}")
     if t.command is not None:
-        lines.append(f"{pad}command: [{', '.join(_quote(a) for a in t.command)}]  # {TARGET_KEYS['command']}")
+        why = _comment(t.command_why) or TARGET_KEYS["command"]
+        lines.append(f"{pad}command: [{', '.join(_quote(a) for a in t.command)}]  # {why}")
+    for key, value, why in t.settings:
+        lines.append(f"{pad}{key}: {_quote(value)}  # {_comment(why)}")
     for key, value in t.notes:
-        lines.append(f"{pad}# {key}: {value}. {TARGET_KEYS[key][:1].upper()}{TARGET_KEYS[key][1:]}")
+        lines.append(f"{pad}# {key}: {_comment(value)}. {TARGET_KEYS[key][:1].upper()}{TARGET_KEYS[key][1:]}")
     return "\n".join(lines) + "\n"
+
+
+def _comment(text: str) -> str:
+    """Text for a YAML comment: kept on one line."""
+    return re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]+", " ", text)
 
 
 def _quote(text: str) -> str:
@@ -75,4 +86,23 @@ def _quote(text: str) -> str:
         r"^(true|false|null|yes|no|on|off|~|\d[\d.]*)$", text, re.I
     ):
         return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return json.dumps(text)  # a JSON string is a YAML double-quoted scalar, escapes included
+
+
+def pin_dockerfile(text: str, target: str, dockerfile: str, dockerignore: str) -> str:
+    """Write a target's current file paths into dockergen.yaml, so that adding targets (which
+    moves the default from the root to beside each package) does not move its files."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    doc = yaml.load(text)
+    body = doc["targets"][target]
+    body["dockerfile"] = dockerfile
+    body.yaml_add_eol_comment("kept where it was when more targets were added", "dockerfile")
+    body["dockerignore"] = dockerignore
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()

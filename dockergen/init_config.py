@@ -1,55 +1,83 @@
-"""`dockergen init`: pick deployable apps, say why, and write them into dockergen.yaml."""
+"""`dockergen init`: pick the apps to ship, say why, place their files where nothing of the
+user's is, and write them into dockergen.yaml (comments kept). Nothing is written here."""
 
 from __future__ import annotations
 
 import difflib
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 
 from dockergen import apps
-from dockergen.config import parse_config
-from dockergen.config_edit import NewTarget, add_targets
+from dockergen.config import Config, parse_config
+from dockergen.config_edit import NewTarget, add_targets, pin_dockerfile
 from dockergen.errors import InputError, UsageError
-from dockergen.plan.start_command import start_command
+from dockergen.health_route import find_health_route
+from dockergen.plan.planner import placement
+from dockergen.plan.start_command import resolve_start
+from dockergen.render import split_generated
 from dockergen.repo import Repo
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
 
-HEALTH_PATHS = ("/health", "/healthz", "/api/health", "/healthcheck", "/ready", "/readyz", "/livez", "/ping")
-SOURCE_SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", ".tsx", ".jsx")
-SKIP_DIRS = frozenset({"node_modules", "dist", "build", "coverage", "test", "tests", "__tests__", ".git"})
-MAX_SOURCE_FILES = 400
-
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """A package init adds as a target, and the sentence that explains why."""
+    """A package init adds as a target: why, and where its files go (and why there)."""
 
     target: str
     package: str
     reason: str
+    files: str = ""
+    placement_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    """The new dockergen.yaml text, the targets added, and the apps skipped with their reasons."""
+
+    text: str
+    picks: tuple[Pick, ...]
+    skipped: tuple[apps.Finding, ...]
+    scanned: int
 
 
 def init_config(
-    repo: Repo, ws: Workspace, existing: str | None, requested: tuple[str, ...]
-) -> tuple[str, tuple[Pick, ...]]:
-    """New dockergen.yaml text (existing comments kept) and what was added; nothing is written here."""
-    taken = {t.package: t.name for t in parse_config(existing).targets} if existing else {}
-    names = set(taken.values())
-    packages = _requested(ws, requested) if requested else _detected(ws)
-    picks: list[Pick] = []
+    repo: Repo,
+    ws: Workspace,
+    existing: str | None,
+    requested: tuple[str, ...],
+    paths: tuple[str | None, str | None] = (None, None),
+) -> InitResult:
+    """Targets for the requested packages, or for every app detection offers."""
+    config = parse_config(existing) if existing else None
+    taken = {t.package: t.name for t in config.targets} if config else {}
+    findings = apps.survey(ws)
+    packages = _requested(ws, requested) if requested else _detected(findings)
+    fresh = [(pkg, reason) for pkg, reason in packages if pkg.name not in taken]
+    if any(paths) and len(fresh) != 1:
+        raise UsageError(
+            "--dockerfile/--dockerignore name the files of one new target",
+            hint="run init once per app with --package NAME --dockerfile PATH",
+        )
+    text = existing
+    if config and len(config.targets) == 1 and fresh:
+        text = _pin_single(repo, ws, config, existing or "")
+    total = len(taken) + len(fresh)
+    names, chosen = set(taken.values()), set[str]()
+    picks = [Pick(taken[p.name], p.name, "already in dockergen.yaml") for p, _ in packages if p.name in taken]
     new: list[NewTarget] = []
-    for pkg, reason in packages:
-        if pkg.name in taken:
-            picks.append(Pick(taken[pkg.name], pkg.name, "already in dockergen.yaml"))
-            continue
+    for pkg, reason in fresh:
         name = _target_name(pkg, names)
         names.add(name)
-        new.append(_new_target(repo, ws, pkg, name))
-        picks.append(Pick(name, pkg.name, reason))
-    text = add_targets(existing, new) if new or existing is None else existing
-    return text, tuple(picks)
+        files, note = _placement(repo, pkg, total, chosen, paths)
+        chosen.update(files)
+        new.append(_new_target(repo, ws, pkg, name, files if note or any(paths) else None))
+        picks.append(Pick(name, pkg.name, reason, " + ".join(files), note))
+    skipped = tuple(f for f in findings if not f.offered and f.package.name not in {p.package for p in picks})
+    text = add_targets(text, new) if new or text is None else text
+    return InitResult(text, tuple(picks), skipped, len(ws.packages))
 
 
 def _requested(ws: Workspace, requested: tuple[str, ...]) -> list[tuple[Package, str]]:
@@ -66,15 +94,17 @@ def _requested(ws: Workspace, requested: tuple[str, ...]) -> list[tuple[Package,
     return out
 
 
-def _detected(ws: Workspace) -> list[tuple[Package, str]]:
-    found = [c for c in (apps.deployable(p) for p in ws.packages) if c is not None]
-    if not found:
+def _detected(findings: tuple[apps.Finding, ...]) -> list[tuple[Package, str]]:
+    offered = [(f.package, f.reason) for f in findings if f.offered]
+    if not offered:
+        skipped = "; ".join(f"{f.package.name}: {f.reason}" for f in findings[:3])
         raise InputError(
-            "no deployable app found (no member has a start script running node, or an HTTP framework with a main)",
+            "no deployable app found (no member has a production start script, a build whose output can "
+            f"start it, or an HTTP framework){f'; skipped {skipped}' if skipped else ''}",
             path="package.json",
             hint="name the app to ship: dockergen init --package <package name>",
         )
-    return [(c.package, c.reason) for c in found]
+    return offered
 
 
 def _target_name(pkg: Package, taken: set[str]) -> str:
@@ -89,13 +119,83 @@ def _target_name(pkg: Package, taken: set[str]) -> str:
     return name
 
 
-def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str) -> NewTarget:
+# ------------------------------------------------------------------ where the files go
+
+
+def _placement(
+    repo: Repo, pkg: Package, total: int, chosen: set[str], paths: tuple[str | None, str | None]
+) -> tuple[tuple[str, str], str]:
+    """The files of a new target, and a note when they are not the default ones: the default
+    when free (absent, or written by dockergen), else beside the package, else a dockergen name."""
+    if paths[0]:
+        dockerfile = posixpath.normpath(paths[0])
+        return (dockerfile, paths[1] or _ignore_beside(dockerfile)), "named with --dockerfile"
+    default = _default_files(pkg, total)
+    folder = f"{pkg.dir}/"
+    candidates = [
+        default,
+        ("Dockerfile", "Dockerfile.dockerignore"),
+        (f"{folder}Dockerfile", f"{folder}Dockerfile.dockerignore"),
+        (f"{folder}dockergen.Dockerfile", f"{folder}dockergen.Dockerfile.dockerignore"),
+    ]
+    taken = [f for f in dict.fromkeys(default) if not _free(repo, f)]
+    for files in dict.fromkeys(candidates):
+        if all(_free(repo, f) and f not in chosen for f in files) and (files[0] != "Dockerfile" or total == 1):
+            return files, "" if files == default else f"{' and '.join(taken)}: not dockergen's, left alone"
+    raise InputError(
+        f"no free place for {pkg.name}'s Dockerfile: {', '.join(f for c in candidates for f in c)} are taken",
+        path=default[0],
+        hint=f"name one: dockergen init --package {pkg.name} --dockerfile PATH",
+    )
+
+
+def _default_files(pkg: Package, total: int) -> tuple[str, str]:
+    from dockergen.config import TargetConfig
+
+    return placement(TargetConfig(name="x", package=pkg.name), pkg, total)
+
+
+def _ignore_beside(dockerfile: str) -> str:
+    return ".dockerignore" if dockerfile == "Dockerfile" else f"{dockerfile}.dockerignore"
+
+
+def _free(repo: Repo, path: str) -> bool:
+    """Absent, or a file dockergen wrote (it may rewrite its own files)."""
+    kind = repo.kind(path)
+    if kind == "missing":
+        return True
+    return kind == "file" and split_generated(repo.read_text(path))[0]
+
+
+def _pin_single(repo: Repo, ws: Workspace, config: Config, text: str) -> str:
+    """A lone target placed by default at the root would move once others join: pin it."""
+    target = config.targets[0]
+    pkg = ws.find(target.package)
+    if target.dockerfile or pkg is None:
+        return text
+    dockerfile, dockerignore = placement(target, pkg, 1)
+    return pin_dockerfile(text, target.name, dockerfile, dockerignore)
+
+
+# ------------------------------------------------------------------ the new target's keys
+
+
+def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str, files: tuple[str, str] | None) -> NewTarget:
     port = apps.default_port(pkg)
-    command = start_command(pkg)
+    command, _ = resolve_start(pkg, ws.projects_of(pkg))
     v = ws.versions
-    notes = []
-    if command is not None:
+    settings: list[tuple[str, str, str]] = []
+    notes: list[tuple[str, str]] = []
+    if files:
+        settings += [
+            ("dockerfile", files[0], "placed by init where no file of yours is"),
+            ("dockerignore", files[1], "BuildKit reads <Dockerfile>.dockerignore before .dockerignore"),
+        ]
+    if command is not None and not command.inferred:
         notes.append(("command", f"{json.dumps(list(command.argv))}  # detected from the {command.source}"))
+    route = find_health_route(repo, pkg) if port is not None else None
+    if route is not None and not route.certain:
+        notes.append(("health", f"{route.path}  # found in {route.source}, unsure: {route.doubt}; check the URL"))
     notes += [
         ("node", f'"{v.node_version}"  # detected from {v.node_source}'),
         ("pnpm", f'"{v.pnpm_version}"  # detected from {v.pnpm_source}'),
@@ -105,34 +205,9 @@ def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str) -> NewTarget
         name=name,
         package=pkg.name,
         port=port,
-        health=find_health_path(repo, pkg) if port is not None else None,
-        command=None,
+        health=route.path if route and route.certain else None,
+        command=command.argv if command and command.inferred else None,
+        command_why=f"{command.source}: check it" if command and command.inferred else "",
         notes=tuple(notes),
+        settings=tuple(settings),
     )
-
-
-def find_health_path(repo: Repo, pkg: Package) -> str | None:
-    """The first well-known health route that appears as a string literal in the app's sources."""
-    alternatives = "|".join(re.escape(p) for p in HEALTH_PATHS)
-    pattern = re.compile(rf"""["'`]({alternatives})["'`]""")
-    seen: set[str] = set()
-    for rel in _source_files(repo, pkg.dir):
-        try:
-            seen.update(m.group(1) for m in pattern.finditer(repo.read_text(rel)))
-        except InputError:
-            continue  # not UTF-8: not a source file worth reading
-    return next((p for p in HEALTH_PATHS if p in seen), None)
-
-
-def _source_files(repo: Repo, directory: str) -> list[str]:
-    out: list[str] = []
-    stack = [directory]
-    while stack and len(out) < MAX_SOURCE_FILES:
-        current = stack.pop()
-        for entry in repo.list_dir(current):
-            rel = entry.name if current == "." else f"{current}/{entry.name}"
-            if entry.is_dir and not entry.is_symlink and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
-                stack.append(rel)
-            elif not entry.is_dir and entry.name.endswith(SOURCE_SUFFIXES) and ".test." not in entry.name:
-                out.append(rel)
-    return sorted(out)[:MAX_SOURCE_FILES]

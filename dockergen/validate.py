@@ -97,6 +97,13 @@ def image_reference(ref: str) -> str | None:
     return None
 
 
+def debian_package(name: str) -> str | None:
+    """A reason unless the text is a Debian package name (optionally `=version`)."""
+    if re.match(r"^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+:~-]+)?$", name):
+        return None
+    return "is not a Debian package name like python3 or libcairo2-dev"
+
+
 def env_key(key: str) -> str | None:
     """A reason unless the key is a valid environment variable name."""
     return None if _ENV_KEY.match(key) else "must be letters, digits and '_', not starting with a digit"

@@ -82,6 +82,19 @@ def http_get(url: str, timeout: float = 30) -> tuple[int, str]:
     raise AssertionError(f"GET {url} never answered: {last}")
 
 
+def wait_for_log(container: str, needle: str, timeout: float = 30) -> str:
+    """The container's output once it contains `needle` (a worker has no port to probe)."""
+    deadline = time.monotonic() + timeout
+    logs = ""
+    while time.monotonic() < deadline:
+        result = docker("logs", container, check=False)
+        logs = result.stdout + result.stderr
+        if needle in logs:
+            return logs
+        time.sleep(0.3)
+    raise AssertionError(f"{needle!r} never appeared in the logs of {container}:\n{logs[-2000:]}")
+
+
 def remove(*refs: str) -> None:
     for ref in refs:
         docker("rm", "-f", ref, check=False)

@@ -16,9 +16,14 @@ CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus", Path("/work/shared
 
 
 def materialize_corpus_repo(src: Path, dest: Path) -> Path:
-    """Copy a corpus repo; create the patch files PATCHES.txt names and a stub pnpmfile the
-    lockfile expects (the corpus keeps data files only, not their contents)."""
+    """Copy a corpus repo; create the patch files PATCHES.txt names, a stub pnpmfile the lockfile
+    expects and the maintainers' Dockerfiles APPS.txt names (the corpus keeps data files only)."""
     shutil.copytree(src, dest)
+    for line in (src / "APPS.txt").read_text().splitlines():
+        where = line.split("\t")[3].split()[0] if line.count("\t") >= 3 and not line.startswith("#") else ""
+        if "Dockerfile" in where or "Containerfile" in where:
+            (dest / where).parent.mkdir(parents=True, exist_ok=True)
+            (dest / where).write_text("# the maintainers' Dockerfile (not in the corpus)\n")
     for line in (src / "PATCHES.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             patch = dest / line.split()[0]

@@ -1,6 +1,7 @@
 """Fixture scenarios, dockerfile-node style: `tests/fixtures/<scenario>/` is a workspace (or a
 `base` file naming one, plus files laid over it) with `expected/` beside it: every file dockergen
-writes, `plan.json`, and `warnings.txt` when there are warnings. `DOCKERGEN_UPDATE_EXPECTED=1 pytest tests/test_scenarios.py` re-captures."""
+writes, `plan.json`, and `warnings.txt` when there are warnings. A workspace without dockergen.yaml
+is an `init` scenario: its expected/ holds the dockergen.yaml init writes too. `DOCKERGEN_UPDATE_EXPECTED=1 pytest tests/test_scenarios.py` re-captures."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import json
 import shutil
 from pathlib import Path
 
+from dockergen.init_config import init_config
 from dockergen.pipeline import Generated, generate_all
 from dockergen.plan.model import to_json
 from dockergen.repo import Repo
+from dockergen.workspace.scan import scan
 from tests.helpers import FIXTURES, ROOT
 
 EXPECTED = "expected"
@@ -39,9 +42,11 @@ def materialize(name: str, dest: Path) -> Path:
     return dest
 
 
-def outputs(generated: Generated) -> dict[str, str]:
+def outputs(generated: Generated, config: str | None = None) -> dict[str, str]:
     """What dockergen writes for a scenario, plus its plan, by path under `expected/`."""
     files = {f.path: f.content for f in generated.files}
+    if config is not None:
+        files["dockergen.yaml"] = config
     files["plan.json"] = json.dumps(to_json(generated.plans), indent=2, ensure_ascii=False) + "\n"
     if generated.warnings:
         files["warnings.txt"] = "".join(f"{w}\n" for w in generated.warnings)
@@ -49,7 +54,14 @@ def outputs(generated: Generated) -> dict[str, str]:
 
 
 def generate(name: str, tmp: Path) -> dict[str, str]:
-    return outputs(generate_all(Repo(materialize(name, tmp / name))))
+    """What `dockergen generate` writes; for a workspace without dockergen.yaml, what `dockergen
+    init` writes (the config included)."""
+    repo = Repo(materialize(name, tmp / name))
+    if repo.is_file("dockergen.yaml"):
+        return outputs(generate_all(repo))
+    ws = scan(repo)
+    config = init_config(repo, ws, None, ()).text
+    return outputs(generate_all(repo, config_text=config, ws=ws), config)
 
 
 def expected(name: str) -> dict[str, str]:

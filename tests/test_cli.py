@@ -96,17 +96,45 @@ def test_exit_3_no_workspace_at_all(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 3 and "pnpm-workspace.yaml" in err and list(tmp_path.iterdir()) == []
 
 
-def test_exit_3_init_refuses_a_foreign_dockerfile_unless_forced(
+def test_init_beside_a_foreign_dockerfile_places_its_own_files_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    theirs = {"Dockerfile": "FROM node:22\nCOPY . .\n", ".dockerignore": "node_modules\n"}
+    repo = api_workspace(tmp_path, theirs)
+    code, out, _ = run(capsys, "init", "--root", str(repo))
+    assert code == 0, out
+    assert "files: apps/api/Dockerfile + apps/api/Dockerfile.dockerignore" in out
+    assert "Dockerfile and .dockerignore: not dockergen's, left alone" in out
+    assert all((repo / name).read_text() == text for name, text in theirs.items())
+    config = (repo / "dockergen.yaml").read_text()
+    assert "dockerfile: apps/api/Dockerfile" in config and "dockerignore: apps/api/Dockerfile.dockerignore" in config
+    assert run(capsys, "generate", "--root", str(repo))[0] == 0  # the placement is kept by generate
+
+
+def test_exit_3_init_refuses_to_overwrite_a_named_foreign_file_unless_forced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = api_workspace(tmp_path, {"Dockerfile": "FROM node:22\nCOPY . .\n"})
     before = snapshot_tree(repo)
-    code, _, err = run(capsys, "init", "--root", str(repo))
-    assert code == 3 and "refusing to overwrite Dockerfile" in err
+    code, _, err = run(capsys, "init", "--root", str(repo), "--dockerfile", "Dockerfile")
+    assert code == 3 and "refusing to overwrite Dockerfile" in err and "hint:" in err
     assert snapshot_tree(repo) == before
-    code, out, _ = run(capsys, "init", "--root", str(repo), "--force")
+    code, out, _ = run(capsys, "init", "--root", str(repo), "--dockerfile", "Dockerfile", "--force")
     assert code == 0 and "previous version kept as .bak" in out
     assert (repo / "Dockerfile.bak").read_text() == "FROM node:22\nCOPY . .\n"
+
+
+def test_init_names_the_files_of_one_new_target_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = api_workspace(tmp_path)
+    code, _, _ = run(capsys, "init", "--root", str(repo), "--dockerfile", "deploy/api.Dockerfile")
+    assert code == 0 and (repo / "deploy/api.Dockerfile").is_file()
+    assert (repo / "deploy/api.Dockerfile.dockerignore").is_file()
+    (repo / "apps/admin").mkdir()
+    (repo / "apps/admin/package.json").write_text('{"name": "@t/admin", "scripts": {"start": "node s.js"}}')
+    (repo / "apps/web").mkdir()
+    (repo / "apps/web/package.json").write_text('{"name": "@t/web", "scripts": {"start": "node s.js"}}')
+    code, _, err = run(capsys, "init", "--root", str(repo), "--dockerfile", "x.Dockerfile")
+    assert code == 2 and "one new target" in err
 
 
 def test_exit_4_internal_error_prints_traceback(
@@ -126,7 +154,7 @@ def test_init_detects_and_explains(tmp_path: Path, capsys: pytest.CaptureFixture
     repo = api_workspace(tmp_path)
     code, out, _ = run(capsys, "init", "--root", str(repo))
     assert code == 0
-    assert 'target api: @t/api (it has a start script "node dist/index.js")' in out
+    assert '+ api: @t/api (start script "node dist/index.js"; depends on hono)' in out
     assert "created dockergen.yaml" in out and "created Dockerfile" in out
     assert "port: 3000" in (repo / "dockergen.yaml").read_text()
     before = snapshot_tree(repo)

@@ -82,7 +82,8 @@ def test_every_detected_app_plans_and_copies_every_install_input(name: str, corp
     repo = Repo(corpus[name])
     ws = scan(repo)
     try:
-        text, picks = init_config(repo, ws, None, ())
+        result = init_config(repo, ws, None, ())
+        text, picks = result.text, result.picks
     except Exception as exc:  # a repo with no node-startable app is fine; it must say so cleanly
         assert "no deployable app found" in str(exc), exc
         return

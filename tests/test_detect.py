@@ -1,19 +1,22 @@
+"""Detection: how a package starts in production, which members init offers, health routes."""
+
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dockergen import apps
-from dockergen.init_config import find_health_path
+from dockergen.health_route import find_health_route
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.start_command import StartCommand
+from dockergen.plan.start_command import StartCommand, resolve_start, start_command
 from dockergen.repo import Repo
 from dockergen.workspace.manifest import parse_manifest
+from dockergen.workspace.tsconfig import TsProject
 from tests.helpers import build_tree
 
 
-def pkg(**fields: Any):  # type: ignore[no-untyped-def]
-    return parse_manifest({"name": "app", **fields}, "apps/app", "apps/app/package.json")
+def pkg(directory: str = "apps/app", entries: tuple[str, ...] = (), **fields: Any):  # type: ignore[no-untyped-def]
+    return parse_manifest({"name": "app", **fields}, directory, f"{directory}/package.json", entries)
 
 
 @pytest.mark.parametrize(
@@ -26,33 +29,79 @@ def pkg(**fields: Any):  # type: ignore[no-untyped-def]
     ],
 )  # fmt: skip
 def test_start_scripts_running_node_become_exec_form(start: str, argv: tuple[str, ...], env: tuple[Any, ...]) -> None:
-    command = apps.start_command(pkg(scripts={"start": start}))
+    command = start_command(pkg(scripts={"start": start}))
     assert command is not None and command.argv == argv and command.env == env
 
 
 @pytest.mark.parametrize("start", ["next start", "node a.js && node b.js", "pnpm run serve", "node"])
 def test_other_start_scripts_fall_back_to_main(start: str) -> None:
-    command = apps.start_command(pkg(scripts={"start": start}, main="lib/index.js"))
+    command = start_command(pkg(scripts={"start": start}, main="lib/index.js"))
     assert (
         command is not None and command.argv == ("node", "lib/index.js") and command.source == '"main": "lib/index.js"'
     )
 
 
 def test_bin_is_the_last_resort_and_nothing_means_none() -> None:
-    command = apps.start_command(pkg(bin={"app": "./bin/cli.js"}))
+    command = start_command(pkg(bin={"app": "./bin/cli.js"}))
     assert command is not None and command.argv == ("node", "bin/cli.js")
-    assert apps.start_command(pkg(scripts={"start": "next start"})) is None
+    assert start_command(pkg(scripts={"start": "next start"})) is None
 
 
-def test_deployable_reasons() -> None:
-    assert apps.deployable(pkg(scripts={"start": "node dist/index.js"})) is not None
-    framework = apps.deployable(pkg(main="dist/index.js", dependencies={"fastify": "^5"}))
-    assert framework is not None and "fastify" in framework.reason
-    assert apps.deployable(pkg(main="dist/index.js", exports={".": "./dist/index.js"})) is None
-    assert (
-        apps.deployable(parse_manifest({"name": "root", "scripts": {"start": "node x.js"}}, ".", "package.json"))
-        is None
+def test_production_start_scripts_win_over_development_ones() -> None:
+    scripts = {"start": "cross-env NODE_ENV=development nest start", "start:prod": "node dist/main"}
+    command = start_command(pkg(scripts=scripts, dependencies={"@nestjs/core": "^11"}))
+    assert command is not None and command.argv == ("node", "dist/main") and command.source.startswith("start:prod")
+
+
+def test_run_script_indirection_is_followed() -> None:
+    scripts = {"start": "pnpm start:dev", "start:dev": "nest start --watch", "start:prod": "node dist/main.js"}
+    assert start_command(pkg(scripts=scripts)) == StartCommand(
+        ("node", "dist/main.js"), 'start:prod script "node dist/main.js"'
     )
+    command = start_command(pkg(scripts={"start": "npm run serve", "serve": "node server.js"}))
+    assert command is not None and command.argv == ("node", "server.js")
+
+
+@pytest.mark.parametrize(
+    ("scripts", "extra", "argv"),
+    [
+        ({"start": "tsx watch src/index.ts", "build": "tsup src/index.ts --format esm"}, {}, ("node", "dist/index.mjs")),
+        ({"start": "tsx watch src/index.ts", "build": "tsup src/index.ts --format esm"}, {"type": "module"}, ("node", "dist/index.js")),
+        ({"start": "tsx watch index.ts", "build": "tsdown"}, {}, ("node", "dist/index.mjs")),
+        ({"start": "tsx watch index.ts", "build": "tsup"}, {}, ("node", "dist/index.js")),
+        ({"dev": "nodemon src/server.ts", "build": "tsc -p tsconfig.build.json"}, {}, ("node", "out/server.js")),
+        ({"start": "nest start --watch", "build": "nest build"}, {}, ("node", "out/main.js")),  # tsconfig.build.json
+        ({"start": "ts-node src/main.ts", "build": "esbuild src/main.ts --bundle --outfile=build/app.js"}, {}, ("node", "build/app.js")),
+    ],
+)  # fmt: skip
+def test_development_only_start_is_inferred_from_the_build(
+    scripts: dict[str, str], extra: dict[str, str], argv: tuple[str, ...]
+) -> None:
+    projects = (TsProject("apps/app/tsconfig.build.json", "apps/app/out", "apps/app/src"),)
+    command, _ = resolve_start(pkg(scripts=scripts, **extra), projects)
+    assert command is not None and command.argv == argv and command.inferred
+    assert command.source.startswith("inferred:")
+
+
+def test_nothing_to_infer_without_a_known_build() -> None:
+    command, why = resolve_start(pkg(scripts={"start": "tsx watch src/index.ts", "build": "rollup -c"}))
+    assert command is None and "development tool" in why
+
+
+def _finding(**fields: Any) -> apps.Finding | None:
+    return apps._judge(p := pkg(**fields), start_command(p) or StartCommand((), "x"))
+
+
+def test_survey_skips_cli_packages_examples_and_libraries() -> None:
+    cli = _finding(bin={"tool": "bin/tool.js"}, main="lib/index.js", scripts={"start": "node ."})
+    assert cli is not None and not cli.offered and "command-line tool" in cli.reason
+    example = _finding(directory="examples/demo", scripts={"start": "node server.js"})
+    assert example is not None and not example.offered and "examples/" in example.reason
+    shipped = _finding(directory="templates/blank", entries=("Dockerfile",), scripts={"start": "node server.js"})
+    assert shipped is not None and shipped.offered and "own Dockerfile" in shipped.reason
+    assert _finding(main="dist/index.js") is None  # a library
+    server = _finding(main="dist/index.js", dependencies={"fastify": "^5"})
+    assert server is not None and server.offered and "fastify" in server.reason
 
 
 def test_default_port() -> None:
@@ -70,12 +119,19 @@ def test_runtime_paths_from_files_entry_or_whole_package() -> None:
     assert runtime_paths(pkg(), StartCommand(("node", "server.js"), "x"))[0] == ()
 
 
-def test_health_path_found_in_sources(tmp_path: Path) -> None:
-    build_tree(tmp_path, {
+def test_health_route_found_and_certain_only_when_routed_without_prefix(tmp_path: Path) -> None:
+    build_tree(tmp_path / "a", {
         "apps/app/src/routes.ts": "app.get('/healthz', ok)\napp.get(\"/health\", ok)\n",
         "apps/app/test/x.test.ts": "get('/ready')",
         "apps/app/node_modules/x/index.js": "'/ping'",
     })  # fmt: skip
-    assert find_health_path(Repo(tmp_path), pkg()) == "/health"
+    route = find_health_route(Repo(tmp_path / "a"), pkg())
+    assert route is not None and route.path == "/health" and route.certain
     build_tree(tmp_path / "b", {"apps/app/src/index.js": "const x = '/status'"})
-    assert find_health_path(Repo(tmp_path / "b"), pkg()) is None
+    assert find_health_route(Repo(tmp_path / "b"), pkg()) is None
+    mounted = {"apps/app/src/app.ts": "r.get('/health', ok)\napp.use('/live', r)\n"}
+    route = find_health_route(Repo(build_tree(tmp_path / "c", mounted)), pkg())
+    assert route is not None and not route.certain and "prefix" in route.doubt
+    nest = {"apps/app/src/health.controller.ts": "@Controller()\nclass H { @Get('/health') ok() {} }\n"}
+    route = find_health_route(Repo(build_tree(tmp_path / "d", nest)), pkg(dependencies={"@nestjs/core": "^11"}))
+    assert route is not None and not route.certain and "Nest" in route.doubt

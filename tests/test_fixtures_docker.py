@@ -21,6 +21,19 @@ PROBES = {
     "pnpm9": (5000, "/hello?name=dockergen", "Hello, dockergen!", "1000"),
     # a member folder and a patch file whose names hold spaces, `$` and quotes; quoted env and label values
     "unusual-names": (4000, "/info", '"patch":"escape-html@1.0.3+ts-patched"', "1000"),
+    # issue 10's patterns, each answering through the libraries it imports
+    "root-deps": (3000, "/info", '"uptime":"', "1000"),  # ms and a library declared only by the root
+    "pnpm8": (3000, "/info", '"cacheTtlMs":300000', "1000"),  # lockfile v6.0
+    "pnpm11": (3000, "/info", '"service":"p11"', "1000"),  # settings in pnpm-workspace.yaml, verify-deps
+    "pnpm12": (3000, "/info", '"uptime":"', "1000"),  # two-document lockfile
+    "hoisted": (3000, "/info", '"service":"api"', "1000"),  # nodeLinker: hoisted, one install
+    "tsconfig-extends": (3000, "/info", '"since":"', "1000"),  # extends by path and by name, references
+    "native": (3000, "/info", '"sqlite":"3.', "1000"),  # better-sqlite3 compiled by node-gyp, loaded at runtime
+}
+# init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
+INIT_PROBES = {
+    "nest-prod": (3000, "/live/health", '"status":"ok"'),  # start:prod preferred; health under a prefix
+    "dev-start-worker": (None, None, None),  # tsx watch start; the command inferred from tsup
 }
 
 
@@ -45,6 +58,29 @@ def test_fixture_builds_and_serves(name: str, tmp_path: Path) -> None:
         assert d.inspect(image.tag)["Config"]["User"] == f"{uid}:{uid}"
         d.docker("stop", container)
         assert d.docker("inspect", "-f", "{{.State.ExitCode}}", container).stdout.strip() == "0"
+    finally:
+        d.remove(container)
+        d.remove_images(image.tag)
+
+
+@pytest.mark.parametrize("name", sorted(INIT_PROBES))
+def test_init_output_builds_and_starts(name: str, tmp_path: Path) -> None:
+    port, path, needle = INIT_PROBES[name]
+    root = scenarios.materialize(name, tmp_path / name)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["init", "--root", str(root)])
+    assert exit_info.value.code == 0
+    image = d.build(root, "Dockerfile")
+    publish = ("-p", f"127.0.0.1::{port}") if port else ()
+    container = d.run_detached(image.tag, *publish)
+    try:
+        if port and path and needle:
+            status, body = d.http_get(f"http://127.0.0.1:{d.host_port(container, port)}{path}")
+            assert status == 200 and needle in body
+        else:
+            d.wait_for_log(container, "heartbeat")
+        assert d.inspect(image.tag)["Config"]["User"] == "1000:1000"
+        assert d.docker("inspect", "-f", "{{.State.Running}}", container).stdout.strip() == "true"
     finally:
         d.remove(container)
         d.remove_images(image.tag)

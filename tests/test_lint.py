@@ -41,7 +41,7 @@ def _dockerfiles(base: Path) -> dict[str, str]:
         assert CORPUS is not None
         repo = Repo(materialize_corpus_repo(CORPUS / name, base / "corpus" / name))
         try:
-            text, _ = init_config(repo, scan(repo), None, ())
+            text = init_config(repo, scan(repo), None, ()).text
         except InputError:
             continue
         for f in generate_all(repo, config_text=text).files:

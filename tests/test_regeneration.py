@@ -155,9 +155,12 @@ def test_init_on_an_existing_config_keeps_comments_and_adds_the_new_app(
         "apps/admin/package.json": {"name": "@t/admin", "scripts": {"start": "node server.js"}},
     })  # fmt: skip
     code, out, _ = run(capsys, "init", "--root", str(repo))
-    assert code == 0 and "target admin: @t/admin" in out and "target api: @t/api (already in dockergen.yaml)" in out
+    assert code == 0 and "+ admin: @t/admin" in out and "+ api: @t/api (already in dockergen.yaml)" in out
     text = (repo / "dockergen.yaml").read_text()
     assert text.startswith(config) and '  admin:\n    package: "@t/admin"' in text
+    # the api stays at the root, where a lone target goes, now that it has company
+    assert "dockerfile: Dockerfile # kept where it was when more targets were added" in text
+    assert (repo / "Dockerfile").is_file() and not (repo / "apps/api/Dockerfile").exists()
     before = snapshot_tree(repo)
     assert run(capsys, "init", "--root", str(repo))[0] == 0 and snapshot_tree(repo) == before
 

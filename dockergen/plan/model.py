@@ -24,6 +24,7 @@ class Mount:
     source: str | None = None
     from_stage: str | None = None
     required: bool = False
+    sharing: Literal["shared", "private", "locked"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class Run:
     commands: tuple[Command, ...]
     comment: str
     mounts: tuple[Mount, ...] = ()
+    pragmas: tuple[str, ...] = ()  # linter directives written above it
 
     @property
     def reads(self) -> tuple[str, ...]:

@@ -6,9 +6,10 @@ import difflib
 
 from dockergen.config import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
-from dockergen.plan import build_stages, runtime_stages
+from dockergen.plan import base_stage, build_stages, install_stages, runtime_stages
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
+from dockergen.plan.inputs import StageInputs, copy_from
 from dockergen.plan.model import BuildPlan, Copy, Stage, Step
 from dockergen.plan.start_command import StartCommand, resolve_start
 from dockergen.workspace.manifest import Package
@@ -28,7 +29,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
             f"unknown target {target_name!r}", hint=f"targets: {', '.join(t.name for t in config.targets)}"
         )
     pkg = _package(ws, cfg)
-    command = _command(pkg, cfg)
+    command = _command(ws, pkg, cfg)
     images = choose_images(ws, cfg, pkg)
     if command.needs_shell and images.runtime_kind == "distroless":
         raise ConfigError(
@@ -37,13 +38,18 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
             hint=f"use `runtime: slim` or set `command:` to [node, <script file>] for target {cfg.name!r}",
         )
     warnings = list(ws.warnings) + list(images.warnings) + list(ws.cycle_warnings(pkg.name))
-    build_closure = ws.closure(pkg.name, prod=False)
+    build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies))
     libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
-    inputs = build_stages.StageInputs(ws=ws, cfg=cfg, pkg=pkg, images=images, command=command, libs=libs)
+    inputs = StageInputs(ws=ws, cfg=cfg, pkg=pkg, images=images, command=command, libs=libs)
     stages = _stages(inputs)
     warnings.extend(inputs.warnings)
     warnings.extend(f"target {cfg.name!r}: {note}" for note in command.notes)
+    if command.inferred:
+        warnings.append(
+            f"target {cfg.name!r}: {' '.join(command.argv)} is {command.source}; "
+            "set `command:` in dockergen.yaml if it differs"
+        )
     context = build_context(stages, cfg.keep, (*libs, pkg), cfg.ignore)
     return BuildPlan(
         target=cfg.name,
@@ -95,10 +101,10 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
     return pkg
 
 
-def _command(pkg: Package, cfg: TargetConfig) -> StartCommand:
+def _command(ws: Workspace, pkg: Package, cfg: TargetConfig) -> StartCommand:
     if cfg.command:
         return StartCommand(cfg.command, "command in dockergen.yaml")
-    command, why = resolve_start(pkg)
+    command, why = resolve_start(pkg, ws.projects_of(pkg))
     if command is None:
         raise ConfigError(
             f"target {cfg.name!r}: package {pkg.name} has no way to start: {why}",
@@ -108,30 +114,13 @@ def _command(pkg: Package, cfg: TargetConfig) -> StartCommand:
     return command
 
 
-def _stages(inputs: build_stages.StageInputs) -> tuple[Stage, ...]:
-    out = [
-        Stage(
-            "base",
-            inputs.images.build,
-            "pnpm at the exact version the repository pins",
-            build_stages.base_steps(inputs),
-        )
-    ]
-    deps_base = "base"
-    if inputs.libs:
-        out += _chain("lib-deps", build_stages.LIB_DEPS_COMMENT, build_stages.lib_deps_steps(inputs), None)
-        head = build_stages.copy_from(
-            "lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)"
-        )
-        out += _chain(
-            "libs", build_stages.LIBS_COMMENT, build_stages.lib_build_steps(inputs, LEVEL_GROUPING_THRESHOLD), head
-        )
-        deps_base = "libs"
-    out.append(Stage("deps", deps_base, build_stages.DEPS_COMMENT, build_stages.deps_steps(inputs)))
+def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
+    base = Stage("base", inputs.images.build, base_stage.BASE_COMMENT, base_stage.base_steps(inputs))
+    installed, ready = _hoisted_installs(inputs) if inputs.ws.hoisted else _split_installs(inputs)
+    out = [base, *installed]
     if inputs.pkg.script("build"):
-        out.append(
-            Stage("build", "deps", f"build {inputs.pkg.name} from its sources", build_stages.build_steps(inputs))
-        )
+        comment = f"build {inputs.pkg.name} from its sources"
+        out.append(Stage("build", ready, comment, build_stages.build_steps(inputs)))
     elif dict(inputs.cfg.instructions).get("build"):
         raise ConfigError(
             f"target {inputs.cfg.name!r}: `instructions.build` has no stage to go in "
@@ -139,26 +128,51 @@ def _stages(inputs: build_stages.StageInputs) -> tuple[Stage, ...]:
             path="dockergen.yaml",
             hint="put them under `deps` (after the install) or `runtime`",
         )
-    out.append(Stage("deploy", "deps", runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs)))
+    out.append(Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs)))
     if inputs.cfg.data_dirs:
         out.append(Stage("data-dirs", "base", "folders the app may write to", runtime_stages.data_dir_steps(inputs)))
-    out.append(
-        Stage("runtime", inputs.images.runtime, runtime_stages.RUNTIME_COMMENT, runtime_stages.runtime_steps(inputs))
-    )
+    runtime = runtime_stages.runtime_steps(inputs)
+    out.append(Stage("runtime", inputs.images.runtime, runtime_stages.RUNTIME_COMMENT, runtime))
     return tuple(out)
 
 
-def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None) -> list[Stage]:
+def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
+    """The libraries' install alone (lib-deps), their builds (libs), then the app's install (deps):
+    a new dependency of the app reinstalls but does not rebuild the libraries."""
+    if not inputs.libs:
+        return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
+    stages = _chain("lib-deps", install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base")
+    head = copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
+    libs = build_stages.lib_build_steps(inputs, LEVEL_GROUPING_THRESHOLD)
+    stages += _chain("libs", build_stages.LIBS_COMMENT, libs, head, "base")
+    stages.append(Stage("deps", "libs", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs)))
+    return stages, "deps"
+
+
+def _hoisted_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
+    """node-linker=hoisted installs every package of the lockfile whatever the filter, so one
+    install serves the libraries and the app; the libraries build on top of it."""
+    inputs.warnings.append(
+        "nodeLinker is hoisted: pnpm installs every package of the lockfile whatever the filter, "
+        "so the build installs once, for the whole workspace"
+    )
+    stages = [Stage("deps", "base", install_stages.HOISTED_COMMENT, install_stages.single_install_steps(inputs))]
+    if not inputs.libs:
+        return stages, "deps"
+    libs = build_stages.lib_build_steps(inputs, LEVEL_GROUPING_THRESHOLD)
+    return [*stages, *_chain("libs", build_stages.LIBS_COMMENT, libs, None, "deps")], "libs"
+
+
+def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None, first_base: str) -> list[Stage]:
     """One stage, or several when long: each later one starts fresh from `base` and copies the
     previous one's /repo, so no image nears Docker's layer limit (the copy is content-addressed)."""
     chunks = _chunk(body)
     stages: list[Stage] = []
     for index, chunk in enumerate(chunks):
         stage_name = name if index == len(chunks) - 1 else f"{name}-{index + 1}"
-        first = (
-            head if index == 0 else build_stages.copy_from(stages[-1].name, f"{name}: the work of the previous stage")
-        )
-        stages.append(Stage(stage_name, "base", comment, (first, *chunk) if first else chunk))
+        first = head if index == 0 else copy_from(stages[-1].name, f"{name}: the work of the previous stage")
+        stage_base = first_base if index == 0 else "base"
+        stages.append(Stage(stage_name, stage_base, comment, (first, *chunk) if first else chunk))
     return stages
 
 

@@ -6,7 +6,7 @@ import posixpath
 
 from dockergen.errors import ConfigError, InputError
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.build_stages import APP, OUT, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, extra_steps
+from dockergen.plan.inputs import APP, OUT, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, extra_steps
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
 from dockergen.validate import context_path, control_chars
 
@@ -20,6 +20,7 @@ SIGNALS = (
 # The health check's script: the URL arrives as its argument, never inside the code.
 HEALTH_SCRIPT = "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 DATA_DIRS = "/data-dirs"
+ROOT_OUT = "/root-out"
 
 DEPLOY_COMMENT = "the production tree: prod dependencies and injected workspace libraries, no sources"
 RUNTIME_COMMENT = "the image that ships: production tree and build output, non-root"
@@ -32,16 +33,26 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
     if inputs.images.pnpm_major >= 10 and not inputs.ws.settings.flag("injectWorkspacePackages"):
         flags.append("--config.inject-workspace-packages=true")
         why = "pnpm >= 10 deploys from the lockfile only with injected workspace packages (scoped to this command)"
-    commands = [
-        Command(("pnpm", f"--filter={inputs.pkg.name}", "deploy", *flags, OUT)),
-        Command(("rm", "-f", *(f"{OUT}/{v}" for v in VOLATILE))),
-        Command(("hardlink", "--quiet", "--ignore-time", OUT), if_available="hardlink"),
-    ]
     comment = (
         f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
         "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)"
     )
-    return (inputs.pnpm_run(commands, comment),)
+    app = inputs.pnpm_run(_deploy(inputs.pkg.name, flags, OUT), comment)
+    if not inputs.root_ships_dependencies:
+        return (app,)
+    why_root = (
+        "the workspace root declares production dependencies the app resolves from its folder's parents: "
+        f"deployed apart, its node_modules goes above the app ({ROOT_OUT}/node_modules -> {APP}/node_modules)"
+    )
+    return (app, inputs.pnpm_run(_deploy(".", flags, ROOT_OUT), why_root))
+
+
+def _deploy(selector: str, flags: list[str], out: str) -> list[Command]:
+    return [
+        Command(("pnpm", f"--filter={selector}", "deploy", *flags, out)),
+        Command(("rm", "-f", *(f"{out}/{v}" for v in VOLATILE))),
+        Command(("hardlink", "--quiet", "--ignore-time", out), if_available="hardlink"),
+    ]
 
 
 def _signal_handling(inputs: StageInputs, env: list[tuple[str, str]]) -> tuple[list[str], str]:
@@ -72,8 +83,7 @@ def runtime_steps(inputs: StageInputs) -> tuple[Step, ...]:
     argv, why = _signal_handling(inputs, env)
     out: list[Step] = [
         Env(tuple(_dedupe(env)), "production mode; PORT tells the app where to listen"),
-        Workdir(APP, "files below are owned by root: the app cannot modify itself"),
-        copy_from("deploy", "production dependencies (changes only when dependencies or libraries do)", f"{OUT}/"),
+        *_production_tree(inputs),
         *_app_files(inputs),
         *(
             copy_from("data-dirs", "a folder the app may write to (`data_dirs`)", f"{DATA_DIRS}{d}", d, chown=im.user)
@@ -91,6 +101,21 @@ def runtime_steps(inputs: StageInputs) -> tuple[Step, ...]:
         argv = argv[1:]  # distroless's ENTRYPOINT is node itself
     out.append(Cmd(tuple(argv), f"{why} ({inputs.command.source})"))
     return tuple(out)
+
+
+def _production_tree(inputs: StageInputs) -> list[Step]:
+    """The deployed app in /app; or, when the root ships dependencies too, the app in its
+    workspace folder below /app and the root's node_modules in /app, as in the repository."""
+    owned = "files below are owned by root: the app cannot modify itself"
+    deployed = "production dependencies (changes only when dependencies or libraries do)"
+    if not inputs.root_ships_dependencies:
+        return [Workdir(APP, owned), copy_from("deploy", deployed, f"{OUT}/")]
+    root_modules = f"the workspace root's production dependencies, where the app finds them ({APP}/node_modules)"
+    return [
+        Workdir(f"{APP}/{inputs.pkg.dir}", f"{owned}; the app keeps its place in the workspace"),
+        copy_from("deploy", root_modules, f"{ROOT_OUT}/node_modules/", f"{APP}/node_modules/"),
+        copy_from("deploy", deployed, f"{OUT}/"),
+    ]
 
 
 def _command_env(inputs: StageInputs) -> list[tuple[str, str]]:

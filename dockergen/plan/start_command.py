@@ -1,16 +1,15 @@
-"""How a package starts in production: its `start` script turned into an exec-form command."""
+"""How a package starts in production: a start script turned into an exec-form command."""
 
 from __future__ import annotations
 
 import posixpath
-import re
-import shlex
 from dataclasses import dataclass
 
+from dockergen.plan.build_output import infer_from_build
+from dockergen.plan.shell_words import split, unwrap
 from dockergen.workspace.manifest import PROD_KINDS, Package
+from dockergen.workspace.tsconfig import TsProject
 
-_ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_SHELL_OPERATORS = re.compile(r"&&|\|\||[;|&<>`]|\$\(")
 TS_SOURCE = (".ts", ".tsx", ".mts", ".cts")
 # Tools that only make sense while developing, or that are not node.
 DEV_TOOLS = frozenset({
@@ -23,6 +22,12 @@ KNOWN_BINS = {"remix-serve": "@remix-run/serve", "react-router-serve": "@react-r
 _DEV_FLAGS = ("--watch", "--inspect", "--inspect-brk")
 
 
+# Scripts that may start the app, production ones first.
+START_SCRIPTS = ("start:prod", "start:production", "prod", "start", "serve")
+RUNNERS = frozenset({"pnpm", "npm", "yarn"})
+MAX_SCRIPT_HOPS = 5
+
+
 @dataclass(frozen=True, slots=True)
 class StartCommand:
     """Exec-form argv relative to the package folder, where it came from, and what it needs."""
@@ -32,6 +37,7 @@ class StartCommand:
     env: tuple[tuple[str, str], ...] = ()
     needs_shell: bool = False  # node_modules/.bin shims are /bin/sh scripts
     notes: tuple[str, ...] = ()
+    inferred: bool = False  # guessed from the build's output: worth checking
 
     @property
     def entry(self) -> str | None:
@@ -40,57 +46,73 @@ class StartCommand:
             return None
         return next((arg for arg in self.argv[1:] if not arg.startswith("-")), None)
 
+    @property
+    def from_bin(self) -> bool:
+        return self.source.startswith('"bin"')
 
-def resolve_start(pkg: Package) -> tuple[StartCommand | None, str]:
-    """The production start command, or None and the reason none was found."""
-    reason = "it has no start script, main or bin"
-    script = pkg.script("start")
-    if script:
-        command, reason = _from_script(script, pkg)
-        if command is not None:
-            return command, ""
-        reason = f'its start script "{script}" {reason}'
+
+def resolve_start(pkg: Package, projects: tuple[TsProject, ...] = ()) -> tuple[StartCommand | None, str]:
+    """The production start command, or None and the reason none was found: a production start
+    script, else the output of the build when the start scripts are for development, else
+    `main` or a single `bin`."""
+    reasons = []
+    for name in START_SCRIPTS:
+        script = pkg.script(name)
+        if script:
+            command, why = _from_script(script, pkg, name)
+            if command is not None:
+                return command, ""
+            reasons.append(f'its {name} script "{script}" {why}')
+    inferred = infer_from_build(pkg, projects)
+    if inferred is not None:
+        return StartCommand(inferred[0], inferred[1], inferred=True), ""
+    command, why = _from_fields(pkg)
+    return command, "; ".join([*reasons, why] if why else reasons) or "it has no start script, main or bin"
+
+
+def _from_fields(pkg: Package) -> tuple[StartCommand | None, str]:
+    reasons = []
     for field, value in (("main", pkg.main), ("bin", pkg.bin[0][1] if len(pkg.bin) == 1 else None)):
         normal = posixpath.normpath(value) if value else ""
         if normal.startswith(("/", "../")) or normal == "..":
-            reason += f'; its "{field}" ({value}) points outside the package'
-            continue
-        if value and not value.endswith(TS_SOURCE):
-            return StartCommand(("node", posixpath.normpath(value)), f'"{field}": "{value}"'), ""
-        if value:
-            reason += f'; its "{field}" is TypeScript source ({value})'
-    return None, reason
+            reasons.append(f'its "{field}" ({value}) points outside the package')
+        elif value and not value.endswith(TS_SOURCE):
+            return StartCommand(("node", normal), f'"{field}": "{value}"'), ""
+        elif value:
+            reasons.append(f'its "{field}" is TypeScript source ({value})')
+    return None, "; ".join(reasons)
 
 
-def start_command(pkg: Package) -> StartCommand | None:
+def start_command(pkg: Package, projects: tuple[TsProject, ...] = ()) -> StartCommand | None:
     """The production start command, or None."""
-    return resolve_start(pkg)[0]
+    return resolve_start(pkg, projects)[0]
 
 
-def _from_script(script: str, pkg: Package) -> tuple[StartCommand | None, str]:
+def _from_script(script: str, pkg: Package, name: str, hops: int = 0) -> tuple[StartCommand | None, str]:
     env: list[tuple[str, str]] = []
-    words = _unwrap(_split(script), env)
+    words = unwrap(split(script), env)
     if words is None:
         return None, "chains several shell commands"
     if not words:
         return None, "runs nothing dockergen recognises"
-    return _program(words, pkg, f'start script "{script}"', env)
+    target = _run_script_target(words)
+    if target is not None:
+        inner = pkg.script(target)
+        if inner is None or hops >= MAX_SCRIPT_HOPS:
+            return None, f"runs the script {target!r}, which {'is missing' if inner is None else 'loops'}"
+        command, why = _from_script(inner, pkg, target, hops + 1)
+        return (command, "") if command else (None, f"runs {target}, which {why}")
+    return _program(words, pkg, f'{name} script "{script}"', env)
 
 
-def _unwrap(words: list[str] | None, env: list[tuple[str, str]]) -> list[str] | None:
-    """Peel `VAR=x`, `cross-env`, `env`, `dotenv --` and `sh -c '...'` off a command (None: a
-    shell construct dockergen cannot turn into exec form)."""
-    while words is not None:
-        words = _strip_env(words, env)
-        if words[:1] in (["cross-env"], ["env"]):
-            words = words[1:]
-        elif words[:1] == ["dotenv"]:
-            words = words[words.index("--") + 1 :] if "--" in words else []
-        elif len(words) == 3 and words[0] in ("sh", "bash") and words[1] == "-c":
-            words = _split(words[2])
-        else:
-            return words
-    return None
+def _run_script_target(words: list[str]) -> str | None:
+    """`pnpm start:prod`, `npm run start:prod`, `pnpm run start:prod` -> `start:prod`."""
+    if words[0] not in RUNNERS or len(words) < 2:
+        return None
+    rest = words[2:] if words[1] == "run" else words[1:]
+    if not rest or rest[0].startswith("-") or rest[0] in ("exec", "dlx", "install", "x"):
+        return None
+    return rest[0]
 
 
 def _program(
@@ -135,28 +157,6 @@ def _node(words: list[str], pkg: Package, source: str, env: list[tuple[str, str]
         return None, f"runs TypeScript source ({entry}) directly"
     argv = ("node", *(a if a.startswith("-") else posixpath.normpath(a) for a in args))
     return StartCommand(argv, source, tuple(env), notes=tuple(notes)), ""
-
-
-def _split(script: str) -> list[str] | None:
-    if any(ch in script for ch in "\n\r"):  # a newline separates shell commands
-        return None
-    try:
-        lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|<>")
-        lexer.whitespace_split = True
-        words = list(lexer)
-    except ValueError:
-        return None
-    if any(_SHELL_OPERATORS.fullmatch(w) or w.startswith("$(") for w in words):
-        return None
-    return words
-
-
-def _strip_env(words: list[str], env: list[tuple[str, str]]) -> list[str]:
-    while words and _ENV_ASSIGN.match(words[0]):
-        key, value = words[0].split("=", 1)
-        env.append((key, value))
-        words = words[1:]
-    return words
 
 
 def _has_prod_dep(pkg: Package, name: str) -> bool:

@@ -22,6 +22,7 @@ class Lockfile:
     settings: tuple[tuple[str, str], ...]
     patched: tuple[str, ...]
     has_pnpmfile_checksum: bool
+    package_names: frozenset[str] = frozenset()  # every package name in `packages:`
 
     @property
     def major(self) -> int:
@@ -51,6 +52,7 @@ def parse_lockfile(text: str, path: str) -> Lockfile:
         settings=tuple(sorted(_child_items(blocks.get("settings", ("", []))[1]))),
         patched=tuple(sorted(_child_keys(blocks.get("patchedDependencies", ("", []))[1]))),
         has_pnpmfile_checksum="pnpmfileChecksum" in blocks,
+        package_names=frozenset(_package_name(k) for k in _child_keys(blocks.get("packages", ("", []))[1])),
     )
 
 
@@ -101,3 +103,12 @@ def _unquote(text: str) -> str:
         except ValueError:
             return text[1:-1]
     return text
+
+
+def _package_name(key: str) -> str:
+    """`name@1.0.0`, `'@s/n@1.0.0(peer@2)'` (v9), `/name@1.0.0` (v6), `/name/1.0.0` (v5) -> the name."""
+    key = key.lstrip("/").split("(", 1)[0]
+    at = key.rfind("@")
+    if at > 0:
+        return key[:at]
+    return key.rsplit("/", 1)[0] if key.count("/") > (1 if key.startswith("@") else 0) else key

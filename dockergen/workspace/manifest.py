@@ -53,6 +53,7 @@ class Package:
     dependencies: tuple[Dependency, ...]
     files: tuple[str, ...] | None
     engines_node: str | None
+    type_module: bool = False  # "type": "module": .js files are ES modules
     entries: tuple[str, ...] = ()  # names directly inside the package folder
 
     def script(self, name: str) -> str | None:
@@ -85,6 +86,7 @@ def parse_manifest(data: Any, directory: str, path: str, entries: tuple[str, ...
         dependencies=_dependencies(data, path),
         files=_files(data.get("files"), path),
         engines_node=_engine(data, "node"),
+        type_module=data.get("type") == "module",
         entries=entries,
     )
     _check_values(pkg)

@@ -14,7 +14,9 @@ from dockergen.workspace.globs import escapes_root, find_members
 from dockergen.workspace.install_inputs import InstallInput, install_inputs
 from dockergen.workspace.lockfile import Lockfile, parse_lockfile
 from dockergen.workspace.manifest import BUILD_KINDS, PROD_KINDS, Package, parse_manifest
+from dockergen.workspace.native import build_policy, native_builds
 from dockergen.workspace.pnpm_settings import Npmrc, Settings, merge_settings, parse_npmrc
+from dockergen.workspace.tsconfig import TsLink, TsProject, ts_links, ts_projects
 from dockergen.workspace.versions import ToolVersions, detect_versions
 
 WORKSPACE_FILE = "pnpm-workspace.yaml"
@@ -37,6 +39,14 @@ class Workspace:
     root_files: tuple[str, ...]  # regular files at the workspace root (build configs live here)
     root_script_files: tuple[str, ...]  # files the root's install-time scripts run
     warnings: tuple[str, ...]
+    ts_links: tuple[TsLink, ...] = ()  # tsconfig extends/references, followed through chains
+    native_builds: tuple[str, ...] = ()  # lockfile packages that compile with node-gyp and may build
+    ts_projects: tuple[TsProject, ...] = ()  # where each package's tsc writes
+
+    @property
+    def hoisted(self) -> bool:
+        """node-linker=hoisted: one flat node_modules, which filters cannot narrow."""
+        return (self.settings.get("nodeLinker") or "").lower() == "hoisted"
 
     @property
     def all_packages(self) -> tuple[Package, ...]:
@@ -48,13 +58,21 @@ class Workspace:
                 return pkg
         return None
 
-    def closure(self, name: str, *, prod: bool) -> tuple[Package, ...]:
-        """The package and the members it needs, dependencies first (prod: at run time)."""
+    def closure(self, name: str, *, prod: bool, with_root: bool = False) -> tuple[Package, ...]:
+        """The package and the members it needs, dependencies first (prod: at run time). With
+        `with_root`, also what the workspace root depends on: an app can import the root's
+        dependencies, and builds can use its tools."""
         kinds = PROD_KINDS if prod else BUILD_KINDS
         names = graph.closure(self.links, name, kinds)
+        if with_root:
+            names |= graph.closure(self.links, self.root.name, kinds)
         order, _ = graph.topological(self.links, names, kinds)
         by_name = {p.name: p for p in self.all_packages}
         return tuple(by_name[n] for n in order)
+
+    def projects_of(self, pkg: Package) -> tuple[TsProject, ...]:
+        """The tsconfig projects at the root of the package's folder."""
+        return tuple(p for p in self.ts_projects if posixpath.dirname(p.config) == pkg.dir)
 
     def cycle_warnings(self, name: str) -> tuple[str, ...]:
         names = graph.closure(self.links, name, BUILD_KINDS)
@@ -82,6 +100,7 @@ def scan(repo: Repo) -> Workspace:
     warnings.extend(deps_graph.warnings)
     warnings.extend(_lockfile_warnings(lockfile, (root, *members)))
     inputs = install_inputs(repo, ws_yaml, root_pnpm, settings, lockfile, npmrc)
+    policy = build_policy(ws_yaml, root_pnpm, versions.pnpm_major)
     return Workspace(
         root=root,
         packages=members,
@@ -95,6 +114,9 @@ def scan(repo: Repo) -> Workspace:
         root_files=tuple(e.name for e in repo.list_dir(".") if not e.is_dir),
         root_script_files=_script_files(repo, root),
         warnings=tuple(warnings),
+        ts_links=ts_links(repo, (root, *members)),
+        ts_projects=ts_projects(repo, members),
+        native_builds=native_builds(policy, lockfile.package_names),
     )
 
 

@@ -1,0 +1,100 @@
+"""Stage `base`: the build image with pnpm at the pinned version (and what every build stage needs)."""
+
+from __future__ import annotations
+
+from dockergen.plan.inputs import NPM_CACHE_MOUNT, WORKDIR, StageInputs, extra_steps
+from dockergen.plan.model import Command, Env, Mount, Run, Step, Workdir
+
+BASE_COMMENT = "pnpm at the exact version the repository pins"
+NODE_GYP_TOOLS = ("g++", "make", "python3")
+# apt's lists and downloads survive between builds in cache mounts (Debian images delete
+# downloaded packages after each install unless told to keep them).
+APT_MOUNTS = (
+    Mount("cache", id="apt-cache", target="/var/cache/apt", sharing="locked"),
+    Mount("cache", id="apt-lists", target="/var/lib/apt", sharing="locked"),
+)
+
+
+def base_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `base`: build tools, pnpm at the pinned version and its settings, the workdir,
+    `instructions.base`; every build stage starts from it."""
+    workdir = Workdir(WORKDIR, "the workspace lives here in every build stage")
+    tools = _build_tools(inputs)
+    return (*tools, _pnpm_install(inputs), *_pnpm_env(inputs), workdir, *extra_steps(inputs, "base"))
+
+
+def _pnpm_install(inputs: StageInputs) -> Run:
+    im = inputs.images
+    spec = f"pnpm@{im.pnpm}"
+    if im.pnpm_integrity:
+        algo, digest = im.pnpm_integrity.split(".", 1)
+        tgz = f"/tmp/pnpm-{im.pnpm}.tgz"
+        check = f"/tmp/pnpm.{algo}"
+        install = Run(
+            (
+                Command(("npm", "pack", "--pack-destination", "/tmp", spec)),
+                Command(("printf", "%s  %s\\n", digest, tgz), stdout=check),
+                Command((f"{algo}sum", "-c", check)),
+                Command(("npm", "install", "-g", tgz)),
+                Command(("rm", tgz, check)),
+            ),
+            f"pnpm {im.pnpm} ({im.pnpm_source}), checked against its {algo} before install",
+            (NPM_CACHE_MOUNT,),
+        )
+    else:
+        install = Run(
+            (Command(("npm", "install", "-g", spec)),),
+            f"pnpm {im.pnpm} ({im.pnpm_source}); npm's cache mount keeps reinstalls offline",
+            (NPM_CACHE_MOUNT,),
+        )
+    return install
+
+
+def _pnpm_env(inputs: StageInputs) -> list[Step]:
+    """pnpm >= 11 checks node_modules before every `pnpm run` and reinstalls (or fails) when they
+    differ from the lockfile; each build step here installs exactly what it needs, and the
+    libraries' stage drops the lockfile to stay cacheable. pnpm >= 12 would also record its own
+    version in a missing lockfile, which downloads every platform's binary."""
+    pairs: list[tuple[str, str]] = []
+    major, settings = inputs.images.pnpm_major, inputs.ws.settings
+    if major >= 11:
+        pairs.append(("pnpm_config_verify_deps_before_run", "false"))
+    elif settings.get("verifyDepsBeforeRun") not in (None, "false"):
+        pairs.append(("npm_config_verify_deps_before_run", "false"))
+    if major >= 12:
+        pairs.append(("pnpm_config_pm_on_fail", "ignore"))
+    if not pairs:
+        return []
+    return [
+        Env(tuple(pairs), f"pnpm {major}: no dependency check before `pnpm run` (each step installs what it needs)")
+    ]
+
+
+def _build_tools(inputs: StageInputs) -> list[Step]:
+    """Debian packages the build needs (node-gyp's compilers for native dependencies), installed
+    before anything of the workspace is copied, so they stay cached."""
+    packages, why = inputs.build_packages
+    if not packages:
+        return []
+    keep = Command(
+        ("printf", 'Binary::apt::APT::Keep-Downloaded-Packages "true";\\n'),
+        stdout="/etc/apt/apt.conf.d/keep-cache",
+    )
+    install = Run(
+        (
+            Command(("rm", "-f", "/etc/apt/apt.conf.d/docker-clean")),
+            keep,
+            Command(("apt-get", "update")),
+            Command(("apt-get", "install", "-y", "--no-install-recommends", *packages)),
+        ),
+        f"{why}; apt's cache mounts keep rebuilds offline",
+        APT_MOUNTS,
+        pragmas=("hadolint ignore=DL3008",),
+    )
+    if set(NODE_GYP_TOOLS) <= set(packages):
+        headers = Env(
+            (("npm_config_nodedir", "/usr/local"),),
+            "node-gyp compiles against the headers in the image instead of downloading them",
+        )
+        return [install, headers]
+    return [install]

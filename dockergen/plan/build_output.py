@@ -1,0 +1,120 @@
+"""When every start script is for development (`tsx watch src/index.ts`, `nest start --watch`),
+the production command is node on what the build writes: inferred from the build tool (Nest's
+CLI, tsc's outDir, tsup, tsdown, esbuild) and the development entry point. A guess, flagged so."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from dockergen.plan.shell_words import split, unwrap
+from dockergen.workspace.manifest import Package
+from dockergen.workspace.tsconfig import TsProject
+
+DEV_SCRIPTS = ("start", "start:dev", "dev", "start:prod", "watch")
+DEV_RUNNERS = frozenset({"tsx", "ts-node", "ts-node-dev", "nodemon", "node", "bun", "jiti"})
+SOURCE_SUFFIX = re.compile(r"\.(m|c)?[jt]sx?$")
+
+
+def infer_from_build(pkg: Package, projects: tuple[TsProject, ...]) -> tuple[tuple[str, ...], str] | None:
+    """(argv, source) of `node <build output>`, or None when the build's output is unknown."""
+    build = pkg.script("build")
+    if not build:
+        return None
+    entry, dev = _dev_entry(pkg)
+    for words in _commands(build, pkg):
+        out = _output(words, entry, pkg, projects)
+        if out is not None:
+            tool = words[0]
+            via = f"{dev} is for development" if dev else "no start script"
+            return ("node", out), f'inferred: {via}; the build ("{tool}") writes {out}'
+    return None
+
+
+def _dev_entry(pkg: Package) -> tuple[str | None, str | None]:
+    """The source file a development start script runs, and that script's name."""
+    for name in DEV_SCRIPTS:
+        words = unwrap(split(pkg.script(name) or ""), [])
+        if not words:
+            continue
+        if words[:2] == ["nest", "start"]:
+            return "src/main.ts", name
+        if words[0] in DEV_RUNNERS:
+            files = [w for w in words[1:] if not w.startswith("-") and SOURCE_SUFFIX.search(w)]
+            if files:
+                return posixpath.normpath(files[0]), name
+    return None, None
+
+
+def _commands(script: str, pkg: Package, hops: int = 0) -> list[list[str]]:
+    """The commands of a build script (`a && b` split), `pnpm run x` followed."""
+    out: list[list[str]] = []
+    for part in script.split("&&"):
+        words = unwrap(split(part.strip()), [])
+        if not words:
+            continue
+        target = words[2] if words[:2] in (["pnpm", "run"], ["npm", "run"]) and len(words) > 2 else None
+        if target is None and words[0] == "pnpm" and len(words) == 2:
+            target = words[1]
+        if target and pkg.script(target) and hops < 5:
+            out += _commands(pkg.script(target) or "", pkg, hops + 1)
+        else:
+            out.append(words)
+    return out
+
+
+def _output(words: list[str], entry: str | None, pkg: Package, projects: tuple[TsProject, ...]) -> str | None:
+    tool = words[0]
+    if tool == "nest" and words[1:2] == ["build"]:
+        return _tsc_output(entry or "src/main.ts", pkg, projects, "tsconfig.build.json")
+    if tool == "tsc":
+        config = _flag(words, ("-p", "--project")) or "tsconfig.json"
+        return _tsc_output(entry, pkg, projects, posixpath.basename(config)) if entry else None
+    if tool in ("tsup", "tsdown"):
+        return _bundler_output(words, entry, pkg)
+    if tool == "esbuild":
+        outfile = _flag(words, ("--outfile",))
+        return posixpath.normpath(outfile) if outfile else None
+    return None
+
+
+def _tsc_output(entry: str, pkg: Package, projects: tuple[TsProject, ...], config: str) -> str | None:
+    """outDir + the entry relative to rootDir (tsc's default rootDir for `src/x.ts` is `src`)."""
+    prefix = "" if pkg.dir == "." else f"{pkg.dir}/"
+    project = next((p for p in projects if p.config == f"{prefix}{config}"), None)
+    project = project or next((p for p in projects if p.config == f"{prefix}tsconfig.json"), None)
+    out_dir = _relative(project.out_dir, pkg.dir) if project and project.out_dir else "dist"
+    root = _relative(project.root_dir, pkg.dir) if project and project.root_dir else posixpath.dirname(entry)
+    inside = posixpath.relpath(entry, root or ".") if root else entry
+    if inside.startswith(".."):
+        inside = entry
+    return posixpath.normpath(posixpath.join(out_dir, SOURCE_SUFFIX.sub(".js", inside)))
+
+
+def _bundler_output(words: list[str], entry: str | None, pkg: Package) -> str | None:
+    """tsup/tsdown write `<outDir>/<entry name>` with the extension of their format: tsup's default
+    is CommonJS, tsdown's ES modules; `.mjs`/`.cjs` when the format differs from the package type."""
+    files = [w for w in words[1:] if not w.startswith("-") and SOURCE_SUFFIX.search(w)]
+    source = files[0] if files else entry
+    if source is None:
+        return None
+    out_dir = _flag(words, ("-d", "--out-dir", "--outDir")) or "dist"
+    fmt = _flag(words, ("--format", "-f")) or ("cjs" if words[0] == "tsup" else "esm")
+    esm = fmt.split(",")[0] in ("esm", "es")
+    ext = ".js" if esm == pkg.type_module else (".mjs" if esm else ".cjs")
+    name = SOURCE_SUFFIX.sub("", posixpath.basename(source))
+    return posixpath.normpath(posixpath.join(out_dir, name + ext))
+
+
+def _flag(words: list[str], names: tuple[str, ...]) -> str | None:
+    for index, word in enumerate(words):
+        for name in names:
+            if word == name and index + 1 < len(words):
+                return words[index + 1]
+            if word.startswith(name + "="):
+                return word.split("=", 1)[1]
+    return None
+
+
+def _relative(path: str, package_dir: str) -> str:
+    return path if package_dir == "." else posixpath.relpath(path, package_dir)

@@ -1,0 +1,137 @@
+"""What every stage builder shares: StageInputs, the build-stage paths and mounts, COPY helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dockergen.config import TargetConfig
+from dockergen.errors import InputError
+from dockergen.plan.model import Command, Copy, Images, Mount, Raw, Run, Step
+from dockergen.plan.start_command import StartCommand
+from dockergen.validate import context_path
+from dockergen.workspace.manifest import PROD_KINDS, Package
+from dockergen.workspace.scan import Workspace
+
+WORKDIR = "/repo"
+STORE = "/pnpm/store"
+OUT = "/out"
+APP = "/app"
+STORE_MOUNT = Mount("cache", id="pnpm-store", target=STORE)
+NPM_CACHE_MOUNT = Mount("cache", id="npm-cache", target="/root/.npm")
+# Credentials come from the user-level config, where pnpm >= 10 still expands ${VARS} and which
+# a project .npmrc cannot shadow: `docker build --secret id=npmrc,src=$HOME/.npmrc ...`.
+NPMRC_SECRET = Mount("secret", id="npmrc", target="/root/.npmrc")
+# pnpm writes timestamps into these; they would make identical installs differ.
+VOLATILE = (
+    "node_modules/.modules.yaml",
+    "node_modules/.pnpm-workspace-state-v1.json",
+    "node_modules/.pnpm-workspace-state.json",
+)
+
+
+@dataclass(slots=True)
+class StageInputs:
+    """What every step builder needs; warnings collect here and end up on the plan."""
+
+    ws: Workspace
+    cfg: TargetConfig
+    pkg: Package
+    images: Images
+    command: StartCommand
+    libs: tuple[Package, ...]
+    warnings: list[str] = field(default_factory=list)
+
+    def pnpm_run(self, commands: list[Command], comment: str) -> Run:
+        """A RUN of pnpm commands with the store cache and, when needed, registry credentials as
+        build secrets (an npmrc plus every `${VAR}` the repository's .npmrc uses), so no credential
+        reaches a layer, the history, an ARG or an ENV. A build without the secrets still runs."""
+        mounts = [STORE_MOUNT]
+        if self.npmrc_secret:
+            refs = self.ws.npmrc.env_refs if self.ws.npmrc else ()
+            mounts += [NPMRC_SECRET, *(Mount("secret", id=ref) for ref in refs)]
+            first = commands[0]
+            commands = [Command(first.argv, refs, first.stdout, first.if_available), *commands[1:]]
+            comment += _secret_note(refs)
+        return Run(tuple(commands), comment, tuple(mounts))
+
+    @property
+    def build_packages(self) -> tuple[tuple[str, ...], str]:
+        """Debian packages for the build stages, and why: `build_packages` in dockergen.yaml, else
+        node-gyp's tools when the lockfile has a dependency that compiles and pnpm lets it build."""
+        if self.cfg.build_packages is not None:
+            return self.cfg.build_packages, "`build_packages` in dockergen.yaml"
+        native = self.ws.native_builds
+        if not native:
+            return (), ""
+        why = f"{', '.join(native)} compile(s) with node-gyp when no prebuilt binary downloads"
+        if not self.images.build.startswith("node:"):
+            self.warnings.append(
+                f"target {self.cfg.name!r}: {why}; install python3, make and g++ in {self.images.build} "
+                "or set `build_packages`"
+            )
+            return (), ""
+        return ("g++", "make", "python3"), why
+
+    @property
+    def root_ships_dependencies(self) -> bool:
+        """The workspace root declares production dependencies: the app may import them (pnpm
+        installs the root's with every filtered install, and hoisting settings expose them)."""
+        return bool(self.ws.root.deps(PROD_KINDS))
+
+    @property
+    def npmrc_secret(self) -> bool:
+        """Mount credentials: configured, or the .npmrc names credentials or a private registry."""
+        if self.cfg.npmrc_secret is not None:
+            return self.cfg.npmrc_secret
+        npmrc = self.ws.npmrc
+        return npmrc is not None and bool(npmrc.auth_keys or npmrc.env_refs or npmrc.private_registries)
+
+    @property
+    def copy_npmrc(self) -> bool:
+        """The repository's .npmrc is copied unless it holds credentials (literal or `${VAR}`): those
+        must not reach a layer, and pnpm >= 10 ignores `${VAR}` ones there while they shadow the
+        user-level credentials the secret provides."""
+        npmrc = self.ws.npmrc
+        return npmrc is not None and not npmrc.auth_keys
+
+
+def checked(path: str, origin: str) -> str:
+    """The path, when Docker can copy it and a .dockerignore line can re-include it exactly."""
+    reason = context_path(path.rstrip("/"))
+    if reason:
+        raise InputError(
+            f"path {path!r} {reason}",
+            path=origin or None,
+            hint="rename the file or folder (or exclude it from the workspace)",
+        )
+    return path
+
+
+def copy(sources: list[str], dest: str, comment: str, origin: str = "") -> Copy:
+    """COPY from the build context; `origin` is the file that named the sources (for errors)."""
+    return Copy(tuple(checked(s, origin) for s in sources), dest, comment)
+
+
+def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = "./", chown: str | None = None) -> Copy:
+    """COPY from another stage (its /repo by default)."""
+    return Copy((src,), dest, comment, from_stage=stage, chown=chown)
+
+
+def folder(path: str) -> str:
+    """`apps/api` -> `apps/api/`; the root -> `./` (COPY destinations that are folders)."""
+    return f"{path}/" if path not in ("", ".") else "./"
+
+
+def extra_steps(inputs: StageInputs, stage: str) -> list[Step]:
+    """The user's own instructions; trivy only honours an ignore right above the instruction."""
+    trivy = tuple(f"trivy:ignore:{rule}" for rule, _ in inputs.cfg.lint_ignore if rule.startswith(("AVD-DS-", "DS-")))
+    out: list[Step] = []
+    for name, lines in inputs.cfg.instructions:
+        for line in lines if name == stage else ():
+            out.append(Raw(line, f"from `instructions.{stage}` in dockergen.yaml", trivy))
+    return out
+
+
+def _secret_note(refs: tuple[str, ...]) -> str:
+    extra = "".join(f" --secret id={r},env={r}" for r in refs)
+    return f"; registry credentials: docker build --secret id=npmrc,src=$HOME/.npmrc{extra} ..."

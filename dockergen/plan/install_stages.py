@@ -1,0 +1,114 @@
+"""Stages `lib-deps` and `deps`: install inputs and manifests first, then a frozen install."""
+
+from __future__ import annotations
+
+import posixpath
+
+from dockergen.plan.inputs import STORE, VOLATILE, StageInputs, checked, copy, extra_steps, folder
+from dockergen.plan.model import Command, Copy, Run, Step
+from dockergen.workspace.manifest import Package
+
+LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
+DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
+HOISTED_COMMENT = "one install for the app and its libraries: a hoisted node_modules holds the whole lockfile"
+
+
+def _root_inputs(inputs: StageInputs) -> list[Step]:
+    """COPY the install inputs, one instruction per destination folder."""
+    by_dir: dict[str, list[tuple[str, str]]] = {}
+    for item in inputs.ws.install_inputs:
+        if item.path == ".npmrc" and not inputs.copy_npmrc:
+            continue
+        by_dir.setdefault(posixpath.dirname(item.path), []).append((item.path, item.origin))
+    for path in inputs.ws.root_script_files:
+        by_dir.setdefault(posixpath.dirname(path), []).append((path, "package.json"))
+    out: list[Step] = []
+    for directory in sorted(by_dir):
+        entries = sorted(set(by_dir[directory]))
+        what = (
+            "lockfile, workspace settings and install hooks"
+            if directory == ""
+            else f"{directory}/ files pnpm reads at install"
+        )
+        paths = sorted({checked(path, origin) for path, origin in entries})
+        out.append(Copy(tuple(paths), folder(directory), what))
+    return out
+
+
+def _manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> list[Step]:
+    out: list[Step] = []
+    for pkg in packages:
+        if pkg.install_scripts:
+            reason = f"{pkg.name}: whole folder, its {'/'.join(pkg.install_scripts)} script runs during install"
+            out.append(copy([folder(pkg.dir)], folder(pkg.dir), reason, pkg.manifest))
+        else:
+            out.append(copy([pkg.manifest], folder(pkg.dir), f"{pkg.name} manifest", pkg.manifest))
+        for local in inputs.ws.local_paths:
+            if local.package == pkg.name and not local.outside_root:
+                comment = f"{local.spec}, a local dependency of {pkg.name}"
+                out.append(copy([local.path], folder(posixpath.dirname(local.path)), comment, pkg.manifest))
+    return out
+
+
+def _install_run(inputs: StageInputs, filters: list[str], cleanup: list[str], comment: str) -> Run:
+    argv = ("pnpm", "install", "--frozen-lockfile", f"--store-dir={STORE}", *(f"--filter={f}" for f in filters))
+    commands = [Command(argv)]
+    if cleanup:
+        commands.append(Command(("rm", "-f", *cleanup)))
+    return inputs.pnpm_run(commands, comment)
+
+
+def _bin_placeholders(inputs: StageInputs) -> list[Step]:
+    """pnpm links a workspace package's bins only when the files exist; before the libraries are
+    built they do not, so a library using another library's bin would fail to build."""
+    used = {link.target for link in inputs.ws.links if link.source in {p.name for p in inputs.libs}}
+    files = sorted(
+        posixpath.normpath(f"{pkg.dir}/{path}")
+        for pkg in inputs.libs
+        if pkg.name in used
+        for _, path in pkg.bin
+        # a package copied whole for its install scripts already has its committed bin files
+        if not (pkg.install_scripts and _top(path) in pkg.entries)
+    )
+    if not files:
+        return []
+    folders = sorted({posixpath.dirname(f) for f in files})
+    commands = [Command(("mkdir", "-p", *folders))]
+    commands += [Command(("printf", "#!/usr/bin/env node\\n"), stdout=f) for f in files]
+    comment = "placeholder bins (a node shebang) so pnpm links the libraries' bins; their builds overwrite them"
+    return [Run(tuple(commands), comment)]
+
+
+def _top(path: str) -> str:
+    return posixpath.normpath(path).split("/", 1)[0]
+
+
+def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `lib-deps`: the libraries' manifests and install inputs, then their install."""
+    manifests = [*_manifest_steps(inputs, inputs.libs), *_bin_placeholders(inputs)]
+    install = _install_run(
+        inputs,
+        [p.name for p in inputs.libs],
+        ["pnpm-lock.yaml", *VOLATILE, "node_modules/.pnpm/lock.yaml"],
+        "install for the libraries only; dropping the lockfile and pnpm's timestamps makes the result "
+        "identical whenever their dependencies are",
+    )
+    return (*manifests, *_root_inputs(inputs), install)
+
+
+def deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `deps`: the app's manifest and install inputs, its install, `instructions.deps`."""
+    manifests = _manifest_steps(inputs, (inputs.pkg,))
+    filters = [f"{inputs.pkg.name}..."] if inputs.libs else [inputs.pkg.name]
+    install = _install_run(
+        inputs, filters, [], f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
+    )
+    return (*manifests, *_root_inputs(inputs), install, *extra_steps(inputs, "deps"))
+
+
+def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `deps` of a hoisted workspace: every manifest of the closure, then one install."""
+    manifests = [*_manifest_steps(inputs, (*inputs.libs, inputs.pkg)), *_bin_placeholders(inputs)]
+    comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile; hoisted: the whole lockfile)"
+    install = _install_run(inputs, [f"{inputs.pkg.name}..."], [], comment)
+    return (*manifests, *_root_inputs(inputs), install, *extra_steps(inputs, "deps"))

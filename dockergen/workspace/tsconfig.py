@@ -1,0 +1,158 @@
+"""TypeScript build inputs outside the dependency graph: the files a tsconfig `extends` (by
+relative path or through a workspace package's name) and the projects it `references`."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from dockergen.errors import InputError
+from dockergen.repo import Repo
+from dockergen.validate import context_path
+from dockergen.workspace.manifest import Package
+
+_TSCONFIG = re.compile(r"^tsconfig(\.[\w.-]+)?\.json$")
+# Strings, comments, or anything else, so comments are only removed outside strings.
+_JSONC = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|.', re.S)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+MAX_FILES = 2000  # a bound on the walk through extends chains
+
+
+@dataclass(frozen=True, slots=True)
+class TsLink:
+    """`source` (a tsconfig) needs `target`: a file it extends, or a project folder it references."""
+
+    source: str
+    target: str
+    kind: Literal["extends", "references"]
+
+
+@dataclass(frozen=True, slots=True)
+class TsProject:
+    """A package's tsconfig and where `tsc` writes (repository-relative; None when unset)."""
+
+    config: str
+    out_dir: str | None
+    root_dir: str | None
+
+
+def ts_projects(repo: Repo, packages: Iterable[Package]) -> tuple[TsProject, ...]:
+    """`outDir`/`rootDir` of each package's tsconfig.json and tsconfig.build.json, inherited
+    through `extends` as tsc does (each path relative to the file that sets it)."""
+    members = {p.name: p.dir for p in packages if p.name}
+    out = []
+    for pkg in packages:
+        for name in ("tsconfig.json", "tsconfig.build.json"):
+            if name in pkg.entries:
+                config = f"{_prefix(pkg.dir)}{name}"
+                out.append(TsProject(config, *_out_and_root(repo, config, members)))
+    return tuple(out)
+
+
+def _out_and_root(repo: Repo, config: str, members: dict[str, str]) -> tuple[str | None, str | None]:
+    found: dict[str, str] = {}
+    current: str | None = config
+    for _ in range(20):  # extends chains are short; a cycle ends here
+        data = _read(repo, current) if current else None
+        if data is None or current is None:
+            break
+        options = data.get("compilerOptions")
+        for key in ("outDir", "rootDir"):
+            value = options.get(key) if isinstance(options, dict) else None
+            if key not in found and isinstance(value, str):
+                found[key] = _inside(posixpath.dirname(current), value) or ""
+        extends = data.get("extends")
+        spec = extends[-1] if isinstance(extends, list) and extends else extends
+        current = _resolve_extends(repo, posixpath.dirname(current), spec, members) if isinstance(spec, str) else None
+    return found.get("outDir") or None, found.get("rootDir") or None
+
+
+def ts_links(repo: Repo, packages: Iterable[Package]) -> tuple[TsLink, ...]:
+    """Every extends/references link from the tsconfig files at the root of each package,
+    followed through the files they extend (cycles and missing files are skipped)."""
+    members = {p.name: p.dir for p in packages if p.name}
+    queue = [f"{_prefix(p.dir)}{name}" for p in packages for name in p.entries if _TSCONFIG.match(name)]
+    seen = set(queue)
+    links: list[TsLink] = []
+    while queue and len(seen) <= MAX_FILES:
+        source = queue.pop()
+        for link in _links_of(repo, source, members):
+            links.append(link)
+            if link.kind == "extends" and link.target not in seen:
+                seen.add(link.target)
+                queue.append(link.target)
+    return tuple(sorted(set(links), key=lambda x: (x.source, x.kind, x.target)))
+
+
+def _links_of(repo: Repo, source: str, members: dict[str, str]) -> list[TsLink]:
+    data = _read(repo, source)
+    if data is None:
+        return []
+    folder = posixpath.dirname(source)
+    raw_extends = data.get("extends")
+    extends = raw_extends if isinstance(raw_extends, list) else [raw_extends]
+    out = [
+        TsLink(source, target, "extends")
+        for spec in extends
+        if isinstance(spec, str)
+        for target in [_resolve_extends(repo, folder, spec, members)]
+        if target
+    ]
+    for ref in data.get("references") or []:
+        spec = ref.get("path") if isinstance(ref, dict) else None
+        target = _inside(folder, spec) if isinstance(spec, str) else None
+        if target and repo.kind(target) in ("dir", "file"):
+            out.append(
+                TsLink(source, target if repo.kind(target) == "dir" else posixpath.dirname(target), "references")
+            )
+    return out
+
+
+def _resolve_extends(repo: Repo, folder: str, spec: str, members: dict[str, str]) -> str | None:
+    """A relative path, or `<workspace package>[/sub/path]`; npm packages outside the workspace
+    (e.g. `@tsconfig/node22`) are the install's business, not the build context's."""
+    base = _inside(folder, spec) if spec.startswith((".", "/")) else _member_path(spec, members)
+    if base is None:
+        return None
+    for candidate in (base, f"{base}.json", f"{base}/tsconfig.json"):
+        if repo.kind(candidate) == "file" and context_path(candidate) is None:
+            return candidate
+    return None
+
+
+def _member_path(spec: str, members: dict[str, str]) -> str | None:
+    parts = spec.split("/")
+    name_parts = 2 if spec.startswith("@") else 1
+    name, sub = "/".join(parts[:name_parts]), "/".join(parts[name_parts:])
+    if name not in members:
+        return None
+    return posixpath.normpath(posixpath.join(members[name], sub or "tsconfig.json"))
+
+
+def _inside(folder: str, rel: str) -> str | None:
+    if rel.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join(folder, rel))
+    return None if joined == ".." or joined.startswith("../") else joined
+
+
+def _read(repo: Repo, path: str) -> dict[str, Any] | None:
+    """A tsconfig as data (comments and trailing commas allowed, as tsc allows them)."""
+    try:
+        text = repo.read_text(path)
+    except InputError:
+        return None
+    stripped = "".join(m if not m.startswith(("//", "/*")) else " " for m in _JSONC.findall(text))
+    try:
+        data = json.loads(_TRAILING_COMMA.sub(r"\1", stripped))
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _prefix(directory: str) -> str:
+    return "" if directory in ("", ".") else f"{directory}/"
