@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class FileChange:
     old: str | None
     new: str
     conflict: Conflict | None = None
+    target: str = ""  # the target whose file this is ("" for dockergen.yaml)
 
     def diff(self) -> str:
         old = (self.old or "").splitlines(keepends=True)
@@ -45,11 +47,12 @@ def compare(files: tuple[RenderedFile, ...], repo: Repo, *, owned: bool = True) 
     for f in files:
         old = repo.read_text(f.path) if repo.is_file(f.path) else None
         if old is None:
-            changes.append(FileChange(f.path, CREATE, None, f.content))
+            changes.append(FileChange(f.path, CREATE, None, f.content, target=f.target))
         elif old == f.content:
-            changes.append(FileChange(f.path, UNCHANGED, old, f.content))
+            changes.append(FileChange(f.path, UNCHANGED, old, f.content, target=f.target))
         else:
-            changes.append(FileChange(f.path, UPDATE, old, f.content, _conflict(old) if owned else None))
+            conflict = _conflict(old) if owned else None
+            changes.append(FileChange(f.path, UPDATE, old, f.content, conflict, f.target))
     return tuple(changes)
 
 
@@ -68,9 +71,20 @@ def refuse_conflicts(changes: tuple[FileChange, ...]) -> None:
             raise RefusedWrite(
                 f"refusing to overwrite {change.path}: {change.conflict} ({detail})",
                 path=change.path,
-                hint="move the change into dockergen.yaml (instructions, env, labels, files), "
-                "or pass --force to overwrite it (a backup is kept as <file>.bak)",
+                hint=_refusal_hint(change),
             )
+
+
+def _refusal_hint(change: FileChange) -> str:
+    """A way out that works: elsewhere for someone else's file, into the config for an edit."""
+    force = "or pass --force to overwrite it (a backup is kept as <file>.bak)"
+    if change.conflict == FOREIGN:
+        folder = posixpath.dirname(change.path)
+        other = f"{folder}/dockergen.Dockerfile" if folder else "dockergen.Dockerfile"
+        if change.path.endswith("ignore"):
+            return f"set `dockerignore:` for target '{change.target}' to another path in dockergen.yaml, {force}"
+        return f"keep yours and set `dockerfile: {other}` for target '{change.target}' in dockergen.yaml, {force}"
+    return f"move the change into dockergen.yaml (instructions, env, labels, files) and run generate, {force}"
 
 
 def _edit_summary(change: FileChange) -> str:

@@ -66,7 +66,7 @@ def _inputs_and_versions(ws: Workspace) -> dict[str, object]:
         + (" +integrity" if v.pnpm_integrity else ""),
         "lockfile": ws.lockfile.version,
         "links": len(ws.links),
-        "warnings": list(ws.warnings),
+        "warnings": [*ws.warnings, *ws.versions.node_warnings, *ws.versions.pnpm_warnings],
     }
 
 

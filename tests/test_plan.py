@@ -283,3 +283,10 @@ def test_main_outside_the_package_is_not_a_start_command(tmp_path: Path) -> None
     root = workspace(tmp_path, {"apps/api": {"name": "@t/api", "main": "../../etc/passwd.js"}})
     with pytest.raises(ConfigError, match="points outside the package"):
         plan_for(root)
+
+
+def test_version_warnings_stop_once_the_config_sets_the_version(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path)
+    (root / ".nvmrc").unlink()
+    assert any("no Node version" in w for w in plan_for(root).warnings)
+    assert not any("Node" in w for w in plan_for(root, API_CONFIG + "    node: '22'\n").warnings)

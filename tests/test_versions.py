@@ -38,7 +38,7 @@ def test_dev_engines_runtime_wins(tmp_path: Path) -> None:
     root = {"devEngines": {"runtime": {"name": "node", "version": "24.1.0"}}}
     v = versions(tmp_path, root, {".nvmrc": "22\n"})
     assert (v.node_major, v.node_source) == (24, "package.json devEngines.runtime")
-    assert any("disagree" in w for w in v.warnings)
+    assert any("disagree" in w for w in v.node_warnings)
 
 
 def test_engines_range_picks_default_when_allowed_else_lowest_lts(tmp_path: Path) -> None:
@@ -49,12 +49,12 @@ def test_engines_range_picks_default_when_allowed_else_lowest_lts(tmp_path: Path
 
 def test_pin_outside_engines_warns(tmp_path: Path) -> None:
     v = versions(tmp_path, {"engines": {"node": ">=24"}}, {".nvmrc": "22\n"})
-    assert any("does not satisfy engines.node" in w for w in v.warnings)
+    assert any("does not satisfy engines.node" in w for w in v.node_warnings)
 
 
 def test_no_node_version_defaults_with_warning(tmp_path: Path) -> None:
     v = versions(tmp_path)
-    assert v.node_source == "default" and any("no Node version" in w for w in v.warnings)
+    assert v.node_source == "default" and any("no Node version" in w for w in v.node_warnings)
 
 
 def test_package_manager_with_integrity(tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_pnpm_from_engines_range_warns(tmp_path: Path) -> None:
     root = workspace(tmp_path, {}, {"package.json": {"name": "r", "engines": {"pnpm": "^9.0.0 || ^10.0.0"}}})
     v = scan(Repo(root)).versions
     assert (v.pnpm_version, v.pnpm_major) == ("^9.0.0 || ^10.0.0", 10)
-    assert any("not pinned" in w for w in v.warnings)
+    assert any("not pinned" in w for w in v.pnpm_warnings)
 
 
 def test_pnpm_from_lockfile_format(tmp_path: Path) -> None:

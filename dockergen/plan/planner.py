@@ -37,7 +37,11 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
             path="dockergen.yaml",
             hint=f"use `runtime: slim` or set `command:` to [node, <script file>] for target {cfg.name!r}",
         )
-    warnings = list(ws.warnings) + list(images.warnings) + list(ws.cycle_warnings(pkg.name))
+    warnings = [*ws.warnings, *images.warnings, *ws.cycle_warnings(pkg.name)]
+    warnings += [
+        *(ws.versions.node_warnings if cfg.node is None else ()),
+        *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
+    ]
     build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies))
     libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))

@@ -95,7 +95,6 @@ def scan(repo: Repo) -> Workspace:
     settings = merge_settings(ws_yaml, root_pnpm, npmrc)
     lockfile = _read_lockfile(repo)
     versions = detect_versions(repo, root_data, settings, lockfile)
-    warnings.extend(versions.warnings)
     deps_graph = graph.build_graph((root, *members), settings, _catalogs(ws_yaml))
     warnings.extend(deps_graph.warnings)
     warnings.extend(_lockfile_warnings(lockfile, (root, *members)))

@@ -37,20 +37,30 @@ class ToolVersions:
     pnpm_major: int
     pnpm_integrity: str | None
     pnpm_source: str
-    warnings: tuple[str, ...]
+    node_warnings: tuple[str, ...]  # moot once dockergen.yaml sets `node`
+    pnpm_warnings: tuple[str, ...]  # moot once dockergen.yaml sets `pnpm`
 
 
 def detect_versions(
     repo: Repo, root_manifest: dict[str, Any], settings: Settings, lockfile: Lockfile | None
 ) -> ToolVersions:
     """Node and pnpm versions the repository pins, with their sources and warnings."""
-    warnings: list[str] = []
-    node_major, node_version, node_source = _node(repo, root_manifest, settings, warnings)
-    pnpm_version, pnpm_major, integrity, pnpm_source = _pnpm(root_manifest, lockfile, warnings)
+    node_warnings: list[str] = []
+    pnpm_warnings: list[str] = []
+    node_major, node_version, node_source = _node(repo, root_manifest, settings, node_warnings)
+    pnpm_version, pnpm_major, integrity, pnpm_source = _pnpm(root_manifest, lockfile, pnpm_warnings)
     if lockfile is not None:
         _check_lockfile(lockfile, pnpm_major, pnpm_source)
     return ToolVersions(
-        node_major, node_version, node_source, pnpm_version, pnpm_major, integrity, pnpm_source, tuple(warnings)
+        node_major,
+        node_version,
+        node_source,
+        pnpm_version,
+        pnpm_major,
+        integrity,
+        pnpm_source,
+        tuple(node_warnings),
+        tuple(pnpm_warnings),
     )
 
 
