@@ -29,8 +29,9 @@ from tests.helpers import CORPUS, materialize_corpus_repo  # noqa: E402
 PNPM_CONFIG = "targets:\n  pnpm:\n    package: pnpm\n    command: [node, bin/pnpm.mjs]\n"
 
 
-def synthetic(root: Path, count: int, seed: int = 7) -> Path:
-    """`count` libraries with up to 3 dependencies each on earlier ones, and an app using 40 of them."""
+def synthetic(root: Path, count: int, seed: int = 7, app_uses: int | None = 40) -> Path:
+    """`count` libraries with up to 3 dependencies each on earlier ones, and an app using `app_uses`
+    of them (None: all, so the app's closure is the whole workspace)."""
     rng = random.Random(seed)
     importers = [".", "apps/app"]
     (root / "apps/app").mkdir(parents=True)
@@ -41,7 +42,8 @@ def synthetic(root: Path, count: int, seed: int = 7) -> Path:
         (root / f"packages/lib{i}").mkdir(parents=True)
         (root / f"packages/lib{i}/package.json").write_text(json.dumps(manifest))
         importers.append(f"packages/lib{i}")
-    app_deps = {f"@s/lib{j}": "workspace:*" for j in rng.sample(range(count), 40)}
+    used = range(count) if app_uses is None else rng.sample(range(count), app_uses)
+    app_deps = {f"@s/lib{j}": "workspace:*" for j in used}
     app = {"name": "@s/app", "private": True, "scripts": {"start": "node dist/index.js"}, "dependencies": app_deps}
     (root / "apps/app/package.json").write_text(json.dumps(app))
     (root / "package.json").write_text(json.dumps({"name": "root", "packageManager": "pnpm@10.34.9"}))
@@ -81,6 +83,10 @@ def main() -> None:
         for count in (250, 500, 1000):
             seconds, steps, _ = median_seconds(synthetic(tmp / f"s{count}", count), args.runs)
             rows.append((f"generated, {count} libraries", count + 2, seconds, steps))
+        for count in (1000, 5000, 10000):  # the app's closure is every library (issue 12)
+            root = synthetic(tmp / f"c{count}", count, app_uses=None)
+            seconds, steps, _ = median_seconds(root, max(1, min(args.runs, 3)))
+            rows.append((f"app using all {count} libraries", count + 2, seconds, steps))
         print(f"scan + plan + render, median of {args.runs} runs (imports warm)")
         print(f"{'workspace':32} {'projects':>8} {'median s':>9} {'ms/project':>11} {'plan steps':>10}")
         for name, projects, seconds, steps in rows:

@@ -51,16 +51,17 @@ def _hash(path: Path) -> str | None:
 def save(cache_dir: Path, root: Path, log: AccessLog, outputs: tuple[str, ...], warnings: tuple[str, ...]) -> None:
     """Remember an in-sync state; failures to write are ignored (the cache is an optimisation).
 
-    Generated files are tracked as outputs only, and folder listings are taken again now: the run
-    may just have written the files into those folders, which does not change what it planned.
+    Everything kept was observed while the run read it: file hashes of the bytes read, kinds probed,
+    folder listings as the scan saw them. Generated files are tracked as outputs only, and left out
+    of the listings (here and at lookup), since the run itself may have written them; any other
+    file that appeared during the run makes the next lookup miss.
     """
-    repo = Repo(root)
     record = {
         "format": FORMAT,
         "code": code_fingerprint(),
         "files": {rel: digest for rel, digest in log.files.items() if rel not in outputs},
         "kinds": {rel: kind for rel, kind in log.kinds.items() if rel not in outputs},
-        "listings": {rel: listing_digest(repo.list_dir(rel)) for rel in log.listings},
+        "listings": {rel: listing_digest(entries, _outputs_in(rel, outputs)) for rel, entries in log.listings.items()},
         "realpaths": log.realpaths,
         "outputs": {rel: _hash(root / rel) for rel in outputs},
         "warnings": list(warnings),
@@ -76,6 +77,12 @@ def save(cache_dir: Path, root: Path, log: AccessLog, outputs: tuple[str, ...], 
         pass
 
 
+def _outputs_in(folder: str, outputs: tuple[str, ...]) -> frozenset[str]:
+    """Names of generated files directly inside `folder`."""
+    prefix = "" if folder in ("", ".") else folder + "/"
+    return frozenset(o[len(prefix) :] for o in outputs if o.startswith(prefix) and "/" not in o[len(prefix) :])
+
+
 def lookup(cache_dir: Path, root: Path) -> tuple[str, ...] | None:
     """The warnings of the recorded run when nothing it depended on changed; otherwise None."""
     try:
@@ -88,7 +95,10 @@ def lookup(cache_dir: Path, root: Path) -> tuple[str, ...] | None:
     unchanged = (
         all(_hash(repo.abspath(rel)) == digest for rel, digest in record["files"].items())
         and all(repo.kind(rel) == kind for rel, kind in record["kinds"].items())
-        and all(listing_digest(repo.list_dir(rel)) == digest for rel, digest in record["listings"].items())
+        and all(
+            listing_digest(repo.list_dir(rel), _outputs_in(rel, tuple(record["outputs"]))) == digest
+            for rel, digest in record["listings"].items()
+        )
         and all(repo.realpath(rel) == target for rel, target in record["realpaths"].items())
         and all(_hash(repo.abspath(rel)) == digest for rel, digest in record["outputs"].items())
     )

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from dockergen.commands import Outcome
 
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
 class Format(StrEnum):
     """Output format of plan and context."""
 
@@ -278,15 +281,16 @@ def _run_typer(args: list[str]) -> int:
         command = typer.main.get_command(_app())
         # With standalone_mode=False click returns the code of `typer.Exit` instead of exiting.
         result = command.main(args=args, prog_name="dockergen", standalone_mode=False)
-        return result if isinstance(result, int) else ExitCode.OK
     except typer.Exit as exc:
-        return int(exc.exit_code)
+        result = exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return ExitCode.USAGE if isinstance(exc, click.UsageError) else ExitCode.BAD_INPUT
-    except typer.Abort:
-        _err("dockergen: aborted")
-        return ExitCode.INTERNAL
+    except typer.Abort:  # click turns Ctrl-C into Abort
+        raise KeyboardInterrupt from None
+    if result == INTERRUPTED:  # typer turns Ctrl-C into exit code 130 before we see it
+        raise KeyboardInterrupt
+    return result if isinstance(result, int) else ExitCode.OK
 
 
 def _guarded(run: Callable[[], int]) -> int:
@@ -296,6 +300,9 @@ def _guarded(run: Callable[[], int]) -> int:
         _warn(exc.warnings)
         _err(f"dockergen: error: {exc.one_line()}")
         return int(exc.exit_code)
+    except KeyboardInterrupt:
+        _err("dockergen: interrupted; each file is either as it was or fully written, never half")
+        return INTERRUPTED
     except Exception:  # a bug: show everything and ask for a report
         traceback.print_exc()
         _err("dockergen: internal error (a bug in dockergen); please report it with the traceback above")

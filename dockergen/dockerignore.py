@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 from dockergen.errors import InputError
 
@@ -27,23 +26,47 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class DockerIgnore:
-    """A parsed ignore file; `decide(path)` tells whether Docker sends the path and which rule said so."""
+    """A parsed ignore file; `decide(path)` tells whether Docker sends the path and which rule said so.
+
+    Rules without wildcards are looked up by path (the allow-list is thousands of them); only the
+    few with wildcards are matched as regular expressions, so deciding costs the path's depth times
+    the number of wildcard rules, whatever the number of plain ones.
+    """
 
     path: str
     rules: tuple[Rule, ...]
+    _literal: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # pattern -> last index
+    _globs: tuple[tuple[int, re.Pattern[str]], ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for index, rule in enumerate(self.rules):
+            if _is_glob(rule.pattern):
+                object.__setattr__(self, "_globs", (*self._globs, (index, _compile(rule.pattern))))
+            else:
+                self._literal[rule.pattern] = index
 
     def decide(self, rel: str) -> tuple[bool, Rule | None]:
         """(ignored, deciding rule) for a context-relative POSIX path: the last rule matching the
-        path or one of its parent folders decides, so scan from the end and stop at the first."""
+        path or one of its parent folders decides."""
         candidates = _self_and_parents(rel)
-        for rule in reversed(self.rules):
-            regex = _compiled(rule.pattern)
+        best = max((self._literal.get(c, -1) for c in candidates), default=-1)
+        for index, regex in reversed(self._globs):
+            if index <= best:
+                break
             if any(regex.match(c) for c in candidates):
-                return not rule.negated, rule
-        return False, None
+                best = index
+                break
+        if best < 0:
+            return False, None
+        rule = self.rules[best]
+        return not rule.negated, rule
 
     def is_ignored(self, rel: str) -> bool:
         return self.decide(rel)[0]
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[\\")
 
 
 def parse(text: str, path: str = ".dockerignore") -> DockerIgnore:
@@ -91,7 +114,7 @@ def pattern_error(text: str) -> str | None:
     if cleaned in ("", "."):
         return None
     try:
-        _compiled(cleaned)
+        _compile(cleaned)
     except ValueError as exc:
         return f"is not a valid .dockerignore pattern ({str(exc).splitlines()[0]})"
     if cleaned.count("[") > cleaned.count("]"):
@@ -99,8 +122,7 @@ def pattern_error(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)
-def _compiled(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str) -> re.Pattern[str]:
     """pathspec's gitignore translation with the pattern anchored at the root, as Docker anchors
     every pattern; the compiled regex is used directly (pathspec's per-call checks cost 10x)."""
     import pathspec

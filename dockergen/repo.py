@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ class AccessLog:
 
     files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of the bytes read
     kinds: dict[str, str] = field(default_factory=dict)  # path -> file | dir | missing | other
-    listings: dict[str, str] = field(default_factory=dict)  # folder -> digest of its entries
+    listings: dict[str, tuple[DirEntry, ...]] = field(default_factory=dict)  # folder -> entries as read
     realpaths: dict[str, str] = field(default_factory=dict)  # path -> resolved path
 
 
@@ -44,9 +46,26 @@ class Repo:
 
     root: Path
     log: AccessLog | None = None
+    # Resolved folders, so checking that a read stays inside the root costs one lstat per file.
+    _real: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def abspath(self, rel: str) -> Path:
         return self.root / rel if rel not in ("", ".") else self.root
+
+    def leaves_root(self, rel: str) -> str | None:
+        """Where `rel` leads when symbolic links take it outside the root, else None."""
+        real_root = self._resolved(".")
+        real = os.path.join(self._resolved(posixpath.dirname(rel)), posixpath.basename(rel))
+        if os.path.islink(real):
+            real = os.path.realpath(real)
+        inside = real == real_root or real.startswith(real_root.rstrip("/") + "/")
+        return None if inside else real
+
+    def _resolved(self, folder: str) -> str:
+        folder = folder or "."
+        if folder not in self._real:
+            self._real[folder] = os.path.realpath(self.abspath(folder))
+        return self._real[folder]
 
     def kind(self, rel: str) -> str:
         """file, dir, missing or other (symlinks followed)."""
@@ -67,6 +86,13 @@ class Repo:
         return self.kind(rel) == "dir"
 
     def read_bytes(self, rel: str) -> bytes:
+        outside = self.leaves_root(rel)
+        if outside is not None:
+            raise InputError(
+                f"refusing to read {rel}: a symbolic link leads outside the workspace (to {outside})",
+                path=rel,
+                hint="keep the workspace's files inside it, or exclude that folder in pnpm-workspace.yaml",
+            )
         try:
             data = self.abspath(rel).read_bytes()
             if self.log is not None:
@@ -128,7 +154,7 @@ class Repo:
             found = []
         entries = sorted((_entry(e) for e in found if _utf8(e.name)), key=lambda e: e.name)
         if self.log is not None:
-            self.log.listings[rel] = listing_digest(entries)
+            self.log.listings[rel] = tuple(entries)
         return entries, len(found) - len(entries)
 
     def realpath(self, rel: str) -> str:
@@ -141,9 +167,9 @@ class Repo:
         return self.abspath(rel).lstat().st_size
 
 
-def listing_digest(entries: list[DirEntry]) -> str:
-    """A folder listing's digest (names and kinds)."""
-    text = "\n".join(f"{e.name}\t{int(e.is_dir)}{int(e.is_symlink)}" for e in entries)
+def listing_digest(entries: Iterable[DirEntry], leave_out: frozenset[str] = frozenset()) -> str:
+    """A folder listing's digest (names and kinds), without the names in `leave_out`."""
+    text = "\n".join(f"{e.name}\t{int(e.is_dir)}{int(e.is_symlink)}" for e in entries if e.name not in leave_out)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

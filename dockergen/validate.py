@@ -38,6 +38,8 @@ INSTRUCTIONS = frozenset({
 def control_chars(value: str) -> str | None:
     """A reason when the text holds a control character, a line/paragraph separator, or half of a
     surrogate pair (which YAML's `\\u` escapes can produce and no file can hold)."""
+    if value.isprintable():  # none of those is printable: the common case costs one C call
+        return None
     for ch in value:
         category = unicodedata.category(ch)
         if category in ("Cc", "Zl", "Zp"):

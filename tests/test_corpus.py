@@ -98,3 +98,14 @@ def test_every_detected_app_plans_and_copies_every_install_input(name: str, corp
             assert f" {item.path}" in content or f"{item.path} " in content, (plan.target, item.path)
         assert "--frozen-lockfile" in content and "# syntax=" not in content
     assert not (corpus[name] / CONFIG_FILE).exists()  # planning wrote nothing
+
+
+@pytest.mark.parametrize("name", REPOS)
+def test_init_offers_every_shipped_node_app_and_at_most_one_other(name: str) -> None:
+    """Measured against APPS.txt (the maintainers' images); bench/detection.py prints the table."""
+    from bench.detection import score
+
+    assert CORPUS is not None
+    result = score(CORPUS / name)
+    assert result.found == result.shipped, f"missed: {sorted(result.shipped - result.offered)}"
+    assert len(result.false_positives) <= 1, sorted(result.false_positives)

@@ -24,8 +24,12 @@ def build_context(
 
 def _outermost(paths: set[str]) -> tuple[str, ...]:
     """Drop paths already covered by a kept parent folder (`apps/api/package.json` under `apps/api`)."""
-    kept = set(paths)
-    return tuple(sorted(p for p in kept if not any(p.startswith(k + "/") for k in kept)))
+    return tuple(sorted(p for p in paths if not any(parent in paths for parent in _parents(p))))
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 ALWAYS_DROP = (
@@ -34,6 +38,7 @@ ALWAYS_DROP = (
     "**/*.tsbuildinfo", "**/.DS_Store", "**/Thumbs.db", "**/.idea", "**/.vscode",
     "**/.next", "**/.nuxt", "**/.output", "**/.svelte-kit", "**/.vercel",
     "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerignore", "**/.dockerignore",
+    "**/.*.dockergen-tmp", "**/.*.dockergen-old",
 )  # fmt: skip
 
 

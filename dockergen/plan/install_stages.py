@@ -61,7 +61,8 @@ def _install_run(inputs: StageInputs, filters: list[str], cleanup: list[str], co
 def _bin_placeholders(inputs: StageInputs) -> list[Step]:
     """pnpm links a workspace package's bins only when the files exist; before the libraries are
     built they do not, so a library using another library's bin would fail to build."""
-    used = {link.target for link in inputs.ws.links if link.source in {p.name for p in inputs.libs}}
+    lib_names = {p.name for p in inputs.libs}
+    used = {link.target for link in inputs.ws.links if link.source in lib_names}
     files = sorted(
         posixpath.normpath(f"{pkg.dir}/{path}")
         for pkg in inputs.libs

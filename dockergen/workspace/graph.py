@@ -203,7 +203,7 @@ def levels(links: Iterable[Link], order: tuple[str, ...], kinds: frozenset[str])
     level: dict[str, int] = {}
     for name in order:  # cycle edges to not-yet-levelled names count as level 0
         level[name] = 1 + max((level.get(d, -1) for d in deps[name]), default=-1)
-    out: list[tuple[str, ...]] = []
-    for lv in range(max(level.values(), default=-1) + 1):
-        out.append(tuple(sorted(n for n in order if level[n] == lv)))
-    return tuple(out)
+    buckets: dict[int, list[str]] = {}
+    for name in order:
+        buckets.setdefault(level[name], []).append(name)
+    return tuple(tuple(sorted(buckets[lv])) for lv in sorted(buckets))
