@@ -29,6 +29,8 @@ class TargetConfig:
     runtime: str = "slim"
     build_image: str | None = None
     build_packages: tuple[str, ...] | None = None
+    prebuild: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    build_env: tuple[tuple[str, str], ...] = ()
     dockerfile: str | None = None
     dockerignore: str | None = None
     files: tuple[str, ...] | None = None
@@ -70,6 +72,8 @@ TARGET_KEYS: dict[str, str] = {
     "runtime": "runtime image: slim (node:<major>-slim), distroless, or any image",
     "build_image": "image of the build stages",
     "build_packages": "Debian packages the build stages need (default: node-gyp's tools when a dependency compiles)",
+    "prebuild": "scripts to run before a package's build: package name -> [script, ...] (default: turbo.json)",
+    "build_env": "ENV of the build stages only (e.g. a placeholder DATABASE_URL a code generator wants); not secrets",
     "dockerfile": "where the Dockerfile is written",
     "dockerignore": "where its ignore file is written",
     "files": "package files the runtime image needs, relative to the package",
@@ -155,6 +159,8 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         runtime=f.image("runtime") or "slim",
         build_image=f.image("build_image"),
         build_packages=f.checked("build_packages", validate.debian_package),
+        prebuild=f.script_lists("prebuild"),
+        build_env=f.keyed("build_env", validate.env_key),
         dockerfile=f.relative_path("dockerfile"),
         dockerignore=f.relative_path("dockerignore"),
         files=f.checked("files", validate.context_path),

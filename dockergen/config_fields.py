@@ -147,6 +147,23 @@ class TargetFields:
                 raise self._entry_error(key, name, f"the value of {name!r} {validate.control_chars(value)}")
         return pairs
 
+    def script_lists(self, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """package name -> script names, each checked."""
+        value = self.raw(key)
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            raise self.type_error(key, "a mapping of package names to lists of script names")
+        out = []
+        for name, scripts in value.items():
+            ok = isinstance(scripts, list) and all(isinstance(x, str) and x.strip() for x in scripts)
+            reason = validate.package_name(str(name)) or (None if ok else "needs a list of script names")
+            reason = reason or next((validate.control_chars(x) for x in scripts if validate.control_chars(x)), None)
+            if reason:
+                raise self._entry_error(key, str(name), f"{name!r} {reason}")
+            out.append((str(name), tuple(x.strip() for x in scripts)))
+        return tuple(sorted(out))
+
     def lint_ignore(self) -> tuple[tuple[str, str], ...]:
         entries = self.mapping("lint_ignore")
         for rule, reason in entries:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,9 @@ from dockergen.errors import InputError
 # A YAML document that expands past this many nodes through aliases is refused
 # (a "billion laughs" file would otherwise exhaust memory when walked).
 MAX_YAML_NODES = 200_000
+# A string, a comment, or any other character: comments are removed only outside strings.
+_JSONC = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|.', re.S)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 MAX_YAML_DEPTH = 500
 
 
@@ -135,6 +139,19 @@ class Repo:
                 col=exc.colno,
                 hint="fix the JSON syntax (trailing commas and comments are not allowed)",
             ) from None
+
+    def read_jsonc(self, rel: str) -> Any:
+        """JSON with comments and trailing commas (tsconfig.json, turbo.json); None when unreadable:
+        these files are hints, never inputs dockergen must be able to read."""
+        try:
+            text = self.read_text(rel)
+        except InputError:
+            return None
+        stripped = "".join(" " if m.startswith(("//", "/*")) else m for m in _JSONC.findall(text))
+        try:
+            return json.loads(_TRAILING_COMMA.sub(r"\1", stripped))
+        except (ValueError, RecursionError):
+            return None
 
     def read_yaml(self, rel: str, *, positions: bool = False) -> Any:
         """Plain data, fast (libyaml when installed); `positions=True` keeps line/col marks (`.lc`)."""

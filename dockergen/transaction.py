@@ -167,17 +167,26 @@ def sweep(folders: set[Path]) -> None:
 
 @contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the renames are done (and are delivered right after)."""
-    signals = {signal.SIGINT, signal.SIGTERM}
+    """Ctrl-C and SIGTERM wait until the renames are done, then take effect as they would have.
+    Python runs signal handlers in the main thread, so a handler that only takes note holds them
+    back wherever the kernel delivered them."""
+    received: list[int] = []
+
+    def take_note(signum: int, frame: object) -> None:
+        received.append(signum)
+
     try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    except (AttributeError, ValueError, OSError):  # not the main thread, or no such call
+        previous = {s: signal.signal(s, take_note) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: nothing to hold back
         yield
         return
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if received:
+            signal.raise_signal(received[0])
 
 
 def _os_error(exc: OSError, entries: list[_Entry]) -> RefusedWrite:

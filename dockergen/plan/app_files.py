@@ -36,12 +36,14 @@ def runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...],
         paths = sorted({_static_prefix(f) for f in pkg.files if not f.startswith("!")} - {""})
         if paths:
             return tuple(paths), '"files" in package.json'
+    folders = _argument_folders(command)
     for framework in http_frameworks(pkg):
-        if framework in FRAMEWORK_FILES:
+        # a framework's layout when its server runs the app, not when it is only a dependency
+        # of a server that `node dist/main.js` starts (a Nest backend serving a Next app)
+        if framework in FRAMEWORK_FILES and not (folders and command.argv[:1] == ("node",)):
             outputs, sources = FRAMEWORK_FILES[framework]
             found = [s for s in sources if s in pkg.entries]
             return (*outputs, *found), f"the usual layout of a {framework} app"
-    folders = _argument_folders(command)
     if folders:
         return folders, f"the folders named by the start command ({' '.join(command.argv)})"
     return (), "the whole package (its entry point is at the package root)"

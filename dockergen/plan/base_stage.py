@@ -20,7 +20,24 @@ def base_steps(inputs: StageInputs) -> tuple[Step, ...]:
     `instructions.base`; every build stage starts from it."""
     workdir = Workdir(WORKDIR, "the workspace lives here in every build stage")
     tools = _build_tools(inputs)
-    return (*tools, _pnpm_install(inputs), *_pnpm_env(inputs), workdir, *extra_steps(inputs, "base"))
+    pnpm = (_pnpm_install(inputs), *_pnpm_env(inputs), *_node_for_pnpm(inputs))
+    env = (
+        [Env(inputs.cfg.build_env, "from `build_env` in dockergen.yaml (build stages only)")]
+        if inputs.cfg.build_env
+        else []
+    )
+    return (*tools, *pnpm, *env, workdir, *extra_steps(inputs, "base"))
+
+
+def _node_for_pnpm(inputs: StageInputs) -> list[Step]:
+    """`use-node-version` makes pnpm download that Node for scripts; the image's node is the
+    version it pins (dockergen chose the image from it), so pnpm finds it in place."""
+    version = inputs.ws.settings.get("useNodeVersion")
+    if not version or version.lstrip("v") != inputs.images.node:
+        return []
+    folder = f"/root/.local/share/pnpm/nodejs/{version.lstrip('v')}/bin"
+    commands = (Command(("mkdir", "-p", folder)), Command(("ln", "-sf", "/usr/local/bin/node", f"{folder}/node")))
+    return [Run(commands, f"use-node-version {version}: pnpm finds the image's node instead of downloading one")]
 
 
 def _pnpm_install(inputs: StageInputs) -> Run:

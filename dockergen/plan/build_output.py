@@ -31,6 +31,11 @@ def infer_from_build(pkg: Package, projects: tuple[TsProject, ...]) -> tuple[tup
     return None
 
 
+def nest_entry(pkg: Package, projects: tuple[TsProject, ...]) -> str:
+    """Where `nest build` writes `src/main.ts`: tsconfig.build.json's outDir and (inferred) rootDir."""
+    return _tsc_output("src/main.ts", pkg, projects, "tsconfig.build.json") or "dist/main.js"
+
+
 def _dev_entry(pkg: Package) -> tuple[str | None, str | None]:
     """The source file a development start script runs, and that script's name."""
     for name in DEV_SCRIPTS:

@@ -9,6 +9,7 @@ from dockergen.plan.model import Command, Copy, Run, Step
 from dockergen.validate import context_path
 from dockergen.workspace import graph
 from dockergen.workspace.manifest import Package
+from dockergen.workspace.tasks import before_build
 from dockergen.workspace.tsconfig import TsLink
 
 LIBS_COMMENT = "workspace libraries, built in dependency order, one cached step per package"
@@ -27,9 +28,17 @@ def _build_files(inputs: StageInputs) -> list[Step]:
             out.append(copy([target], folder(posixpath.dirname(target)), f"{target}: extended by {by}"))
         else:
             out.append(copy([folder(target)], folder(target), f"{target}: a TypeScript project referenced by {by}"))
+    closure = {p.name for p in (*inputs.libs, inputs.pkg)}
+    scripts: dict[str, set[str]] = {}
+    for name, path in inputs.ws.build_script_files:
+        if name in closure and path not in names:
+            scripts.setdefault(path, set()).add(name)
+    for path, users in sorted(scripts.items()):
+        comment = f"{path}: run by the build of {', '.join(sorted(users))}"
+        out.append(copy([path], folder(posixpath.dirname(path)), comment))
     for path in inputs.cfg.keep:
-        source = path.rstrip("/")
-        out.append(copy([path], folder(posixpath.dirname(source)), "listed under `keep` in dockergen.yaml"))
+        source = path.rstrip("/")  # `COPY x x` puts a file at x and a folder's contents in x alike
+        out.append(copy([source], source, "listed under `keep` in dockergen.yaml"))
     return out
 
 
@@ -83,6 +92,34 @@ def _build_run(packages: list[Package]) -> Run:
     return Run((Command(argv),), f"build {', '.join(p.name for p in packages)}")
 
 
+def _build(inputs: StageInputs, packages: list[Package]) -> list[Step]:
+    """The scripts each package's build depends on (code generation), then the build."""
+    out: list[Step] = []
+    for pkg in packages:
+        for script in _before_build(inputs, pkg):
+            why = inputs.prebuild_reason(pkg)
+            out.append(
+                Run((Command(("pnpm", f"--filter={pkg.name}", "run", script)),), f"{pkg.name}: {script} ({why})")
+            )
+    return [*out, _build_run(packages)]
+
+
+def _before_build(inputs: StageInputs, pkg: Package) -> tuple[str, ...]:
+    configured = dict(inputs.cfg.prebuild).get(pkg.name)
+    if configured is not None:
+        return configured
+    return before_build(pkg, inputs.ws.build_prerequisites)
+
+
+# Checks after the app's build that its start command's file exists (node's resolution: as is,
+# then with .js/.cjs/.mjs, then as a folder's index.js): a wrong guess fails the build, not the pod.
+ENTRY_CHECK = (
+    'const f=process.argv[1];if(!["",".js",".cjs",".mjs","/index.js"].some(x=>require("fs").existsSync(f+x)))'
+    '{console.error("dockergen: the start command runs "+f+", which the build did not write; "'
+    '+"set command: in dockergen.yaml");process.exit(1)}'
+)
+
+
 def _sources(pkg: Package, comment: str) -> Copy:
     return copy([folder(pkg.dir)], folder(pkg.dir), comment, pkg.manifest)
 
@@ -94,7 +131,7 @@ def lib_build_steps(inputs: StageInputs, threshold: int) -> tuple[Step, ...]:
         for pkg in inputs.libs:
             out.append(_sources(pkg, f"{pkg.name} sources"))
             if pkg.script("build"):
-                out.append(_build_run([pkg]))
+                out += _build(inputs, [pkg])
         return tuple(out)
     names = {p.name for p in inputs.libs}
     order = tuple(p.name for p in inputs.libs)
@@ -105,7 +142,7 @@ def lib_build_steps(inputs: StageInputs, threshold: int) -> tuple[Step, ...]:
             out.append(_sources(pkg, f"{pkg.name} sources"))
         built = [p for p in members if p.script("build")]
         if built:
-            out.append(_build_run(built))
+            out += _build(inputs, built)
     return tuple(out)
 
 
@@ -114,5 +151,15 @@ def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
     out = [] if inputs.libs else _build_files(inputs)
     out.append(_sources(inputs.pkg, f"{inputs.pkg.name} sources, last: they change most often"))
     if inputs.pkg.script("build"):
-        out.append(_build_run([inputs.pkg]))
+        out += _build(inputs, [inputs.pkg])
+        out += _entry_check(inputs)
     return (*out, *extra_steps(inputs, "build"))
+
+
+def _entry_check(inputs: StageInputs) -> list[Step]:
+    entry = inputs.command.entry
+    if entry is None or entry.startswith("/"):  # `entry` is set only for `node <file>`
+        return []
+    path = posixpath.normpath(posixpath.join(inputs.pkg.dir, entry))
+    why = f"the start command's file must exist now ({inputs.command.source})"
+    return [Run((Command(("node", "-e", ENTRY_CHECK, path)),), why)]

@@ -72,6 +72,13 @@ class StageInputs:
             return (), ""
         return ("g++", "make", "python3"), why
 
+    def prebuild_reason(self, pkg: Package) -> str:
+        if pkg.name in dict(self.cfg.prebuild):
+            return "`prebuild` in dockergen.yaml"
+        if any(pkg.script(t) for t in self.ws.build_prerequisites):
+            return "turbo.json runs it before build"
+        return "it generates code the build compiles"
+
     @property
     def root_ships_dependencies(self) -> bool:
         """The workspace root declares production dependencies: the app may import them (pnpm

@@ -110,6 +110,11 @@ def deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
 def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `deps` of a hoisted workspace: every manifest of the closure, then one install."""
     manifests = [*_manifest_steps(inputs, (*inputs.libs, inputs.pkg)), *_bin_placeholders(inputs)]
+    closure = {p.name for p in (*inputs.libs, inputs.pkg)}
+    for local in inputs.ws.local_paths:  # a hoisted install fetches every importer's, in the closure or not
+        if local.package not in closure and not local.outside_root:
+            comment = f"{local.spec} of {local.package}: a hoisted install installs every importer's dependencies"
+            manifests.append(copy([local.path], folder(posixpath.dirname(local.path)), comment))
     comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile; hoisted: the whole lockfile)"
     install = _install_run(inputs, [f"{inputs.pkg.name}..."], [], comment)
     return (*manifests, *_root_inputs(inputs), install, *extra_steps(inputs, "deps"))

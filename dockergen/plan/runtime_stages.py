@@ -37,6 +37,13 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
         f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
         "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)"
     )
+    if inputs.pkg.install_scripts:
+        # deploy runs the deployed package's own lifecycle scripts in /out, where its devDependencies
+        # (the code generators they call) are absent; what they generated is in the build output
+        flags = [*flags, "--ignore-scripts"]
+        comment += (
+            f"; --ignore-scripts: {inputs.pkg.name}'s own {'/'.join(inputs.pkg.install_scripts)} ran in the build"
+        )
     app = inputs.pnpm_run(_deploy(inputs.pkg.name, flags, OUT), comment)
     if not inputs.root_ships_dependencies:
         return (app,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from dockergen.plan.build_output import infer_from_build
+from dockergen.plan.build_output import infer_from_build, nest_entry
 from dockergen.plan.shell_words import split, unwrap
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.tsconfig import TsProject
@@ -59,7 +59,7 @@ def resolve_start(pkg: Package, projects: tuple[TsProject, ...] = ()) -> tuple[S
     for name in START_SCRIPTS:
         script = pkg.script(name)
         if script:
-            command, why = _from_script(script, pkg, name)
+            command, why = _from_script(script, pkg, name, projects)
             if command is not None:
                 return command, ""
             reasons.append(f'its {name} script "{script}" {why}')
@@ -88,7 +88,9 @@ def start_command(pkg: Package, projects: tuple[TsProject, ...] = ()) -> StartCo
     return resolve_start(pkg, projects)[0]
 
 
-def _from_script(script: str, pkg: Package, name: str, hops: int = 0) -> tuple[StartCommand | None, str]:
+def _from_script(
+    script: str, pkg: Package, name: str, projects: tuple[TsProject, ...], hops: int = 0
+) -> tuple[StartCommand | None, str]:
     env: list[tuple[str, str]] = []
     words = unwrap(split(script), env)
     if words is None:
@@ -100,9 +102,9 @@ def _from_script(script: str, pkg: Package, name: str, hops: int = 0) -> tuple[S
         inner = pkg.script(target)
         if inner is None or hops >= MAX_SCRIPT_HOPS:
             return None, f"runs the script {target!r}, which {'is missing' if inner is None else 'loops'}"
-        command, why = _from_script(inner, pkg, target, hops + 1)
+        command, why = _from_script(inner, pkg, target, projects, hops + 1)
         return (command, "") if command else (None, f"runs {target}, which {why}")
-    return _program(words, pkg, f'{name} script "{script}"', env)
+    return _program(words, pkg, f'{name} script "{script}"', env, projects)
 
 
 def _run_script_target(words: list[str]) -> str | None:
@@ -116,14 +118,14 @@ def _run_script_target(words: list[str]) -> str | None:
 
 
 def _program(
-    words: list[str], pkg: Package, source: str, env: list[tuple[str, str]]
+    words: list[str], pkg: Package, source: str, env: list[tuple[str, str]], projects: tuple[TsProject, ...]
 ) -> tuple[StartCommand | None, str]:
     """The exec-form command for a plain program invocation: node, Nest's CLI, or a dependency's bin."""
     if words[0] == "node":
         return _node(words, pkg, source, env)
-    if words[0] == "nest" and words[1:2] == ["start"] and _has_prod_dep(pkg, "@nestjs/core"):
-        argv = ("node", "dist/main.js")
-        return StartCommand(argv, f"{source}, Nest CLI's default output dist/main.js", tuple(env)), ""
+    if words[0] == "nest" and words[1:2] == ["start"] and _has_prod_dep(pkg, "@nestjs/core") and not _dev(words):
+        entry = nest_entry(pkg, projects)
+        return StartCommand(("node", entry), f"{source}, where nest build writes src/main.ts: {entry}", tuple(env)), ""
     if words[0] in DEV_TOOLS or words[1:2] in (["dev"], ["--watch"]):
         return None, f"runs {words[0]}, a development tool"
     provider = _bin_provider(pkg, words[0])
@@ -159,13 +161,16 @@ def _node(words: list[str], pkg: Package, source: str, env: list[tuple[str, str]
     return StartCommand(argv, source, tuple(env), notes=tuple(notes)), ""
 
 
+def _dev(words: list[str]) -> bool:
+    return any(w.split("=", 1)[0] in (*_DEV_FLAGS, "--debug") for w in words)
+
+
 def _has_prod_dep(pkg: Package, name: str) -> bool:
     return any(d.name == name for d in pkg.deps(PROD_KINDS))
 
 
 def _bin_provider(pkg: Package, binary: str) -> str | None:
     names = [d.name for d in pkg.deps(PROD_KINDS)]
-    for name in names:
-        if name == binary or name.rsplit("/", 1)[-1] == binary or KNOWN_BINS.get(binary) == name:
-            return name
-    return None
+    exact = [n for n in names if n == binary or KNOWN_BINS.get(binary) == n]
+    scoped = [n for n in names if n.rsplit("/", 1)[-1] == binary]  # `@scope/next` may ship a `next` bin
+    return next(iter(exact or scoped), None)

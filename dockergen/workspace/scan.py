@@ -11,11 +11,13 @@ from dockergen.repo import Repo, item_position, key_position
 from dockergen.validate import context_path
 from dockergen.workspace import graph
 from dockergen.workspace.globs import escapes_root, find_members
+from dockergen.workspace.hooks import build_script_files, hook_files
 from dockergen.workspace.install_inputs import InstallInput, install_inputs
 from dockergen.workspace.lockfile import Lockfile, parse_lockfile
 from dockergen.workspace.manifest import BUILD_KINDS, PROD_KINDS, Package, parse_manifest
 from dockergen.workspace.native import build_policy, native_builds
 from dockergen.workspace.pnpm_settings import Npmrc, Settings, merge_settings, parse_npmrc
+from dockergen.workspace.tasks import build_prerequisites
 from dockergen.workspace.tsconfig import TsLink, TsProject, ts_links, ts_projects
 from dockergen.workspace.versions import ToolVersions, detect_versions
 
@@ -42,6 +44,8 @@ class Workspace:
     ts_links: tuple[TsLink, ...] = ()  # tsconfig extends/references, followed through chains
     native_builds: tuple[str, ...] = ()  # lockfile packages that compile with node-gyp and may build
     ts_projects: tuple[TsProject, ...] = ()  # where each package's tsc writes
+    build_prerequisites: tuple[str, ...] = ()  # same-package tasks turbo.json runs before `build`
+    build_script_files: tuple[tuple[str, str], ...] = ()  # (package, file outside it its build runs)
 
     @property
     def hoisted(self) -> bool:
@@ -111,10 +115,12 @@ def scan(repo: Repo) -> Workspace:
         npmrc=npmrc,
         install_inputs=inputs,
         root_files=tuple(e.name for e in repo.list_dir(".") if not e.is_dir),
-        root_script_files=_script_files(repo, root),
+        root_script_files=hook_files(repo, root),
         warnings=tuple(warnings),
         ts_links=ts_links(repo, (root, *members)),
         ts_projects=ts_projects(repo, members),
+        build_prerequisites=build_prerequisites(repo),
+        build_script_files=tuple((p.name, f) for p in members for f in build_script_files(repo, p)),
         native_builds=native_builds(policy, lockfile.package_names),
     )
 
@@ -254,17 +260,6 @@ def _lockfile_warnings(lockfile: Lockfile, packages: tuple[Package, ...]) -> lis
         f"pnpm-lock.yaml has no importer for {', '.join(missing)}: "
         "`pnpm install --frozen-lockfile` will fail until you run `pnpm install`"
     ]
-
-
-def _script_files(repo: Repo, root: Package) -> tuple[str, ...]:
-    """Existing files named in the root's install-time scripts (`node scripts/setup.js`)."""
-    found = set()
-    for name in (*root.install_scripts, "pnpm:devPreinstall"):
-        for word in (root.script(name) or "").replace("&&", " ").replace(";", " ").split():
-            path = posixpath.normpath(word.strip("'\""))
-            if "/" in path and not path.startswith(("..", "/")) and repo.is_file(path):
-                found.add(path)
-    return tuple(sorted(found))
 
 
 def _catalogs(ws_yaml: dict[str, Any]) -> dict[str, set[str]]:

@@ -3,22 +3,18 @@ relative path or through a workspace package's name) and the projects it `refere
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from dockergen.errors import InputError
 from dockergen.repo import Repo
 from dockergen.validate import context_path
 from dockergen.workspace.manifest import Package
 
 _TSCONFIG = re.compile(r"^tsconfig(\.[\w.-]+)?\.json$")
 # Strings, comments, or anything else, so comments are only removed outside strings.
-_JSONC = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|.', re.S)
-_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 MAX_FILES = 2000  # a bound on the walk through extends chains
 
 
@@ -65,10 +61,43 @@ def _out_and_root(repo: Repo, config: str, members: dict[str, str]) -> tuple[str
             value = options.get(key) if isinstance(options, dict) else None
             if key not in found and isinstance(value, str):
                 found[key] = _inside(posixpath.dirname(current), value) or ""
+        if "include" not in found and isinstance(data.get("include"), list):
+            found["include"] = _common_root(posixpath.dirname(current), data["include"])
         extends = data.get("extends")
         spec = extends[-1] if isinstance(extends, list) and extends else extends
         current = _resolve_extends(repo, posixpath.dirname(current), spec, members) if isinstance(spec, str) else None
-    return found.get("outDir") or None, found.get("rootDir") or None
+    # without rootDir, tsc roots the output at the common folder of its inputs: with no `include`
+    # (all of the folder), that is the folder itself when TypeScript sits at its top level
+    if "include" not in found and _top_level_sources(repo, posixpath.dirname(config)):
+        found["include"] = posixpath.dirname(config)
+    return found.get("outDir") or None, found.get("rootDir") or found.get("include") or None
+
+
+def _top_level_sources(repo: Repo, folder: str) -> bool:
+    return any(
+        not e.is_dir and e.name.endswith((".ts", ".tsx", ".mts", ".cts")) and not e.name.endswith(".d.ts")
+        for e in repo.list_dir(folder or ".")
+    )
+
+
+def _common_root(folder: str, patterns: list[Any]) -> str:
+    """The deepest folder holding every `include` pattern (`src/**/*` and `prisma.config.ts` -> `.`)."""
+    parts_list = []
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            continue
+        static = [p for p in pattern.split("/")]
+        cut = next((i for i, p in enumerate(static) if any(ch in p for ch in "*?[{")), len(static))
+        prefix = static[:cut] if cut < len(static) else static[:-1]  # a file names its folder
+        parts_list.append([p for p in prefix if p not in ("", ".")])
+    common: list[str] = []
+    for group in zip(*parts_list, strict=False) if parts_list else ():
+        if len(set(group)) != 1:
+            break
+        common.append(group[0])
+    if any(len(parts) < len(common) for parts in parts_list):
+        common = common[: min(len(parts) for parts in parts_list)]
+    return _inside(folder, "/".join(common) or ".") or folder
 
 
 def ts_links(repo: Repo, packages: Iterable[Package]) -> tuple[TsLink, ...]:
@@ -142,15 +171,7 @@ def _inside(folder: str, rel: str) -> str | None:
 
 def _read(repo: Repo, path: str) -> dict[str, Any] | None:
     """A tsconfig as data (comments and trailing commas allowed, as tsc allows them)."""
-    try:
-        text = repo.read_text(path)
-    except InputError:
-        return None
-    stripped = "".join(m if not m.startswith(("//", "/*")) else " " for m in _JSONC.findall(text))
-    try:
-        data = json.loads(_TRAILING_COMMA.sub(r"\1", stripped))
-    except (ValueError, RecursionError):
-        return None
+    data = repo.read_jsonc(path)
     return data if isinstance(data, dict) else None
 
 

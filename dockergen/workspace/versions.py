@@ -127,10 +127,11 @@ def _node(repo: Repo, root: dict[str, Any], settings: Settings, warnings: list[s
         warnings.append(f"no Node version in the repository; using {major} (pin one in .nvmrc or dockergen.yaml)")
     if isinstance(engines, str) and semver.parse_range(engines) and not semver.major_allowed(major, engines):
         warnings.append(f"Node {major} (from {source}) does not satisfy engines.node {engines!r} in package.json")
-    if settings.get("useNodeVersion"):
+    pinned = (settings.get("useNodeVersion") or "").lstrip("v")
+    if pinned and pinned != version.lstrip("v"):
         warnings.append(
-            f"use-node-version ({settings.source('useNodeVersion')}) makes pnpm download Node "
-            f"{settings.get('useNodeVersion')} during the build; the image already has Node {major}"
+            f"use-node-version ({settings.source('useNodeVersion')}) makes pnpm download Node {pinned} "
+            f"during the build; the image has Node {version.lstrip('v')}"
         )
     if version.lstrip("v").count(".") == 0:
         version = str(major)
