@@ -13,7 +13,7 @@ DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
 HOISTED_COMMENT = "one install for the app and its libraries: a hoisted node_modules holds the whole lockfile"
 
 
-def _root_inputs(inputs: StageInputs) -> list[Step]:
+def root_inputs(inputs: StageInputs) -> list[Step]:
     """COPY the install inputs, one instruction per destination folder."""
     by_dir: dict[str, list[tuple[str, str]]] = {}
     for item in inputs.ws.install_inputs:
@@ -35,7 +35,7 @@ def _root_inputs(inputs: StageInputs) -> list[Step]:
     return out
 
 
-def _manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> list[Step]:
+def manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> list[Step]:
     out: list[Step] = []
     for pkg in packages:
         if pkg.install_scripts:
@@ -86,7 +86,7 @@ def _top(path: str) -> str:
 
 def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `lib-deps`: the libraries' manifests and install inputs, then their install."""
-    manifests = [*_manifest_steps(inputs, inputs.libs), *_bin_placeholders(inputs)]
+    manifests = [*manifest_steps(inputs, inputs.libs), *_bin_placeholders(inputs)]
     install = _install_run(
         inputs,
         [p.name for p in inputs.libs],
@@ -94,22 +94,22 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
         "install for the libraries only; dropping the lockfile and pnpm's timestamps makes the result "
         "identical whenever their dependencies are",
     )
-    return (*manifests, *_root_inputs(inputs), install)
+    return (*manifests, *root_inputs(inputs), install)
 
 
 def deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `deps`: the app's manifest and install inputs, its install, `instructions.deps`."""
-    manifests = _manifest_steps(inputs, (inputs.pkg,))
+    manifests = manifest_steps(inputs, (inputs.pkg,))
     filters = [f"{inputs.pkg.name}..."] if inputs.libs else [inputs.pkg.name]
     install = _install_run(
         inputs, filters, [], f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
     )
-    return (*manifests, *_root_inputs(inputs), install, *extra_steps(inputs, "deps"))
+    return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))
 
 
 def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `deps` of a hoisted workspace: every manifest of the closure, then one install."""
-    manifests = [*_manifest_steps(inputs, (*inputs.libs, inputs.pkg)), *_bin_placeholders(inputs)]
+    manifests = [*manifest_steps(inputs, (*inputs.libs, inputs.pkg)), *_bin_placeholders(inputs)]
     closure = {p.name for p in (*inputs.libs, inputs.pkg)}
     for local in inputs.ws.local_paths:  # a hoisted install fetches every importer's, in the closure or not
         if local.package not in closure and not local.outside_root:
@@ -117,4 +117,4 @@ def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
             manifests.append(copy([local.path], folder(posixpath.dirname(local.path)), comment))
     comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile; hoisted: the whole lockfile)"
     install = _install_run(inputs, [f"{inputs.pkg.name}..."], [], comment)
-    return (*manifests, *_root_inputs(inputs), install, *extra_steps(inputs, "deps"))
+    return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))

@@ -6,7 +6,7 @@ import difflib
 
 from dockergen.config import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
-from dockergen.plan import base_stage, build_stages, install_stages, runtime_stages
+from dockergen.plan import base_stage, build_stages, install_stages, prod_install, runtime_stages
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
 from dockergen.plan.inputs import StageInputs, copy_from
@@ -132,7 +132,10 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
             path="dockergen.yaml",
             hint="put them under `deps` (after the install) or `runtime`",
         )
-    out.append(Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs)))
+    if inputs.images.pnpm_major < 10:
+        out.append(Stage("deploy", "base", prod_install.COMMENT, prod_install.prod_install_steps(inputs)))
+    else:
+        out.append(Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs)))
     if inputs.cfg.data_dirs:
         out.append(Stage("data-dirs", "base", "folders the app may write to", runtime_stages.data_dir_steps(inputs)))
     runtime = runtime_stages.runtime_steps(inputs)

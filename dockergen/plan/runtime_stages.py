@@ -8,6 +8,7 @@ from dockergen.errors import ConfigError, InputError
 from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.inputs import APP, OUT, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, extra_steps
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
+from dockergen.plan.prod_install import workspace_layout
 from dockergen.validate import context_path, control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
@@ -115,6 +116,8 @@ def _production_tree(inputs: StageInputs) -> list[Step]:
     workspace folder below /app and the root's node_modules in /app, as in the repository."""
     owned = "files below are owned by root: the app cannot modify itself"
     deployed = "production dependencies (changes only when dependencies or libraries do)"
+    if inputs.images.pnpm_major < 10:
+        return workspace_layout(inputs)
     if not inputs.root_ships_dependencies:
         return [Workdir(APP, owned), copy_from("deploy", deployed, f"{OUT}/")]
     root_modules = f"the workspace root's production dependencies, where the app finds them ({APP}/node_modules)"

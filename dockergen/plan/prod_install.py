@@ -1,0 +1,81 @@
+"""The production tree on pnpm < 10, where `pnpm deploy` resolves versions again instead of
+installing from the lockfile: a frozen `--prod` install of the app's runtime closure in a clean
+stage, shipped with the workspace's layout (`/app/<folder>` per package) so that pnpm's links
+between the app, its libraries and the root resolve as they do in the repository."""
+
+from __future__ import annotations
+
+import posixpath
+
+from dockergen.plan.app_files import runtime_paths
+from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, folder
+from dockergen.plan.install_stages import manifest_steps, root_inputs
+from dockergen.plan.model import Command, Copy, Step, Workdir
+from dockergen.plan.start_command import StartCommand
+from dockergen.workspace.manifest import Package
+
+COMMENT = "the production tree from the lockfile (pnpm < 10's deploy would resolve versions again)"
+# Install inputs the runtime does not need (the manifests stay: node resolves `exports` with them).
+DROPPED = ("pnpm-lock.yaml", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".npmrc")
+
+
+def prod_packages(inputs: StageInputs) -> tuple[Package, ...]:
+    """The members the app needs at run time (the root's production dependencies included)."""
+    closure = inputs.ws.closure(inputs.pkg.name, prod=True, with_root=inputs.root_ships_dependencies)
+    return tuple(p for p in closure if p.dir != ".")
+
+
+def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `deploy` (from `base`): manifests and install inputs, `pnpm install --prod`."""
+    packages = prod_packages(inputs)
+    flags = ["--frozen-lockfile", "--prod", f"--store-dir={STORE}", *(f"--filter={p.name}" for p in packages)]
+    comment = "install the production dependencies of the app and its libraries, nothing else"
+    if inputs.pkg.install_scripts:
+        flags.append("--ignore-scripts")
+        comment += f"; --ignore-scripts: {inputs.pkg.name}'s own install scripts need its devDependencies"
+    cleanup = Command(("rm", "-rf", *DROPPED, *VOLATILE))
+    install = inputs.pnpm_run([Command(("pnpm", "install", *flags)), cleanup], comment)
+    return (*manifest_steps(inputs, packages), *root_inputs(inputs), install)
+
+
+def workspace_layout(inputs: StageInputs) -> list[Step]:
+    """Runtime files: the installed tree in /app, each library's runtime files at its folder."""
+    owned = "files below are owned by root: the app cannot modify itself; each package keeps its place"
+    out: list[Step] = [
+        Workdir(f"{APP}/{inputs.pkg.dir}", owned),
+        copy_from(
+            "deploy", "production dependencies and manifests, linked as in the workspace", f"{WORKDIR}/", f"{APP}/"
+        ),
+    ]
+    for lib in prod_packages(inputs):
+        if lib.name != inputs.pkg.name:
+            out += _library_files(inputs, lib)
+    return out
+
+
+def _library_paths(lib: Package) -> tuple[tuple[str, ...], str]:
+    """What a library needs at run time: "files", else the folder its `main` is in."""
+    paths, why = runtime_paths(lib, StartCommand((), ""))
+    if paths:
+        return paths, why
+    top = posixpath.normpath(lib.main or "").split("/")[0] if lib.main and "/" in lib.main else ""
+    return ((top,), f"the folder of its main, {lib.main}") if top not in ("", ".", "..") else ((), "")
+
+
+def _library_files(inputs: StageInputs, lib: Package) -> list[Step]:
+    paths, why = _library_paths(lib)
+    dest = f"{APP}/{lib.dir}"
+    if not lib.script("build"):
+        return [copy([folder(lib.dir)], f"{dest}/", f"{lib.name}: its files as they are (no build)", lib.manifest)]
+    if not paths:
+        inputs.warnings.append(
+            f"target {inputs.cfg.name!r}: cannot tell which built files of {lib.name} run; "
+            'add a "files" field to its package.json'
+        )
+        return []
+    return [
+        Copy(
+            (posixpath.join(WORKDIR, lib.dir, p),), posixpath.join(dest, p), f"{lib.name} build output ({why})", "libs"
+        )
+        for p in paths
+    ]
