@@ -29,11 +29,16 @@ PROBES = {
     "hoisted": (3000, "/info", '"service":"api"', "1000"),  # nodeLinker: hoisted, one install
     "tsconfig-extends": (3000, "/info", '"since":"', "1000"),  # extends by path and by name, references
     "native": (3000, "/info", '"sqlite":"3.', "1000"),  # better-sqlite3 compiled by node-gyp, loaded at runtime
+    "native-pnpm11": (3000, "/info", '"sqlite":"3.', "1000"),  # the same through pnpm 11's allowBuilds
+    # turbo.json's db:generate before a build, a root script a library build runs, root install hooks
+    # through `cd` and `run-s`, and an app whose own postinstall needs a devDependency
+    "build-inputs": (3000, "/info", '"stampedBy":"scripts/stamp.mjs"', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {
     "nest-prod": (3000, "/live/health", '"status":"ok"'),  # start:prod preferred; health under a prefix
     "dev-start-worker": (None, None, None),  # tsx watch start; the command inferred from tsup
+    "foreign-files": (8080, "/health", '"status":"ok"'),  # the repository's own Dockerfile left alone
 }
 
 
@@ -70,7 +75,9 @@ def test_init_output_builds_and_starts(name: str, tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["init", "--root", str(root)])
     assert exit_info.value.code == 0
-    image = d.build(root, "Dockerfile")
+    config = (root / "dockergen.yaml").read_text()
+    dockerfile = config.split("dockerfile: ", 1)[1].split()[0] if "dockerfile: " in config else "Dockerfile"
+    image = d.build(root, dockerfile)
     publish = ("-p", f"127.0.0.1::{port}") if port else ()
     container = d.run_detached(image.tag, *publish)
     try:
