@@ -36,7 +36,7 @@ def survey(ws: Workspace) -> tuple[Finding, ...]:
     only a `main` could start, are not listed)."""
     out = []
     for pkg in ws.packages:
-        command, _ = resolve_start(pkg, ws.projects_of(pkg))
+        command, _ = resolve_start(pkg, ws.build_info(pkg))
         finding = _judge(pkg, command) if command is not None else None
         if finding is not None:
             out.append(finding)

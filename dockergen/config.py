@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dockergen import validate
-from dockergen.config_fields import CONFIG_FILE, TargetFields
+from dockergen.config_fields import CONFIG_FILE, Asset, TargetFields
 from dockergen.errors import ConfigError
 from dockergen.repo import Repo, key_position, parse_yaml
 
@@ -26,7 +26,7 @@ class TargetConfig:
     command: tuple[str, ...] | None = None
     node: str | None = None
     pnpm: str | None = None
-    runtime: str = "slim"
+    runtime: str | None = None  # None: slim for Node apps, distroless for static sites
     build_image: str | None = None
     build_packages: tuple[str, ...] | None = None
     prebuild: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -45,6 +45,9 @@ class TargetConfig:
     instructions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     lint_ignore: tuple[tuple[str, str], ...] = ()
     digests: tuple[tuple[str, str], ...] = ()
+    kind: str = "node"  # node: a Node server or worker; static: built files served by a tiny server
+    spa: bool = True  # static: unknown paths without an extension get index.html
+    assets: tuple[Asset, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,9 @@ TARGET_KEYS: dict[str, str] = {
     "instructions": "extra Dockerfile instructions per stage: base, deps, build, runtime",
     "lint_ignore": "accepted linter findings: rule id -> reason",
     "digests": "base image digests: image -> sha256:...",
+    "kind": "node (a server or worker) or static (its build output served by a tiny non-root server)",
+    "spa": "static: answer unknown paths without an extension with index.html (single-page apps)",
+    "assets": "other members' build output the app serves: [{package, path, to}]",
 }
 
 
@@ -156,7 +162,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         command=f.command(),
         node=f.scalar("node"),
         pnpm=f.scalar("pnpm"),
-        runtime=f.image("runtime") or "slim",
+        runtime=f.image("runtime"),
         build_image=f.image("build_image"),
         build_packages=f.checked("build_packages", validate.debian_package),
         prebuild=f.script_lists("prebuild"),
@@ -175,6 +181,9 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         instructions=f.instructions(),
         lint_ignore=f.lint_ignore(),
         digests=f.keyed("digests", validate.image_reference),
+        kind=f.choice("kind", ("node", "static")) or "node",
+        spa=f.flag("spa") is not False,
+        assets=f.assets(),
     )
 
 

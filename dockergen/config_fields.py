@@ -24,6 +24,15 @@ Check = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
+class Asset:
+    """Build output of another member that the app needs at run time (a client served by an API)."""
+
+    package: str
+    path: str  # inside that member, e.g. dist
+    to: str  # where it goes, as a path in the workspace (the layout around the app is kept)
+
+
+@dataclass(frozen=True, slots=True)
 class TargetFields:
     """A target's mapping over `defaults`; `descriptions` feed the hints (TARGET_KEYS)."""
 
@@ -163,6 +172,34 @@ class TargetFields:
                 raise self._entry_error(key, str(name), f"{name!r} {reason}")
             out.append((str(name), tuple(x.strip() for x in scripts)))
         return tuple(sorted(out))
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.scalar(key)
+        if value is not None and value not in allowed:
+            raise self.value_error(key, value, f"is not one of: {', '.join(allowed)}")
+        return value
+
+    def assets(self) -> tuple[Asset, ...]:
+        """`assets: [{package, path, to}]`: each package an npm name, each path plain and relative."""
+        value = self.raw("assets")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.type_error("assets", "a list of {package, path, to} mappings")
+        return tuple(self._asset(index, item) for index, item in enumerate(value))
+
+    def _asset(self, index: int, item: Any) -> Asset:
+        if not isinstance(item, dict) or set(item) - {"package", "path", "to"} or not item.get("package"):
+            raise self.item_error("assets", index, str(item), "must be {package: NAME, path: PATH, to: PATH}")
+        package, path, to = str(item["package"]), str(item.get("path") or "."), item.get("to")
+        reason = (
+            validate.package_name(package)
+            or validate.context_path(posixpath.normpath(path))
+            or (validate.context_path(posixpath.normpath(str(to))) if to is not None else None)
+        )
+        if reason:
+            raise self.item_error("assets", index, str(item), reason)
+        return Asset(package, posixpath.normpath(path), posixpath.normpath(str(to)) if to is not None else "")
 
     def lint_ignore(self) -> tuple[tuple[str, str], ...]:
         entries = self.mapping("lint_ignore")

@@ -182,7 +182,7 @@ def _pin_single(repo: Repo, ws: Workspace, config: Config, text: str) -> str:
 
 def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str, files: tuple[str, str] | None) -> NewTarget:
     port = apps.default_port(pkg)
-    command, _ = resolve_start(pkg, ws.projects_of(pkg))
+    command, _ = resolve_start(pkg, ws.build_info(pkg))
     v = ws.versions
     settings: list[tuple[str, str, str]] = []
     notes: list[tuple[str, str]] = []

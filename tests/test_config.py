@@ -8,7 +8,12 @@ from dockergen.errors import ConfigError
 def test_minimal_config() -> None:
     config = parse_config('targets: {api: {package: "@scope/api", port: 3000}}\n')
     api = config.target("api")
-    assert api is not None and (api.package, api.port, api.runtime, api.node) == ("@scope/api", 3000, "slim", None)
+    assert api is not None and (api.package, api.port, api.runtime, api.node) == (
+        "@scope/api",
+        3000,
+        None,
+        None,
+    )  # None: the default
 
 
 def test_defaults_merge_into_targets() -> None:

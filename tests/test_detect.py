@@ -11,7 +11,7 @@ from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.start_command import StartCommand, resolve_start, start_command
 from dockergen.repo import Repo
 from dockergen.workspace.manifest import parse_manifest
-from dockergen.workspace.tsconfig import TsProject
+from dockergen.workspace.tsconfig import BuildInfo, TsProject
 from tests.helpers import build_tree
 
 
@@ -78,7 +78,7 @@ def test_development_only_start_is_inferred_from_the_build(
     scripts: dict[str, str], extra: dict[str, str], argv: tuple[str, ...]
 ) -> None:
     projects = (TsProject("apps/app/tsconfig.build.json", "apps/app/out", "apps/app/src"),)
-    command, _ = resolve_start(pkg(scripts=scripts, **extra), projects)
+    command, _ = resolve_start(pkg(scripts=scripts, **extra), BuildInfo(projects))
     assert command is not None and command.argv == argv and command.inferred
     assert command.source.startswith("inferred:")
 

@@ -9,21 +9,21 @@ import re
 
 from dockergen.plan.shell_words import split, unwrap
 from dockergen.workspace.manifest import Package
-from dockergen.workspace.tsconfig import TsProject
+from dockergen.workspace.tsconfig import BuildInfo
 
 DEV_SCRIPTS = ("start", "start:dev", "dev", "start:prod", "watch")
 DEV_RUNNERS = frozenset({"tsx", "ts-node", "ts-node-dev", "nodemon", "node", "bun", "jiti"})
 SOURCE_SUFFIX = re.compile(r"\.(m|c)?[jt]sx?$")
 
 
-def infer_from_build(pkg: Package, projects: tuple[TsProject, ...]) -> tuple[tuple[str, ...], str] | None:
+def infer_from_build(pkg: Package, info: BuildInfo) -> tuple[tuple[str, ...], str] | None:
     """(argv, source) of `node <build output>`, or None when the build's output is unknown."""
     build = pkg.script("build")
     if not build:
         return None
     entry, dev = _dev_entry(pkg)
     for words in _commands(build, pkg):
-        out = _output(words, entry, pkg, projects)
+        out = _output(words, entry, pkg, info)
         if out is not None:
             tool = words[0]
             via = f"{dev} is for development" if dev else "no start script"
@@ -31,9 +31,10 @@ def infer_from_build(pkg: Package, projects: tuple[TsProject, ...]) -> tuple[tup
     return None
 
 
-def nest_entry(pkg: Package, projects: tuple[TsProject, ...]) -> str:
+def nest_entry(pkg: Package, info: BuildInfo) -> str:
     """Where `nest build` writes `src/main.ts`: tsconfig.build.json's outDir and (inferred) rootDir."""
-    return _tsc_output("src/main.ts", pkg, projects, "tsconfig.build.json") or "dist/main.js"
+    entry = f"{info.nest_source_root}/{info.nest_entry_file}.ts"
+    return _tsc_output(entry, pkg, info, info.nest_tsconfig) or "dist/main.js"
 
 
 def _dev_entry(pkg: Package) -> tuple[str | None, str | None]:
@@ -68,13 +69,13 @@ def _commands(script: str, pkg: Package, hops: int = 0) -> list[list[str]]:
     return out
 
 
-def _output(words: list[str], entry: str | None, pkg: Package, projects: tuple[TsProject, ...]) -> str | None:
+def _output(words: list[str], entry: str | None, pkg: Package, info: BuildInfo) -> str | None:
     tool = words[0]
     if tool == "nest" and words[1:2] == ["build"]:
-        return _tsc_output(entry or "src/main.ts", pkg, projects, "tsconfig.build.json")
+        return nest_entry(pkg, info)
     if tool == "tsc":
         config = _flag(words, ("-p", "--project")) or "tsconfig.json"
-        return _tsc_output(entry, pkg, projects, posixpath.basename(config)) if entry else None
+        return _tsc_output(entry, pkg, info, posixpath.basename(config)) if entry else None
     if tool in ("tsup", "tsdown"):
         return _bundler_output(words, entry, pkg)
     if tool == "esbuild":
@@ -83,11 +84,11 @@ def _output(words: list[str], entry: str | None, pkg: Package, projects: tuple[T
     return None
 
 
-def _tsc_output(entry: str, pkg: Package, projects: tuple[TsProject, ...], config: str) -> str | None:
+def _tsc_output(entry: str, pkg: Package, info: BuildInfo, config: str) -> str | None:
     """outDir + the entry relative to rootDir (tsc's default rootDir for `src/x.ts` is `src`)."""
     prefix = "" if pkg.dir == "." else f"{pkg.dir}/"
-    project = next((p for p in projects if p.config == f"{prefix}{config}"), None)
-    project = project or next((p for p in projects if p.config == f"{prefix}tsconfig.json"), None)
+    project = next((p for p in info.projects if p.config == f"{prefix}{config}"), None)
+    project = project or next((p for p in info.projects if p.config == f"{prefix}tsconfig.json"), None)
     out_dir = _relative(project.out_dir, pkg.dir) if project and project.out_dir else "dist"
     root = _relative(project.root_dir, pkg.dir) if project and project.root_dir else posixpath.dirname(entry)
     inside = posixpath.relpath(entry, root or ".") if root else entry

@@ -157,6 +157,8 @@ def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
 
 
 def _entry_check(inputs: StageInputs) -> list[Step]:
+    if inputs.cfg.kind == "static":
+        return []
     entry = inputs.command.entry
     if entry is None or entry.startswith("/"):  # `entry` is set only for `node <file>`
         return []

@@ -25,11 +25,12 @@ def choose_images(ws: Workspace, cfg: TargetConfig, pkg: Package) -> Images:
             f"Node {node} (from {node_source}) does not satisfy engines.node {pkg.engines_node!r} of {pkg.name}"
         )
     pnpm, pnpm_major, integrity, pnpm_source = _pnpm(ws, cfg)
-    kind: RuntimeKind = "slim" if cfg.runtime == "slim" else "distroless" if cfg.runtime == "distroless" else "custom"
+    wanted = cfg.runtime or ("distroless" if cfg.kind == "static" else "slim")
+    kind: RuntimeKind = "slim" if wanted == "slim" else "distroless" if wanted == "distroless" else "custom"
     runtime = {
         "slim": f"node:{node}-slim",
         "distroless": DISTROLESS.format(major=major),
-    }.get(kind, cfg.runtime)
+    }.get(kind, wanted)
     build = cfg.build_image or f"node:{node}-slim"
     for image in (runtime, build):
         reason = image_reference(image)

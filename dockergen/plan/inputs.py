@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from dockergen.config import TargetConfig
@@ -71,6 +72,17 @@ class StageInputs:
             )
             return (), ""
         return ("g++", "make", "python3"), why
+
+    @property
+    def workspace_layout(self) -> bool:
+        """The runtime keeps the workspace's folders (`/app/<dir>`), not just the app in /app."""
+        return self.images.pnpm_major < 10 or self.root_ships_dependencies
+
+    def image_path(self, workspace_path: str) -> str:
+        """Where a workspace path lands in the image, keeping its place relative to the app."""
+        if self.workspace_layout:
+            return posixpath.join(APP, workspace_path)
+        return posixpath.normpath(posixpath.join(APP, posixpath.relpath(workspace_path, self.pkg.dir)))
 
     def prebuild_reason(self, pkg: Package) -> str:
         if pkg.name in dict(self.cfg.prebuild):

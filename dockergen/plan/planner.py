@@ -6,7 +6,7 @@ import difflib
 
 from dockergen.config import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
-from dockergen.plan import base_stage, build_stages, install_stages, prod_install, runtime_stages
+from dockergen.plan import base_stage, build_stages, install_stages, prod_install, runtime_stages, static_site
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
 from dockergen.plan.inputs import StageInputs, copy_from
@@ -42,7 +42,8 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
         *(ws.versions.node_warnings if cfg.node is None else ()),
         *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
     ]
-    build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies))
+    assets = tuple(_asset_package(ws, cfg, a.package).name for a in cfg.assets)
+    build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=assets)
     libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
     inputs = StageInputs(ws=ws, cfg=cfg, pkg=pkg, images=images, command=command, libs=libs)
@@ -105,10 +106,23 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
     return pkg
 
 
+def _asset_package(ws: Workspace, cfg: TargetConfig, name: str) -> Package:
+    found = ws.find(name)
+    if found is None or found.dir == ".":
+        raise ConfigError(
+            f"target {cfg.name!r}: `assets` names {name!r}, which is not a workspace member",
+            path="dockergen.yaml",
+            hint="name the member whose build output the app serves, as in its package.json",
+        )
+    return found
+
+
 def _command(ws: Workspace, pkg: Package, cfg: TargetConfig) -> StartCommand:
     if cfg.command:
         return StartCommand(cfg.command, "command in dockergen.yaml")
-    command, why = resolve_start(pkg, ws.projects_of(pkg))
+    if cfg.kind == "static":
+        return StartCommand(("node", "server.mjs"), "kind: static, dockergen's file server")
+    command, why = resolve_start(pkg, ws.build_info(pkg))
     if command is None:
         raise ConfigError(
             f"target {cfg.name!r}: package {pkg.name} has no way to start: {why}",
@@ -132,7 +146,9 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
             path="dockergen.yaml",
             hint="put them under `deps` (after the install) or `runtime`",
         )
-    if inputs.images.pnpm_major < 10:
+    if inputs.cfg.kind == "static":
+        out.append(Stage("server", "base", "the file server that serves the site", static_site.server_steps(inputs)))
+    elif inputs.images.pnpm_major < 10:
         out.append(Stage("deploy", "base", prod_install.COMMENT, prod_install.prod_install_steps(inputs)))
     else:
         out.append(Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs)))

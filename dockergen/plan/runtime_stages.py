@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from dockergen.errors import ConfigError, InputError
+from dockergen.plan import static_site
 from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.inputs import APP, OUT, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, extra_steps
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
@@ -87,6 +88,8 @@ def runtime_steps(inputs: StageInputs) -> tuple[Step, ...]:
     env = [("NODE_ENV", "production"), *_command_env(inputs)]
     if cfg.port is not None:
         env.append(("PORT", str(cfg.port)))
+    if cfg.kind == "static" and not cfg.spa:
+        env.append(("SPA", "0"))
     env += [kv for kv in cfg.env if kv[0] not in {k for k, _ in env}]
     argv, why = _signal_handling(inputs, env)
     out: list[Step] = [
@@ -116,6 +119,8 @@ def _production_tree(inputs: StageInputs) -> list[Step]:
     workspace folder below /app and the root's node_modules in /app, as in the repository."""
     owned = "files below are owned by root: the app cannot modify itself"
     deployed = "production dependencies (changes only when dependencies or libraries do)"
+    if inputs.cfg.kind == "static":
+        return [Workdir(APP, owned)]
     if inputs.images.pnpm_major < 10:
         return workspace_layout(inputs)
     if not inputs.root_ships_dependencies:
@@ -155,6 +160,28 @@ def data_dir_steps(inputs: StageInputs) -> tuple[Step, ...]:
 
 
 def _app_files(inputs: StageInputs) -> list[Step]:
+    if inputs.cfg.kind == "static":
+        return static_site.runtime_files(inputs)
+    return [*_node_app_files(inputs), *_asset_files(inputs)]
+
+
+def _asset_files(inputs: StageInputs) -> list[Step]:
+    """Other members' build output the app serves, placed as in the workspace relative to the app."""
+    out: list[Step] = []
+    for asset in inputs.cfg.assets:
+        member = inputs.ws.find(asset.package)
+        assert member is not None  # the planner checked `assets`
+        where = asset.to or posixpath.normpath(posixpath.join(member.dir, asset.path))
+        comment = f"{asset.package}'s {asset.path}, served by {inputs.pkg.name} (`assets`)"
+        if member.script("build"):
+            source = _join(WORKDIR, member.dir, asset.path)
+            out.append(Copy((source,), inputs.image_path(where), comment, from_stage="libs"))
+        else:
+            out.append(copy([f"{member.dir}/{asset.path}"], inputs.image_path(where), comment, "dockergen.yaml"))
+    return out
+
+
+def _node_app_files(inputs: StageInputs) -> list[Step]:
     pkg = inputs.pkg
     if inputs.cfg.files:
         paths, why, origin = tuple(inputs.cfg.files), "`files` in dockergen.yaml", "dockergen.yaml"

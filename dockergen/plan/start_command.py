@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dockergen.plan.build_output import infer_from_build, nest_entry
 from dockergen.plan.shell_words import split, unwrap
 from dockergen.workspace.manifest import PROD_KINDS, Package
-from dockergen.workspace.tsconfig import TsProject
+from dockergen.workspace.tsconfig import BuildInfo
 
 TS_SOURCE = (".ts", ".tsx", ".mts", ".cts")
 # Tools that only make sense while developing, or that are not node.
@@ -26,6 +26,7 @@ _DEV_FLAGS = ("--watch", "--inspect", "--inspect-brk")
 START_SCRIPTS = ("start:prod", "start:production", "prod", "start", "serve")
 RUNNERS = frozenset({"pnpm", "npm", "yarn"})
 MAX_SCRIPT_HOPS = 5
+NO_BUILD_INFO = BuildInfo()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class StartCommand:
         return self.source.startswith('"bin"')
 
 
-def resolve_start(pkg: Package, projects: tuple[TsProject, ...] = ()) -> tuple[StartCommand | None, str]:
+def resolve_start(pkg: Package, info: BuildInfo = NO_BUILD_INFO) -> tuple[StartCommand | None, str]:
     """The production start command, or None and the reason none was found: a production start
     script, else the output of the build when the start scripts are for development, else
     `main` or a single `bin`."""
@@ -59,11 +60,11 @@ def resolve_start(pkg: Package, projects: tuple[TsProject, ...] = ()) -> tuple[S
     for name in START_SCRIPTS:
         script = pkg.script(name)
         if script:
-            command, why = _from_script(script, pkg, name, projects)
+            command, why = _from_script(script, pkg, name, info)
             if command is not None:
                 return command, ""
             reasons.append(f'its {name} script "{script}" {why}')
-    inferred = infer_from_build(pkg, projects)
+    inferred = infer_from_build(pkg, info)
     if inferred is not None:
         return StartCommand(inferred[0], inferred[1], inferred=True), ""
     command, why = _from_fields(pkg)
@@ -83,13 +84,13 @@ def _from_fields(pkg: Package) -> tuple[StartCommand | None, str]:
     return None, "; ".join(reasons)
 
 
-def start_command(pkg: Package, projects: tuple[TsProject, ...] = ()) -> StartCommand | None:
+def start_command(pkg: Package, info: BuildInfo = NO_BUILD_INFO) -> StartCommand | None:
     """The production start command, or None."""
-    return resolve_start(pkg, projects)[0]
+    return resolve_start(pkg, info)[0]
 
 
 def _from_script(
-    script: str, pkg: Package, name: str, projects: tuple[TsProject, ...], hops: int = 0
+    script: str, pkg: Package, name: str, info: BuildInfo, hops: int = 0
 ) -> tuple[StartCommand | None, str]:
     env: list[tuple[str, str]] = []
     words = unwrap(split(script), env)
@@ -102,9 +103,9 @@ def _from_script(
         inner = pkg.script(target)
         if inner is None or hops >= MAX_SCRIPT_HOPS:
             return None, f"runs the script {target!r}, which {'is missing' if inner is None else 'loops'}"
-        command, why = _from_script(inner, pkg, target, projects, hops + 1)
+        command, why = _from_script(inner, pkg, target, info, hops + 1)
         return (command, "") if command else (None, f"runs {target}, which {why}")
-    return _program(words, pkg, f'{name} script "{script}"', env, projects)
+    return _program(words, pkg, f'{name} script "{script}"', env, info)
 
 
 def _run_script_target(words: list[str]) -> str | None:
@@ -118,13 +119,13 @@ def _run_script_target(words: list[str]) -> str | None:
 
 
 def _program(
-    words: list[str], pkg: Package, source: str, env: list[tuple[str, str]], projects: tuple[TsProject, ...]
+    words: list[str], pkg: Package, source: str, env: list[tuple[str, str]], info: BuildInfo
 ) -> tuple[StartCommand | None, str]:
     """The exec-form command for a plain program invocation: node, Nest's CLI, or a dependency's bin."""
     if words[0] == "node":
         return _node(words, pkg, source, env)
     if words[0] == "nest" and words[1:2] == ["start"] and _has_prod_dep(pkg, "@nestjs/core") and not _dev(words):
-        entry = nest_entry(pkg, projects)
+        entry = nest_entry(pkg, info)
         return StartCommand(("node", entry), f"{source}, where nest build writes src/main.ts: {entry}", tuple(env)), ""
     if words[0] in DEV_TOOLS or words[1:2] in (["dev"], ["--watch"]):
         return None, f"runs {words[0]}, a development tool"

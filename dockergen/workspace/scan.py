@@ -10,6 +10,7 @@ from dockergen.errors import InputError
 from dockergen.repo import Repo, item_position, key_position
 from dockergen.validate import context_path
 from dockergen.workspace import graph
+from dockergen.workspace.frameworks import NestConfig, NextConfig, nest_configs, next_configs
 from dockergen.workspace.globs import escapes_root, find_members
 from dockergen.workspace.hooks import build_script_files, hook_files
 from dockergen.workspace.install_inputs import InstallInput, install_inputs
@@ -18,7 +19,7 @@ from dockergen.workspace.manifest import BUILD_KINDS, PROD_KINDS, Package, parse
 from dockergen.workspace.native import build_policy, native_builds
 from dockergen.workspace.pnpm_settings import Npmrc, Settings, merge_settings, parse_npmrc
 from dockergen.workspace.tasks import build_prerequisites
-from dockergen.workspace.tsconfig import TsLink, TsProject, ts_links, ts_projects
+from dockergen.workspace.tsconfig import BuildInfo, TsLink, TsProject, ts_links, ts_projects
 from dockergen.workspace.versions import ToolVersions, detect_versions
 
 WORKSPACE_FILE = "pnpm-workspace.yaml"
@@ -46,6 +47,8 @@ class Workspace:
     ts_projects: tuple[TsProject, ...] = ()  # where each package's tsc writes
     build_prerequisites: tuple[str, ...] = ()  # same-package tasks turbo.json runs before `build`
     build_script_files: tuple[tuple[str, str], ...] = ()  # (package, file outside it its build runs)
+    next_configs: tuple[NextConfig, ...] = ()
+    nest_configs: tuple[NestConfig, ...] = ()
 
     @property
     def hoisted(self) -> bool:
@@ -62,21 +65,30 @@ class Workspace:
                 return pkg
         return None
 
-    def closure(self, name: str, *, prod: bool, with_root: bool = False) -> tuple[Package, ...]:
+    def closure(
+        self, name: str, *, prod: bool, with_root: bool = False, also: tuple[str, ...] = ()
+    ) -> tuple[Package, ...]:
         """The package and the members it needs, dependencies first (prod: at run time). With
         `with_root`, also what the workspace root depends on: an app can import the root's
-        dependencies, and builds can use its tools."""
+        dependencies, and builds can use its tools; `also`: more members and what they need."""
         kinds = PROD_KINDS if prod else BUILD_KINDS
         names = graph.closure(self.links, name, kinds)
-        if with_root:
-            names |= graph.closure(self.links, self.root.name, kinds)
+        for extra in (*((self.root.name,) if with_root else ()), *also):
+            names |= graph.closure(self.links, extra, kinds)
         order, _ = graph.topological(self.links, names, kinds)
         by_name = {p.name: p for p in self.all_packages}
         return tuple(by_name[n] for n in order)
 
-    def projects_of(self, pkg: Package) -> tuple[TsProject, ...]:
-        """The tsconfig projects at the root of the package's folder."""
-        return tuple(p for p in self.ts_projects if posixpath.dirname(p.config) == pkg.dir)
+    def build_info(self, pkg: Package) -> BuildInfo:
+        """The package's tsconfig projects and Nest CLI settings (what its build writes where)."""
+        projects = tuple(p for p in self.ts_projects if posixpath.dirname(p.config) == pkg.dir)
+        nest = next((n for n in self.nest_configs if n.dir == pkg.dir), None)
+        if nest is None:
+            return BuildInfo(projects)
+        return BuildInfo(projects, nest.source_root, nest.entry_file, posixpath.basename(nest.tsconfig))
+
+    def next_config(self, pkg: Package) -> NextConfig | None:
+        return next((n for n in self.next_configs if n.dir == pkg.dir), None)
 
     def cycle_warnings(self, name: str) -> tuple[str, ...]:
         names = graph.closure(self.links, name, BUILD_KINDS)
@@ -121,6 +133,8 @@ def scan(repo: Repo) -> Workspace:
         ts_projects=ts_projects(repo, members),
         build_prerequisites=build_prerequisites(repo),
         build_script_files=tuple((p.name, f) for p in members for f in build_script_files(repo, p)),
+        next_configs=next_configs(repo, members),
+        nest_configs=nest_configs(repo, members),
         native_builds=native_builds(policy, lockfile.package_names),
     )
 

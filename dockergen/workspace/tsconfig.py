@@ -28,6 +28,16 @@ class TsLink:
 
 
 @dataclass(frozen=True, slots=True)
+class BuildInfo:
+    """What a package's build tools say about its output: its tsconfig projects and Nest CLI config."""
+
+    projects: tuple[TsProject, ...] = ()
+    nest_source_root: str = "src"
+    nest_entry_file: str = "main"
+    nest_tsconfig: str = "tsconfig.build.json"
+
+
+@dataclass(frozen=True, slots=True)
 class TsProject:
     """A package's tsconfig and where `tsc` writes (repository-relative; None when unset)."""
 
