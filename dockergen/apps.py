@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dockergen.plan import static_site
 from dockergen.plan.app_files import http_frameworks
 from dockergen.plan.start_command import StartCommand, resolve_start
 from dockergen.workspace.manifest import Package
@@ -29,6 +30,7 @@ class Finding:
     offered: bool
     reason: str
     command: StartCommand | None
+    site: static_site.StaticSite | None = None  # a static front-end (`kind: static`)
 
 
 def survey(ws: Workspace) -> tuple[Finding, ...]:
@@ -36,6 +38,10 @@ def survey(ws: Workspace) -> tuple[Finding, ...]:
     only a `main` could start, are not listed)."""
     out = []
     for pkg in ws.packages:
+        site = static_site.detect(pkg)
+        if site is not None:
+            out.append(_judge_site(pkg, site))
+            continue
         command, _ = resolve_start(pkg, ws.build_info(pkg))
         finding = _judge(pkg, command) if command is not None else None
         if finding is not None:
@@ -43,11 +49,26 @@ def survey(ws: Workspace) -> tuple[Finding, ...]:
     return tuple(out)
 
 
+def _judge_site(pkg: Package, site: static_site.StaticSite) -> Finding:
+    example = _example_folder(pkg)
+    if example and not _ships_image(pkg):
+        return Finding(pkg, False, f"{site.reason}; it lives in {example}/ (an example or template)", None, site)
+    return Finding(pkg, True, site.reason + ("; it has its own Dockerfile" if _ships_image(pkg) else ""), None, site)
+
+
+def _example_folder(pkg: Package) -> str | None:
+    return next((part for part in pkg.dir.split("/") if part in EXAMPLE_FOLDERS), None)
+
+
+def _ships_image(pkg: Package) -> bool:
+    return any(CONTAINER_FILES.match(e) for e in pkg.entries)
+
+
 def _judge(pkg: Package, command: StartCommand) -> Finding | None:
     frameworks = http_frameworks(pkg)
     how = _how(pkg, command, frameworks)
-    ships_image = any(CONTAINER_FILES.match(e) for e in pkg.entries)
-    example = next((part for part in pkg.dir.split("/") if part in EXAMPLE_FOLDERS), None)
+    ships_image = _ships_image(pkg)
+    example = _example_folder(pkg)
     if example and not ships_image:
         return Finding(pkg, False, f"it lives in {example}/ (an example or template; it has no Dockerfile)", command)
     if pkg.bin and not frameworks and (command.from_bin or _runs_main(pkg, command)):
@@ -68,13 +89,17 @@ def _runs_main(pkg: Package, command: StartCommand) -> bool:
     return bool(pkg.main) and command.entry is not None and command.entry.lstrip("./") == (pkg.main or "").lstrip("./")
 
 
+STATIC_PORT = 8080  # dockergen's static file server, when the app states none
+
+
 def default_port(pkg: Package) -> int | None:
-    """A port stated in a start script, else 3000 for HTTP frameworks, else None (a worker)."""
+    """A port stated in a start script, else 3000 for HTTP frameworks, 8080 for a static site,
+    else None (a worker)."""
     for name in ("start:prod", "start", "serve"):
         m = _PORT_FLAG.search(pkg.script(name) or "")
         if m:
             return int(m.group(1))
     frameworks = http_frameworks(pkg)
     if not frameworks:
-        return None
+        return STATIC_PORT if static_site.detect(pkg) else None
     return _FRAMEWORK_PORTS.get(frameworks[0], 3000)

@@ -48,6 +48,7 @@ class TargetConfig:
     kind: str = "node"  # node: a Node server or worker; static: built files served by a tiny server
     spa: bool = True  # static: unknown paths without an extension get index.html
     assets: tuple[Asset, ...] = ()
+    standalone: bool | None = None  # Next.js: ship .next/standalone (None: as next.config says)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ TARGET_KEYS: dict[str, str] = {
     "kind": "node (a server or worker) or static (its build output served by a tiny non-root server)",
     "spa": "static: answer unknown paths without an extension with index.html (single-page apps)",
     "assets": "other members' build output the app serves: [{package, path, to}]",
+    "standalone": "Next.js: ship only the traced standalone server (default: when next.config sets output standalone)",
 }
 
 
@@ -184,6 +186,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         kind=f.choice("kind", ("node", "static")) or "node",
         spa=f.flag("spa") is not False,
         assets=f.assets(),
+        standalone=f.flag("standalone"),
     )
 
 

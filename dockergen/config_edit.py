@@ -30,7 +30,7 @@ class NewTarget:
     health: str | None
     command: tuple[str, ...] | None
     notes: tuple[tuple[str, str], ...]  # (key, detected value) shown commented out
-    settings: tuple[tuple[str, str, str], ...] = ()  # (key, value, why): written, with the why as a comment
+    settings: tuple[tuple[str, str | bool, str], ...] = ()  # (key, value, why): written, the why as a comment
     command_why: str = ""  # the comment beside `command:` (e.g. that it was inferred)
 
 
@@ -70,7 +70,8 @@ def _target_block(t: NewTarget) -> str:
         why = _comment(t.command_why) or TARGET_KEYS["command"]
         lines.append(f"{pad}command: [{', '.join(_quote(a) for a in t.command)}]  # {why}")
     for key, value, why in t.settings:
-        lines.append(f"{pad}{key}: {_quote(value)}  # {_comment(why)}")
+        text = ("true" if value else "false") if isinstance(value, bool) else _quote(value)
+        lines.append(f"{pad}{key}: {text}  # {_comment(why)}")
     for key, value in t.notes:
         lines.append(f"{pad}# {key}: {_comment(value)}. {TARGET_KEYS[key][:1].upper()}{TARGET_KEYS[key][1:]}")
     return "\n".join(lines) + "\n"

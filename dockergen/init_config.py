@@ -14,6 +14,7 @@ from dockergen.config import Config, parse_config
 from dockergen.config_edit import NewTarget, add_targets, pin_dockerfile
 from dockergen.errors import InputError, UsageError
 from dockergen.health_route import find_health_route
+from dockergen.plan import static_site
 from dockergen.plan.planner import placement
 from dockergen.plan.start_command import resolve_start
 from dockergen.render import split_generated
@@ -181,6 +182,9 @@ def _pin_single(repo: Repo, ws: Workspace, config: Config, text: str) -> str:
 
 
 def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str, files: tuple[str, str] | None) -> NewTarget:
+    site = static_site.detect(pkg)
+    if site is not None:
+        return _new_site(ws, pkg, name, files, site)
     port = apps.default_port(pkg)
     command, _ = resolve_start(pkg, ws.build_info(pkg))
     v = ws.versions
@@ -211,3 +215,25 @@ def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str, files: tuple
         notes=tuple(notes),
         settings=tuple(settings),
     )
+
+
+def _new_site(
+    ws: Workspace, pkg: Package, name: str, files: tuple[str, str] | None, site: static_site.StaticSite
+) -> NewTarget:
+    """A static front-end: kind static, its folder, SPA fallback as its file server had it."""
+    settings: list[tuple[str, str | bool, str]] = [("kind", "static", site.reason)]
+    if not site.spa:
+        settings.append(("spa", False, "its file server ran without SPA fallback"))
+    if files:
+        settings += [
+            ("dockerfile", files[0], "placed by init where no file of yours is"),
+            ("dockerignore", files[1], "BuildKit reads <Dockerfile>.dockerignore before .dockerignore"),
+        ]
+    v = ws.versions
+    notes = [
+        ("files", f"[{site.folder}]  # the build output served"),
+        ("node", f'"{v.node_version}"  # detected from {v.node_source}'),
+        ("pnpm", f'"{v.pnpm_version}"  # detected from {v.pnpm_source}'),
+        ("runtime", "distroless  # default for static sites: node's file server, no shell, non-root"),
+    ]
+    return NewTarget(name, pkg.name, apps.default_port(pkg), "/", None, tuple(notes), tuple(settings))

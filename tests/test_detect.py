@@ -135,3 +135,58 @@ def test_health_route_found_and_certain_only_when_routed_without_prefix(tmp_path
     nest = {"apps/app/src/health.controller.ts": "@Controller()\nclass H { @Get('/health') ok() {} }\n"}
     route = find_health_route(Repo(build_tree(tmp_path / "d", nest)), pkg(dependencies={"@nestjs/core": "^11"}))
     assert route is not None and not route.certain and "Nest" in route.doubt
+
+
+# ------------------------------------------------------------------ static front-ends
+
+
+@pytest.mark.parametrize(
+    ("entries", "fields", "expected"),
+    [
+        # a start script serving a folder with a file server (React Router SPA mode, CRA)
+        (("app", "public"), {"scripts": {"build": "react-router build", "start": "serve -s build/client -l 3000"},
+                             "dependencies": {"serve": "14"}}, ("build/client", True)),
+        (("src",), {"scripts": {"build": "react-scripts build", "start": "http-server build -p 8080"}}, ("build", False)),
+        # a Vite site without a start script, its bin called by path
+        (("index.html", "src"), {"scripts": {"build": "node ./node_modules/vite/bin/vite.js build"}}, ("dist", True)),
+        (("index.html",), {"scripts": {"build": "vue-tsc && vite build --outDir out/site"}}, ("out/site", True)),
+        (("astro.config.mjs", "src"), {"scripts": {"build": "astro build"}}, ("dist", True)),
+        # web apps that use Tauri's JS API are still sites; only a src-tauri folder makes a desktop app
+        (("index.html",), {"scripts": {"build": "vite build"}, "dependencies": {"@tauri-apps/api": "2"}}, ("dist", True)),
+        (("index.html", "src-tauri"), {"scripts": {"build": "vite build"}}, None),
+        (("index.html",), {"scripts": {"build": "vite build"}, "devDependencies": {"electron": "30"}}, None),
+        # libraries and servers are not sites
+        (("index.html",), {"scripts": {"build": "vite build"}, "main": "dist/index.js"}, None),
+        (("src",), {"scripts": {"build": "vite build"}}, None),  # no entry page: a library build
+        (("astro.config.mjs",), {"scripts": {"build": "astro build"}, "dependencies": {"@astrojs/node": "8"}}, None),
+        (("index.html",), {"scripts": {"build": "vite build", "start": "node server.js"}}, None),
+        (("index.html",), {"scripts": {"build": "vite build"}, "dependencies": {"express": "4"}}, None),
+        (("public",), {"scripts": {"start": "serve ../other"}}, None),  # outside the package
+    ],
+)  # fmt: skip
+def test_static_front_ends_are_recognised(entries: tuple[str, ...], fields: dict[str, Any], expected: Any) -> None:
+    from dockergen.plan import static_site
+
+    site = static_site.detect(pkg(entries=entries, **fields))
+    assert (None if site is None else (site.folder, site.spa)) == expected
+
+
+def test_init_offers_a_static_site_with_kind_static(tmp_path: Path) -> None:
+    from dockergen.init_config import init_config
+    from dockergen.workspace.scan import scan
+
+    root = build_tree(tmp_path, {
+        "pnpm-workspace.yaml": "packages: ['apps/*']\n",
+        "package.json": '{"name": "root", "private": true, "packageManager": "pnpm@10.34.9"}',
+        "apps/web/package.json": '{"name": "web", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "6"}}',
+        "apps/web/index.html": "<!doctype html>",
+        "apps/admin/package.json": '{"name": "admin", "scripts": {"build": "react-router build", '
+                                   '"start": "serve build/client -l 3001"}, "dependencies": {"serve": "14"}}',
+        "apps/admin/react-router.config.ts": "export default {ssr: false}",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/web: {}\n  apps/admin: {}\n",
+    })  # fmt: skip
+    repo = Repo(root)
+    result = init_config(repo, scan(repo), None, ())
+    assert {p.package for p in result.picks} == {"web", "admin"}
+    assert "kind: static" in result.text and "spa: false" in result.text and "port: 3001" in result.text
+    assert "port: 8080" in result.text and "health: /  #" in result.text

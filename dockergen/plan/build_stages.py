@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import posixpath
 
+from dockergen.plan import nextjs
 from dockergen.plan.inputs import StageInputs, copy, extra_steps, folder
-from dockergen.plan.model import Command, Copy, Run, Step
+from dockergen.plan.model import Command, Copy, Mount, Run, Step
 from dockergen.validate import context_path
 from dockergen.workspace import graph
 from dockergen.workspace.manifest import Package
@@ -87,12 +88,12 @@ def _owner(path: str, order: dict[str, int]) -> str | None:
 BUILD_CONFIG_PREFIXES = ("tsconfig", "jsconfig", "babel.config", ".babelrc", ".swcrc", ".browserslistrc")
 
 
-def _build_run(packages: list[Package]) -> Run:
+def _build_run(packages: list[Package], mounts: tuple[Mount, ...] = ()) -> Run:
     argv = ("pnpm", *(f"--filter={p.name}" for p in packages), "run", "build")
-    return Run((Command(argv),), f"build {', '.join(p.name for p in packages)}")
+    return Run((Command(argv),), f"build {', '.join(p.name for p in packages)}", mounts)
 
 
-def _build(inputs: StageInputs, packages: list[Package]) -> list[Step]:
+def _build(inputs: StageInputs, packages: list[Package], mounts: tuple[Mount, ...] = ()) -> list[Step]:
     """The scripts each package's build depends on (code generation), then the build."""
     out: list[Step] = []
     for pkg in packages:
@@ -101,7 +102,7 @@ def _build(inputs: StageInputs, packages: list[Package]) -> list[Step]:
             out.append(
                 Run((Command(("pnpm", f"--filter={pkg.name}", "run", script)),), f"{pkg.name}: {script} ({why})")
             )
-    return [*out, _build_run(packages)]
+    return [*out, _build_run(packages, mounts)]
 
 
 def _before_build(inputs: StageInputs, pkg: Package) -> tuple[str, ...]:
@@ -151,8 +152,9 @@ def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
     out = [] if inputs.libs else _build_files(inputs)
     out.append(_sources(inputs.pkg, f"{inputs.pkg.name} sources, last: they change most often"))
     if inputs.pkg.script("build"):
-        out += _build(inputs, [inputs.pkg])
-        out += _entry_check(inputs)
+        out += nextjs.build_env(inputs)
+        out += _build(inputs, [inputs.pkg], nextjs.build_mounts(inputs))
+        out += nextjs.standalone_check(inputs) if inputs.next_standalone else _entry_check(inputs)
     return (*out, *extra_steps(inputs, "build"))
 
 

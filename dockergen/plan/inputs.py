@@ -40,6 +40,7 @@ class StageInputs:
     images: Images
     command: StartCommand
     libs: tuple[Package, ...]
+    next_standalone: bool = False  # a Next.js app shipped as its traced standalone server
     warnings: list[str] = field(default_factory=list)
 
     def pnpm_run(self, commands: list[Command], comment: str) -> Run:
@@ -76,7 +77,7 @@ class StageInputs:
     @property
     def workspace_layout(self) -> bool:
         """The runtime keeps the workspace's folders (`/app/<dir>`), not just the app in /app."""
-        return self.images.pnpm_major < 10 or self.root_ships_dependencies
+        return self.images.pnpm_major < 10 or self.root_ships_dependencies or self.next_standalone
 
     def image_path(self, workspace_path: str) -> str:
         """Where a workspace path lands in the image, keeping its place relative to the app."""

@@ -6,7 +6,7 @@ import difflib
 
 from dockergen.config import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
-from dockergen.plan import base_stage, build_stages, install_stages, prod_install, runtime_stages, static_site
+from dockergen.plan import base_stage, build_stages, install_stages, nextjs, prod_install, runtime_stages, static_site
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
 from dockergen.plan.inputs import StageInputs, copy_from
@@ -29,7 +29,14 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
             f"unknown target {target_name!r}", hint=f"targets: {', '.join(t.name for t in config.targets)}"
         )
     pkg = _package(ws, cfg)
-    command = _command(ws, pkg, cfg)
+    standalone = cfg.kind == "node" and nextjs.standalone(ws, cfg, pkg)
+    if standalone and not pkg.script("build"):
+        raise ConfigError(
+            f"target {cfg.name!r}: {pkg.name} is built standalone by Next.js but has no build script",
+            path=pkg.manifest,
+            hint='add "build": "next build" to its scripts, or set standalone: false in dockergen.yaml',
+        )
+    command = _command(ws, pkg, cfg, standalone)
     images = choose_images(ws, cfg, pkg)
     if command.needs_shell and images.runtime_kind == "distroless":
         raise ConfigError(
@@ -46,9 +53,12 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
     build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=assets)
     libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
-    inputs = StageInputs(ws=ws, cfg=cfg, pkg=pkg, images=images, command=command, libs=libs)
+    inputs = StageInputs(ws, cfg, pkg, images, command, libs, next_standalone=standalone)
     stages = _stages(inputs)
     warnings.extend(inputs.warnings)
+    advice = nextjs.advice(inputs)
+    if advice:
+        warnings.append(advice)
     warnings.extend(f"target {cfg.name!r}: {note}" for note in command.notes)
     if command.inferred:
         warnings.append(
@@ -117,9 +127,11 @@ def _asset_package(ws: Workspace, cfg: TargetConfig, name: str) -> Package:
     return found
 
 
-def _command(ws: Workspace, pkg: Package, cfg: TargetConfig) -> StartCommand:
+def _command(ws: Workspace, pkg: Package, cfg: TargetConfig, standalone: bool) -> StartCommand:
     if cfg.command:
         return StartCommand(cfg.command, "command in dockergen.yaml")
+    if standalone:
+        return nextjs.start_command(pkg)
     if cfg.kind == "static":
         return StartCommand(("node", "server.mjs"), "kind: static, dockergen's file server")
     command, why = resolve_start(pkg, ws.build_info(pkg))
@@ -146,17 +158,24 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
             path="dockergen.yaml",
             hint="put them under `deps` (after the install) or `runtime`",
         )
-    if inputs.cfg.kind == "static":
-        out.append(Stage("server", "base", "the file server that serves the site", static_site.server_steps(inputs)))
-    elif inputs.images.pnpm_major < 10:
-        out.append(Stage("deploy", "base", prod_install.COMMENT, prod_install.prod_install_steps(inputs)))
-    else:
-        out.append(Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs)))
-    if inputs.cfg.data_dirs:
+    out += _production_stages(inputs, ready)
+    if runtime_stages.writable_dirs(inputs):
         out.append(Stage("data-dirs", "base", "folders the app may write to", runtime_stages.data_dir_steps(inputs)))
     runtime = runtime_stages.runtime_steps(inputs)
     out.append(Stage("runtime", inputs.images.runtime, runtime_stages.RUNTIME_COMMENT, runtime))
     return tuple(out)
+
+
+def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
+    """What the runtime takes besides the build: the production tree, or the static file server;
+    nothing for a Next.js standalone build (its output carries the node_modules files it loads)."""
+    if inputs.cfg.kind == "static":
+        return [Stage("server", "base", "the file server that serves the site", static_site.server_steps(inputs))]
+    if inputs.next_standalone:
+        return []
+    if inputs.images.pnpm_major < 10:
+        return [Stage("deploy", "base", prod_install.COMMENT, prod_install.prod_install_steps(inputs))]
+    return [Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs))]
 
 
 def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:

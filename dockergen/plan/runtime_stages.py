@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from dockergen.errors import ConfigError, InputError
-from dockergen.plan import static_site
+from dockergen.plan import nextjs, static_site
 from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.inputs import APP, OUT, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, extra_steps
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
@@ -85,7 +85,7 @@ def _signal_handling(inputs: StageInputs, env: list[tuple[str, str]]) -> tuple[l
 def runtime_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `runtime`: env, the production tree, the app files, non-root user, health, CMD."""
     im, cfg = inputs.images, inputs.cfg
-    env = [("NODE_ENV", "production"), *_command_env(inputs)]
+    env = [("NODE_ENV", "production"), *_command_env(inputs), *nextjs.runtime_env(inputs)]
     if cfg.port is not None:
         env.append(("PORT", str(cfg.port)))
     if cfg.kind == "static" and not cfg.spa:
@@ -96,10 +96,7 @@ def runtime_steps(inputs: StageInputs) -> tuple[Step, ...]:
         Env(tuple(_dedupe(env)), "production mode; PORT tells the app where to listen"),
         *_production_tree(inputs),
         *_app_files(inputs),
-        *(
-            copy_from("data-dirs", "a folder the app may write to (`data_dirs`)", f"{DATA_DIRS}{d}", d, chown=im.user)
-            for d in cfg.data_dirs
-        ),
+        *(copy_from("data-dirs", why, f"{DATA_DIRS}{d}", d, chown=im.user) for d, why in writable_dirs(inputs).items()),
         *extra_steps(inputs, "runtime"),
     ]
     if cfg.labels:
@@ -121,6 +118,8 @@ def _production_tree(inputs: StageInputs) -> list[Step]:
     deployed = "production dependencies (changes only when dependencies or libraries do)"
     if inputs.cfg.kind == "static":
         return [Workdir(APP, owned)]
+    if inputs.next_standalone:
+        return nextjs.runtime_files(inputs)
     if inputs.images.pnpm_major < 10:
         return workspace_layout(inputs)
     if not inputs.root_ships_dependencies:
@@ -153,15 +152,26 @@ def _command_env(inputs: StageInputs) -> list[tuple[str, str]]:
     return out
 
 
+def writable_dirs(inputs: StageInputs) -> dict[str, str]:
+    """Folders the app may write to, and why: `data_dirs`, and Next's cache."""
+    out = {d: "a folder the app may write to (`data_dirs`)" for d in inputs.cfg.data_dirs}
+    cache = nextjs.cache_dir(inputs)
+    if cache is not None and cache not in out:
+        out[cache] = "Next.js writes optimized images and regenerated pages here"
+    return out
+
+
 def data_dir_steps(inputs: StageInputs) -> tuple[Step, ...]:
-    """Stage `data-dirs`: empty folders for `data_dirs`."""
-    dirs = tuple(f"{DATA_DIRS}{d}" for d in inputs.cfg.data_dirs)
+    """Stage `data-dirs`: empty folders the app may write to."""
+    dirs = tuple(f"{DATA_DIRS}{d}" for d in writable_dirs(inputs))
     return (Run((Command(("mkdir", "-p", *dirs)),), "empty folders, copied into the runtime owned by the app user"),)
 
 
 def _app_files(inputs: StageInputs) -> list[Step]:
     if inputs.cfg.kind == "static":
         return static_site.runtime_files(inputs)
+    if inputs.next_standalone:
+        return _asset_files(inputs)
     return [*_node_app_files(inputs), *_asset_files(inputs)]
 
 

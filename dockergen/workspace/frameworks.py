@@ -15,6 +15,14 @@ from dockergen.workspace.manifest import Package
 NEXT_CONFIGS = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts")
 _STANDALONE = re.compile(r"""\boutput\s*:\s*["'`]standalone["'`]""")
 _TRACING_ROOT = re.compile(r"\boutputFileTracingRoot\s*:")
+# Standalone behind an environment variable, the usual ways:
+#   output: process.env.SELF_HOST === "true" ? "standalone" : undefined
+#   const OUT = process.env.NEXT_OUTPUT ?? "classic"; ...(OUT === "standalone" ? {output: "standalone"} : {})
+#   output: process.env.NEXT_OUTPUT
+_ENV = r"process\.env\??\.([A-Za-z_][A-Za-z0-9_]*)"
+_ENV_EQUALS_THEN = re.compile(_ENV + r"""\s*===?\s*(["'])([^"'\n]{0,64})\2\s*\?\s*["'`]standalone["'`]""")
+_NAME_EQUALS_STANDALONE = re.compile(r"""\b([A-Za-z_][A-Za-z0-9_]*)\s*===?\s*["'`]standalone["'`]""")
+_OUTPUT_FROM_ENV = re.compile(r"\boutput\s*:\s*" + _ENV + r"\s*[,}\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +33,7 @@ class NextConfig:
     file: str
     standalone: bool
     tracing_root: bool  # outputFileTracingRoot is set (to the workspace root, as monorepos need)
+    standalone_env: tuple[str, str] | None = None  # (variable, value) that turns standalone on
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +54,29 @@ def next_configs(repo: Repo, packages: Iterable[Package]) -> tuple[NextConfig, .
             continue
         path = f"{pkg.dir}/{name}"
         text = _text(repo, path)
-        out.append(NextConfig(pkg.dir, path, bool(_STANDALONE.search(text)), bool(_TRACING_ROOT.search(text))))
+        standalone = bool(_STANDALONE.search(text))
+        switch = None if standalone else standalone_switch(text)
+        out.append(NextConfig(pkg.dir, path, standalone, bool(_TRACING_ROOT.search(text)), switch))
     return tuple(out)
+
+
+def standalone_switch(text: str) -> tuple[str, str] | None:
+    """The environment variable (and value) a next.config compares to turn standalone on, when
+    it does so in one of the usual ways; None when it does not or dockergen cannot tell."""
+    found = _ENV_EQUALS_THEN.search(text)
+    if found:
+        return found.group(1), found.group(3)
+    found = _OUTPUT_FROM_ENV.search(text)
+    if found:
+        return found.group(1), "standalone"
+    for match in _NAME_EQUALS_STANDALONE.finditer(text):
+        name = match.group(1)
+        if re.search(_ENV.replace("([A-Za-z_][A-Za-z0-9_]*)", re.escape(name)) + r"\b", text):
+            return name, "standalone"
+        source = re.search(rf"\b(?:const|let|var)\s+{re.escape(name)}\s*=\s*{_ENV}", text)
+        if source:
+            return source.group(1), "standalone"
+    return None
 
 
 def nest_configs(repo: Repo, packages: Iterable[Package]) -> tuple[NestConfig, ...]:
