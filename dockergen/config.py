@@ -45,8 +45,8 @@ class TargetConfig:
     instructions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     lint_ignore: tuple[tuple[str, str], ...] = ()
     digests: tuple[tuple[str, str], ...] = ()
-    kind: str = "node"  # node: a Node server or worker; static: built files served by a tiny server
-    spa: bool = True  # static: unknown paths without an extension get index.html
+    kind: str | None = None  # node: a server or worker; static: built files served by a tiny server
+    spa: bool | None = None  # static: unknown paths without an extension get index.html
     assets: tuple[Asset, ...] = ()
     standalone: bool | None = None  # Next.js: ship .next/standalone (None: as next.config says)
 
@@ -92,7 +92,7 @@ TARGET_KEYS: dict[str, str] = {
     "instructions": "extra Dockerfile instructions per stage: base, deps, build, runtime",
     "lint_ignore": "accepted linter findings: rule id -> reason",
     "digests": "base image digests: image -> sha256:...",
-    "kind": "node (a server or worker) or static (its build output served by a tiny non-root server)",
+    "kind": "node (a server or worker) or static (build output served by a tiny non-root server); default: detected",
     "spa": "static: answer unknown paths without an extension with index.html (single-page apps)",
     "assets": "other members' build output the app serves: [{package, path, to}]",
     "standalone": "Next.js: ship only the traced standalone server (default: when next.config sets output standalone)",
@@ -183,8 +183,8 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         instructions=f.instructions(),
         lint_ignore=f.lint_ignore(),
         digests=f.keyed("digests", validate.image_reference),
-        kind=f.choice("kind", ("node", "static")) or "node",
-        spa=f.flag("spa") is not False,
+        kind=f.choice("kind", ("node", "static")),
+        spa=f.flag("spa"),
         assets=f.assets(),
         standalone=f.flag("standalone"),
     )

@@ -40,7 +40,7 @@ def runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...],
     for framework in http_frameworks(pkg):
         # a framework's layout when its server runs the app, not when it is only a dependency
         # of a server that `node dist/main.js` starts (a Nest backend serving a Next app)
-        if framework in FRAMEWORK_FILES and not (folders and command.argv[:1] == ("node",)):
+        if framework in FRAMEWORK_FILES and not (folders and command.entry and not command.bin_package):
             outputs, sources = FRAMEWORK_FILES[framework]
             found = [s for s in sources if s in pkg.entries]
             return (*outputs, *found), f"the usual layout of a {framework} app"
@@ -55,7 +55,7 @@ def _argument_folders(command: StartCommand) -> tuple[str, ...]:
     for arg in command.argv[1:]:
         value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
         path = posixpath.normpath(value)
-        if value.startswith("-") or "/" not in path or path.startswith(("..", "/")):
+        if value.startswith("-") or "/" not in path or path.startswith(("..", "/", "node_modules/")):
             continue
         if path.split("/", 1)[0] not in found:
             found.append(path.split("/", 1)[0])

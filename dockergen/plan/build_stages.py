@@ -162,7 +162,7 @@ def _entry_check(inputs: StageInputs) -> list[Step]:
     if inputs.cfg.kind == "static":
         return []
     entry = inputs.command.entry
-    if entry is None or entry.startswith("/"):  # `entry` is set only for `node <file>`
+    if entry is None or entry.startswith("/") or inputs.command.bin_package:  # a bin: checked by its link
         return []
     path = posixpath.normpath(posixpath.join(inputs.pkg.dir, entry))
     why = f"the start command's file must exist now ({inputs.command.source})"

@@ -155,3 +155,26 @@ def extra_steps(inputs: StageInputs, stage: str) -> list[Step]:
 def _secret_note(refs: tuple[str, ...]) -> str:
     extra = "".join(f" --secret id={r},env={r}" for r in refs)
     return f"; registry credentials: docker build --secret id=npmrc,src=$HOME/.npmrc{extra} ..."
+
+
+# Links node_modules/.dockergen-bin/<bin> to the file a dependency's "bin" names (relative, so it
+# holds wherever the tree is copied): the runtime runs `node <link>`, no shell shim.
+BIN_LINK = (
+    'const[d,p,b]=process.argv.slice(1),fs=require("fs"),path=require("path");'
+    'const m=JSON.parse(fs.readFileSync(path.join(d,p,"package.json"),"utf8"));'
+    'const f=typeof m.bin==="string"?m.bin:(m.bin||{})[b];'
+    'if(!f){console.error("dockergen: "+p+" has no bin "+b+"; set command: in dockergen.yaml");process.exit(1)}'
+    'fs.mkdirSync(path.join(d,".dockergen-bin"),{recursive:true});'
+    'fs.symlinkSync(path.join("..",p,f),path.join(d,".dockergen-bin",b))'
+)
+
+
+def bin_link(inputs: StageInputs, modules: str) -> list[Step]:
+    """The link the start command runs, when it runs a dependency's bin; `modules` is the app's
+    node_modules in the stage."""
+    command = inputs.command
+    if command.bin_package is None:
+        return []
+    name = posixpath.basename(command.argv[1])
+    why = f"the start command runs {command.bin_package}'s {name} bin: node on its file, found in its package.json"
+    return [Run((Command(("node", "-e", BIN_LINK, modules, command.bin_package, name)),), why)]

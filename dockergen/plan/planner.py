@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 
 from dockergen.config import Config, TargetConfig
@@ -29,6 +30,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
             f"unknown target {target_name!r}", hint=f"targets: {', '.join(t.name for t in config.targets)}"
         )
     pkg = _package(ws, cfg)
+    cfg = _resolve_kind(cfg, pkg)
     standalone = cfg.kind == "node" and nextjs.standalone(ws, cfg, pkg)
     if standalone and not pkg.script("build"):
         raise ConfigError(
@@ -114,6 +116,15 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
             hint=f"did you mean {close[0]!r}?" if close else "check the name in the package's package.json",
         )
     return pkg
+
+
+def _resolve_kind(cfg: TargetConfig, pkg: Package) -> TargetConfig:
+    """`kind` and `spa` as configured, else as detected: a static front-end (a file server on its
+    build output, or a site build and no server) is `static`."""
+    site = static_site.detect(pkg) if cfg.kind in (None, "static") and cfg.command is None else None
+    kind = cfg.kind or ("static" if site else "node")
+    spa = cfg.spa if cfg.spa is not None else (site.spa if site else True)
+    return dataclasses.replace(cfg, kind=kind, spa=spa)
 
 
 def _asset_package(ws: Workspace, cfg: TargetConfig, name: str) -> Package:

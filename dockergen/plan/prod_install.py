@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, folder
+from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, bin_link, copy, copy_from, folder
 from dockergen.plan.install_stages import manifest_steps, root_inputs
 from dockergen.plan.model import Command, Copy, Step, Workdir
 from dockergen.plan.start_command import StartCommand
@@ -35,7 +35,8 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
         comment += f"; --ignore-scripts: {inputs.pkg.name}'s own install scripts need its devDependencies"
     cleanup = Command(("rm", "-rf", *DROPPED, *VOLATILE))
     install = inputs.pnpm_run([Command(("pnpm", "install", *flags)), cleanup], comment)
-    return (*manifest_steps(inputs, packages), *root_inputs(inputs), install)
+    link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
+    return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
 
 
 def workspace_layout(inputs: StageInputs) -> list[Step]:

@@ -7,7 +7,18 @@ import posixpath
 from dockergen.errors import ConfigError, InputError
 from dockergen.plan import nextjs, static_site
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.inputs import APP, OUT, STORE, VOLATILE, WORKDIR, StageInputs, copy, copy_from, extra_steps
+from dockergen.plan.inputs import (
+    APP,
+    OUT,
+    STORE,
+    VOLATILE,
+    WORKDIR,
+    StageInputs,
+    bin_link,
+    copy,
+    copy_from,
+    extra_steps,
+)
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
 from dockergen.plan.prod_install import workspace_layout
 from dockergen.validate import context_path, control_chars
@@ -47,13 +58,14 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
             f"; --ignore-scripts: {inputs.pkg.name}'s own {'/'.join(inputs.pkg.install_scripts)} ran in the build"
         )
     app = inputs.pnpm_run(_deploy(inputs.pkg.name, flags, OUT), comment)
+    link = bin_link(inputs, f"{OUT}/node_modules")
     if not inputs.root_ships_dependencies:
-        return (app,)
+        return (app, *link)
     why_root = (
         "the workspace root declares production dependencies the app resolves from its folder's parents: "
         f"deployed apart, its node_modules goes above the app ({ROOT_OUT}/node_modules -> {APP}/node_modules)"
     )
-    return (app, inputs.pnpm_run(_deploy(".", flags, ROOT_OUT), why_root))
+    return (app, *link, inputs.pnpm_run(_deploy(".", flags, ROOT_OUT), why_root))
 
 
 def _deploy(selector: str, flags: list[str], out: str) -> list[Command]:

@@ -20,6 +20,8 @@ DEV_TOOLS = frozenset({
 # bin name -> the package that provides it, where the two differ.
 KNOWN_BINS = {"remix-serve": "@remix-run/serve", "react-router-serve": "@react-router/serve", "srvx": "srvx"}
 _DEV_FLAGS = ("--watch", "--inspect", "--inspect-brk")
+# Where the build links a dependency's bin file, relative to the app folder.
+BIN_DIR = "node_modules/.dockergen-bin"
 
 
 # Scripts that may start the app, production ones first.
@@ -36,9 +38,10 @@ class StartCommand:
     argv: tuple[str, ...]
     source: str
     env: tuple[tuple[str, str], ...] = ()
-    needs_shell: bool = False  # node_modules/.bin shims are /bin/sh scripts
+    needs_shell: bool = False  # a command only a shell can run (kept for `command:` in dockergen.yaml)
     notes: tuple[str, ...] = ()
     inferred: bool = False  # guessed from the build's output: worth checking
+    bin_package: str | None = None  # runs this dependency's bin through a link the build makes (BIN_DIR)
 
     @property
     def entry(self) -> str | None:
@@ -132,8 +135,11 @@ def _program(
     provider = _bin_provider(pkg, words[0])
     if provider is None:
         return None, f"runs {words[0]}, which no production dependency provides"
-    shim = (f"node_modules/.bin/{words[0]}", *words[1:])
-    return StartCommand(shim, f"{source}, the {words[0]} bin of {provider}", tuple(env), needs_shell=True), ""
+    # node on the bin's own file (a link the build makes), not pnpm's node_modules/.bin shim: that
+    # is a /bin/sh script (no exec form, no distroless) and the bin's path varies between versions
+    argv = ("node", f"{BIN_DIR}/{words[0]}", *words[1:])
+    why = f"{source}, the {words[0]} bin of {provider}"
+    return StartCommand(argv, why, tuple(env), bin_package=provider), ""
 
 
 def _node(words: list[str], pkg: Package, source: str, env: list[tuple[str, str]]) -> tuple[StartCommand | None, str]:
