@@ -21,28 +21,66 @@ pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
 # (fixture, runtime override or None) -> (port, uid, [(path, status, text in the body)], asset page)
 # `asset page`: a page whose first /assets/ or /_next/static/ script must be served too.
 CASES: dict[tuple[str, str | None], tuple[int, str, list[tuple[str, int, str]], str]] = {
-    ("next-standalone", None): (3000, "1000", [
-        ("/health", 200, '{"status":"ok"}'), ("/", 200, "@nx/ui 1.0.0"), ("/logo.svg", 200, "<svg"),
-    ], "/"),
-    ("next-standalone", "distroless"): (3000, "65532", [
-        ("/health", 200, '{"status":"ok"}'), ("/", 200, "Hello from @nx/web"),
-    ], "/"),
-    ("next-classic", None): (3000, "1000", [
-        ("/health", 200, '{"status":"ok"}'), ("/", 200, "@nx/ui 1.0.0"), ("/logo.svg", 200, "<svg"),
-    ], "/"),
-    ("react-router", None): (3000, "1000", [
-        ("/health", 200, '{"status":"ok"}'), ("/", 200, "Hello, React Router!"), ("/favicon.svg", 200, "<svg"),
-    ], "/"),
+    ("next-standalone", None): (
+        3000,
+        "1000",
+        [
+            ("/health", 200, '{"status":"ok"}'),
+            ("/", 200, "@nx/ui 1.0.0"),
+            ("/logo.svg", 200, "<svg"),
+        ],
+        "/",
+    ),
+    ("next-standalone", "distroless"): (
+        3000,
+        "65532",
+        [
+            ("/health", 200, '{"status":"ok"}'),
+            ("/", 200, "Hello from @nx/web"),
+        ],
+        "/",
+    ),
+    ("next-classic", None): (
+        3000,
+        "1000",
+        [
+            ("/health", 200, '{"status":"ok"}'),
+            ("/", 200, "@nx/ui 1.0.0"),
+            ("/logo.svg", 200, "<svg"),
+        ],
+        "/",
+    ),
+    ("react-router", None): (
+        3000,
+        "1000",
+        [
+            ("/health", 200, '{"status":"ok"}'),
+            ("/", 200, "Hello, React Router!"),
+            ("/favicon.svg", 200, "<svg"),
+        ],
+        "/",
+    ),
     # the client is not a dependency of the API: `assets` puts its dist where the API looks
-    ("nest-vite", None): (3000, "1000", [
-        ("/health", 200, '{"status":"ok"}'), ("/", 200, "<h1>@nv/client</h1>"),
-    ], "/"),
-    ("vite-static", None): (8080, "65532", [
-        ("/", 200, "<title>vs spa</title>"),
-        ("/about", 200, "<title>vs spa</title>"),  # SPA fallback for a client-side route
-        ("/assets/missing.js", 404, "not found"),  # but not for a missing file
-        ("/favicon.svg", 200, "<svg"),
-    ], "/"),
+    ("nest-vite", None): (
+        3000,
+        "1000",
+        [
+            ("/health", 200, '{"status":"ok"}'),
+            ("/", 200, "<h1>@nv/client</h1>"),
+        ],
+        "/",
+    ),
+    ("vite-static", None): (
+        8080,
+        "65532",
+        [
+            ("/", 200, "<title>vs spa</title>"),
+            ("/about", 200, "<title>vs spa</title>"),  # SPA fallback for a client-side route
+            ("/assets/missing.js", 404, "not found"),  # but not for a missing file
+            ("/favicon.svg", 200, "<svg"),
+        ],
+        "/",
+    ),
 }
 
 
