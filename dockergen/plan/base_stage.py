@@ -93,11 +93,23 @@ def _build_tools(inputs: StageInputs) -> list[Step]:
     packages, why = inputs.build_packages
     if not packages:
         return []
+    install = apt_install(packages, why)
+    if set(NODE_GYP_TOOLS) <= set(packages):
+        headers = Env(
+            (("npm_config_nodedir", "/usr/local"),),
+            "node-gyp compiles against the headers in the image instead of downloading them",
+        )
+        return [install, headers]
+    return [install]
+
+
+def apt_install(packages: tuple[str, ...], why: str) -> Run:
+    """apt-get install with the lists and downloads in cache mounts: nothing of apt in the layer."""
     keep = Command(
         ("printf", 'Binary::apt::APT::Keep-Downloaded-Packages "true";\\n'),
         stdout="/etc/apt/apt.conf.d/keep-cache",
     )
-    install = Run(
+    return Run(
         (
             Command(("rm", "-f", "/etc/apt/apt.conf.d/docker-clean")),
             keep,
@@ -108,10 +120,3 @@ def _build_tools(inputs: StageInputs) -> list[Step]:
         APT_MOUNTS,
         pragmas=("hadolint ignore=DL3008",),
     )
-    if set(NODE_GYP_TOOLS) <= set(packages):
-        headers = Env(
-            (("npm_config_nodedir", "/usr/local"),),
-            "node-gyp compiles against the headers in the image instead of downloading them",
-        )
-        return [install, headers]
-    return [install]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Literal
 
 SCHEMA_VERSION = 1
-RuntimeKind = Literal["slim", "distroless", "custom"]
+RuntimeKind = Literal["slim", "distroless", "nginx", "custom"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,8 +38,8 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
             path=pkg.manifest,
             hint='add "build": "next build" to its scripts, or set standalone: false in dockergen.yaml',
         )
-    command = _command(ws, pkg, cfg, standalone)
     images = choose_images(ws, cfg, pkg)
+    command = _command(ws, pkg, cfg, standalone, images.runtime_kind)
     if command.needs_shell and images.runtime_kind == "distroless":
         raise ConfigError(
             f"target {cfg.name!r}: {' '.join(command.argv)} is a /bin/sh shim, and distroless has no shell",
@@ -138,13 +138,13 @@ def _asset_package(ws: Workspace, cfg: TargetConfig, name: str) -> Package:
     return found
 
 
-def _command(ws: Workspace, pkg: Package, cfg: TargetConfig, standalone: bool) -> StartCommand:
+def _command(ws: Workspace, pkg: Package, cfg: TargetConfig, standalone: bool, images_kind: str) -> StartCommand:
     if cfg.command:
         return StartCommand(cfg.command, "command in dockergen.yaml")
     if standalone:
         return nextjs.start_command(pkg)
     if cfg.kind == "static":
-        return StartCommand(("node", "server.mjs"), "kind: static, dockergen's file server")
+        return StartCommand(static_site.command(images_kind), "kind: static, the file server")
     command, why = resolve_start(pkg, ws.build_info(pkg))
     if command is None:
         raise ConfigError(

@@ -32,6 +32,11 @@ SIGNALS = (
 )
 # The health check's script: the URL arrives as its argument, never inside the code.
 HEALTH_SCRIPT = "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Without node (nginx's image): bash's /dev/tcp, the port and path as arguments; 2xx passes.
+TCP_HEALTH_SCRIPT = (
+    'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "GET %s HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n" "$2" >&3 '
+    '&& read -r _ code _ <&3 && [ "$code" -ge 200 ] && [ "$code" -lt 300 ]'
+)
 DATA_DIRS = "/data-dirs"
 ROOT_OUT = "/root-out"
 
@@ -79,6 +84,8 @@ def _deploy(selector: str, flags: list[str], out: str) -> list[Command]:
 def _signal_handling(inputs: StageInputs, env: list[tuple[str, str]]) -> tuple[list[str], str]:
     """The CMD argv with the signal preload, or the preload added to NODE_OPTIONS (for shims)."""
     argv = list(inputs.command.argv)
+    if inputs.images.runtime_kind == "nginx":
+        return argv, "exec form: nginx is PID 1 and stops on SIGTERM"
     if not inputs.cfg.handle_signals:
         return argv, "exec form: node is PID 1 and receives SIGTERM (the app must handle it)"
     if inputs.images.node_major < 18:
@@ -97,15 +104,10 @@ def _signal_handling(inputs: StageInputs, env: list[tuple[str, str]]) -> tuple[l
 def runtime_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `runtime`: env, the production tree, the app files, non-root user, health, CMD."""
     im, cfg = inputs.images, inputs.cfg
-    env = [("NODE_ENV", "production"), *_command_env(inputs), *nextjs.runtime_env(inputs)]
-    if cfg.port is not None:
-        env.append(("PORT", str(cfg.port)))
-    if cfg.kind == "static" and not cfg.spa:
-        env.append(("SPA", "0"))
-    env += [kv for kv in cfg.env if kv[0] not in {k for k, _ in env}]
+    env = _runtime_env(inputs)
     argv, why = _signal_handling(inputs, env)
     out: list[Step] = [
-        Env(tuple(_dedupe(env)), "production mode; PORT tells the app where to listen"),
+        *([Env(tuple(_dedupe(env)), "production mode; PORT tells the app where to listen")] if env else []),
         *_production_tree(inputs),
         *_app_files(inputs),
         *(copy_from("data-dirs", why, f"{DATA_DIRS}{d}", d, chown=im.user) for d, why in writable_dirs(inputs).items()),
@@ -121,6 +123,18 @@ def runtime_steps(inputs: StageInputs) -> tuple[Step, ...]:
         argv = argv[1:]  # distroless's ENTRYPOINT is node itself
     out.append(Cmd(tuple(argv), f"{why} ({inputs.command.source})"))
     return tuple(out)
+
+
+def _runtime_env(inputs: StageInputs) -> list[tuple[str, str]]:
+    cfg = inputs.cfg
+    if inputs.images.runtime_kind == "nginx":  # nginx reads its configuration, not the environment
+        return list(cfg.env)
+    env = [("NODE_ENV", "production"), *_command_env(inputs), *nextjs.runtime_env(inputs)]
+    if cfg.port is not None:
+        env.append(("PORT", str(cfg.port)))
+    if cfg.kind == "static" and not cfg.spa:
+        env.append(("SPA", "0"))
+    return env + [kv for kv in cfg.env if kv[0] not in {k for k, _ in env}]
 
 
 def _production_tree(inputs: StageInputs) -> list[Step]:
@@ -262,6 +276,9 @@ def _healthcheck(inputs: StageInputs) -> Healthcheck:
         inputs.warnings.append(f"target {cfg.name!r}: `health` needs `port`; no HEALTHCHECK generated")
         return Healthcheck((), "no health check: `health` is set but `port` is not")
     url = f"http://127.0.0.1:{cfg.port}{cfg.health}"
+    if inputs.images.runtime_kind == "nginx":
+        argv = ("bash", "-c", TCP_HEALTH_SCRIPT, "health", str(cfg.port), cfg.health)
+        return Healthcheck(argv, f"GET {cfg.health} must answer 2xx; bash's /dev/tcp: no curl, no node in the image")
     return Healthcheck(
         (inputs.images.node_binary, "-e", HEALTH_SCRIPT, url),
         f"GET {cfg.health} must answer 2xx; node's fetch needs no curl in the image",

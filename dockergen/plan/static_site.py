@@ -1,7 +1,8 @@
-"""Static front-ends (`kind: static`): the member's build output served by a tiny Node file
-server that dockergen writes into the image: no dependencies, non-root, SPA fallback to
-index.html for extension-less paths (`spa: false` turns it off), long caching for hashed assets.
-The runtime defaults to distroless Node (the smallest image here that runs as non-root)."""
+"""Static front-ends (`kind: static`): the member's build output, served as a non-root user with
+SPA fallback to index.html for extension-less paths (`spa: false` turns it off) and long caching
+for hashed files. By default by Debian's nginx-light on debian slim (90 MB: the smallest runtime
+here; dockergen writes its configuration), or, with `runtime: distroless` or `slim`, by a tiny
+Node file server that dockergen writes into the image (no dependencies)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from dockergen.plan.app_files import http_frameworks
+from dockergen.plan.base_stage import apt_install
 from dockergen.plan.inputs import APP, WORKDIR, StageInputs
 from dockergen.plan.model import Command, Copy, Run, Step
 from dockergen.plan.shell_words import split, unwrap
@@ -40,6 +42,29 @@ SOURCE = (
     'process.on("SIGTERM",()=>process.exit(0));'
 )
 WRITE = "require('fs').writeFileSync(process.argv[1],process.argv[2])"
+NGINX_CONF = "/nginx.conf"
+NGINX_CONF_IN_IMAGE = "/etc/nginx/dockergen.conf"
+NGINX_COMMAND = ("nginx", "-e", "stderr", "-c", NGINX_CONF_IN_IMAGE)
+# nginx as a non-root user: its pid and temp files in /tmp, logs to the container's output; hashed
+# file names cached for good; a missing file (a name with an extension) is a 404, never the page.
+# One line (it travels as a shell word), no comments. Slots: the port (an int from dockergen.yaml)
+# and the fallback (one of two constants).
+NGINX_TEMPLATE = " ".join((
+    "daemon off; worker_processes auto; pid /tmp/nginx.pid; error_log stderr warn;",
+    "events {{ worker_connections 1024; }}",
+    "http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log /dev/stdout;",
+    "client_body_temp_path /tmp/nginx-client-body; proxy_temp_path /tmp/nginx-proxy;",
+    "fastcgi_temp_path /tmp/nginx-fastcgi; uwsgi_temp_path /tmp/nginx-uwsgi; scgi_temp_path /tmp/nginx-scgi;",
+    "sendfile on; server_tokens off;",
+    "server {{ listen {port}; root {site};",
+    'location ~* "[.-][0-9a-zA-Z_-]{{8,}}\\.[a-z0-9]+$" {{',
+    'add_header Cache-Control "public, max-age=31536000, immutable"; try_files $uri =404; }}',
+    'location ~ "\\.[A-Za-z0-9]+$" {{ add_header Cache-Control "no-cache"; try_files $uri =404; }}',
+    'location / {{ add_header Cache-Control "no-cache"; try_files $uri $uri/ {fallback}; }} }} }}',
+))  # fmt: skip
+SPA_FALLBACK = "/index.html"
+NO_FALLBACK = "=404"
+DEFAULT_PORT = 8080
 # Build tools and the folder they write by default.
 OUTPUTS = (("react-scripts", "build"), ("vite", "dist"), ("astro", "dist"), ("parcel", "dist"), ("ng", "dist"))
 _OUT_DIR = re.compile(r"--(?:outDir|out-dir|outdir)[= ](\S+)")
@@ -124,9 +149,20 @@ def output_dir(pkg: Package) -> tuple[str, str]:
 
 
 def server_steps(inputs: StageInputs) -> tuple[Step, ...]:
-    """Stage `server` (from `base`): the file server's script, written by node (no shell quoting games)."""
+    """Stage `server` (from `base`): nginx's configuration, or the Node file server's script;
+    written by node from an argument (no shell quoting games)."""
+    if inputs.images.runtime_kind == "nginx":
+        port = inputs.cfg.port or DEFAULT_PORT
+        fallback = SPA_FALLBACK if inputs.cfg.spa else NO_FALLBACK
+        conf = NGINX_TEMPLATE.format(site=SITE, port=port, fallback=fallback)
+        why = f"nginx's configuration: non-root, port {port}, {'SPA fallback, ' if inputs.cfg.spa else ''}caching"
+        return (Run((Command(("node", "-e", WRITE, NGINX_CONF, conf)),), why),)
     why = "dockergen's static file server: no dependencies, SPA fallback, long caching for hashed files"
     return (Run((Command(("node", "-e", WRITE, SERVER, SOURCE)),), why),)
+
+
+def command(runtime_kind: str) -> tuple[str, ...]:
+    return NGINX_COMMAND if runtime_kind == "nginx" else ("node", "server.mjs")
 
 
 def runtime_files(inputs: StageInputs) -> list[Step]:
@@ -136,7 +172,14 @@ def runtime_files(inputs: StageInputs) -> list[Step]:
     else:
         folder, why = output_dir(inputs.pkg)
     source = posixpath.join(WORKDIR, inputs.pkg.dir, posixpath.normpath(folder)) + "/"
+    site = Copy((source,), f"{SITE}/", f"{inputs.pkg.name} build output ({why})", from_stage="build")
+    if inputs.images.runtime_kind == "nginx":
+        return [
+            apt_install(("nginx-light",), "nginx, Debian's smallest build of it"),
+            Copy((NGINX_CONF,), NGINX_CONF_IN_IMAGE, "its configuration", from_stage="server"),
+            site,
+        ]
     return [
         Copy((SERVER,), f"{APP}/server.mjs", "the file server", from_stage="server"),
-        Copy((source,), f"{SITE}/", f"{inputs.pkg.name} build output ({why})", from_stage="build"),
+        site,
     ]
