@@ -113,7 +113,10 @@ def test_default_port() -> None:
 
 def test_runtime_paths_from_files_entry_or_whole_package() -> None:
     command = StartCommand(("node", "dist/index.js"), "x")
-    assert runtime_paths(pkg(files=["dist", "README.md", "!dist/test"]), command)[0] == ("README.md", "dist")
+    assert runtime_paths(pkg(entries=("README.md",), files=["dist", "README.md", "!dist/test"]), command)[0] == (
+        "README.md",
+        "dist",
+    )
     assert runtime_paths(pkg(files=["build/**/*.js"]), command)[0] == ("build",)
     assert runtime_paths(pkg(), command)[0] == ("dist",)
     assert runtime_paths(pkg(), StartCommand(("node", "server.js"), "x"))[0] == ()
@@ -190,3 +193,14 @@ def test_init_offers_a_static_site_with_kind_static(tmp_path: Path) -> None:
     assert {p.package for p in result.picks} == {"web", "admin"}
     assert "kind: static" in result.text and "spa: false" in result.text and "port: 3001" in result.text
     assert "port: 8080" in result.text and "health: /  #" in result.text
+
+
+def test_files_entries_naming_absent_documents_are_not_copied() -> None:
+    """novu's providers list CHANGELOG.md in "files" without having one: npm skips it, COPY would fail."""
+    package = pkg(
+        entries=("README.md", "src"),
+        files=["build/main", "CHANGELOG.md", "README.md", "LICENSE"],
+        main="build/main/index.js",
+    )
+    paths, why = runtime_paths(package, StartCommand(("node", "build/main/index.js"), "x"))
+    assert paths == ("README.md", "build/main") and why == '"files" in package.json'

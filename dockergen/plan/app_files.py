@@ -4,6 +4,7 @@ the folders its start command names."""
 from __future__ import annotations
 
 import posixpath
+import re
 
 from dockergen.plan.start_command import StartCommand
 from dockergen.workspace.manifest import PROD_KINDS, Package
@@ -34,6 +35,7 @@ def runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...],
     else the entry point's folder; () means the whole package."""
     if pkg.files:
         paths = sorted({_static_prefix(f) for f in pkg.files if not f.startswith("!")} - {""})
+        paths = [p for p in paths if not _missing_document(pkg, p)]
         if paths:
             return tuple(paths), '"files" in package.json'
     folders = _argument_folders(command)
@@ -60,6 +62,15 @@ def _argument_folders(command: StartCommand) -> tuple[str, ...]:
         if path.split("/", 1)[0] not in found:
             found.append(path.split("/", 1)[0])
     return tuple(found)
+
+
+_DOCUMENTS = re.compile(r"^(readme|changelog|license|licence|notice|authors|history)(\.|$)|\.(md|txt)$", re.I)
+
+
+def _missing_document(pkg: Package, path: str) -> bool:
+    """A README/CHANGELOG/LICENSE that "files" lists but the package does not have: npm skips it,
+    a COPY would fail (build outputs are not in the folder either, but they are not documents)."""
+    return "/" not in path and path not in pkg.entries and bool(_DOCUMENTS.search(path))
 
 
 def _static_prefix(pattern: str) -> str:
