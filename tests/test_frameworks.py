@@ -1,0 +1,118 @@
+"""Framework planning (issue 13), without docker: Next.js standalone detection and layout, the
+bin link, assets, static sites; tests/test_frameworks_docker.py proves the images answer."""
+
+from pathlib import Path
+
+import pytest
+
+from dockergen.config import parse_config
+from dockergen.errors import ConfigError
+from dockergen.plan.model import BuildPlan
+from dockergen.plan.planner import build_plan
+from dockergen.repo import Repo
+from dockergen.workspace.frameworks import standalone_switch
+from dockergen.workspace.scan import scan
+from tests.scenarios import materialize
+from tests.test_plan import instructions
+
+
+def plan(tmp_path: Path, fixture: str, extra: str = "", target: str = "web") -> BuildPlan:
+    root = materialize(fixture, tmp_path / fixture)
+    config = (root / "dockergen.yaml").read_text() + extra
+    return build_plan(scan(Repo(root)), parse_config(config), target)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('output: process.env.SELF_HOST === "true" ? "standalone" : undefined,', ("SELF_HOST", "true")),
+        ("const OUT = process.env?.NEXT_OUTPUT ?? 'classic';\n...(OUT === 'standalone' ? {output: 'standalone'} : {})",
+         ("NEXT_OUTPUT", "standalone")),
+        ("...(process.env.BUILD_OUTPUT === 'standalone' ? {output: 'standalone'} : {})", ("BUILD_OUTPUT", "standalone")),
+        ("module.exports = { output: process.env.NEXT_OUTPUT,\n}", ("NEXT_OUTPUT", "standalone")),
+        ("module.exports = { reactStrictMode: true }", None),
+        ("const mode = 'standalone'; // not compared to anything read from the environment", None),
+    ],
+)  # fmt: skip
+def test_standalone_behind_an_environment_variable(text: str, expected: tuple[str, str] | None) -> None:
+    assert standalone_switch(text) == expected
+
+
+def test_standalone_ships_the_trace_static_and_public_without_deploy(tmp_path: Path) -> None:
+    p = plan(tmp_path, "next-standalone")
+    assert [s.name for s in p.stages] == ["base", "lib-deps", "libs", "deps", "build", "data-dirs", "runtime"]
+    build = instructions(p, "build")
+    assert "ENV NEXT_TELEMETRY_DISABLED=1 NEXT_PRIVATE_OUTPUT_TRACE_ROOT=/repo" in build
+    assert any("--mount=type=cache,id=next-apps-web,target=/repo/apps/web/.next/cache" in i for i in build)
+    assert any("apps/web/.next/standalone/apps/web/server.js" in i for i in build)  # checked after the build
+    runtime = instructions(p, "runtime")
+    assert runtime[1:5] == [
+        "WORKDIR /app/apps/web",
+        "COPY --from=build /repo/apps/web/.next/standalone/ /app/",
+        "COPY --from=build /repo/apps/web/.next/static ./.next/static",
+        "COPY --from=build /repo/apps/web/public ./public",
+    ]
+    assert "HOSTNAME=0.0.0.0" in runtime[0] and runtime[-1].endswith('"server.js"]')
+    assert not p.warnings
+
+
+def test_standalone_false_keeps_the_deployed_layout_and_runs_next_through_its_bin(tmp_path: Path) -> None:
+    p = plan(tmp_path, "next-standalone", "    standalone: false\n")
+    assert "deploy" in [s.name for s in p.stages]
+    runtime = instructions(p, "runtime")
+    assert "COPY --from=build /repo/apps/web/.next ./.next" in runtime
+    assert runtime[-1].endswith('"node_modules/.dockergen-bin/next", "start"]')
+    assert instructions(p, "deploy")[-1].endswith("/out/node_modules next next")
+
+
+def test_classic_next_warns_with_the_measured_difference(tmp_path: Path) -> None:
+    p = plan(tmp_path, "next-classic")
+    assert any('does not set output: "standalone"' in w and "smaller" in w for w in p.warnings)
+
+
+def test_standalone_true_without_a_build_script_is_refused(tmp_path: Path) -> None:
+    root = materialize("next-standalone", tmp_path / "x")
+    manifest = root / "apps/web/package.json"
+    manifest.write_text(manifest.read_text().replace('"build": "next build"', '"compile": "next build"'))
+    with pytest.raises(ConfigError, match="no build script"):
+        build_plan(scan(Repo(root)), parse_config((root / "dockergen.yaml").read_text()), "web")
+
+
+def test_assets_are_built_with_the_libraries_and_placed_relative_to_the_app(tmp_path: Path) -> None:
+    p = plan(tmp_path, "nest-vite", target="api")
+    libs = instructions(p, "libs")
+    assert "RUN pnpm --filter=@nv/client run build" in libs
+    runtime = instructions(p, "runtime")
+    assert "COPY --from=libs /repo/apps/client/dist /client/dist" in runtime  # ../client/dist from /app
+
+
+def test_assets_must_name_a_member(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not a workspace member"):
+        plan(tmp_path, "nest-vite", "      - package: '@nv/nope'\n        path: dist\n", target="api")
+
+
+def test_a_dependency_bin_runs_as_node_on_its_linked_file(tmp_path: Path) -> None:
+    p = plan(tmp_path, "react-router", target="site")
+    deploy = instructions(p, "deploy")
+    assert deploy[-1].endswith("/out/node_modules @react-router/serve react-router-serve")
+    assert instructions(p, "runtime")[-1].endswith(
+        '"node_modules/.dockergen-bin/react-router-serve", "./build/server/index.js"]'
+    )
+
+
+def test_static_sites_default_to_nginx_and_node_server_on_request(tmp_path: Path) -> None:
+    p = plan(tmp_path, "vite-static", target="spa")
+    assert p.images.runtime == "debian:bookworm-slim" and p.images.user == "101:101"
+    runtime = instructions(p, "runtime")
+    assert any("apt-get install -y --no-install-recommends nginx-light" in i for i in runtime)
+    assert runtime[-1] == 'CMD ["nginx", "-e", "stderr", "-c", "/etc/nginx/dockergen.conf"]'
+    server = " ".join(instructions(p, "server"))
+    assert "listen 8080;" in server and "try_files $uri $uri/ /index.html;" in server
+    node = plan(tmp_path / "n", "vite-static", "    runtime: distroless\n    spa: false\n", target="spa")
+    assert node.images.runtime.startswith("gcr.io/distroless/nodejs22")
+    assert "SPA=0" in instructions(node, "runtime")[0]
+
+
+def test_nginx_runtime_is_for_static_sites_only(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="static sites only"):
+        plan(tmp_path, "react-router", "    runtime: nginx\n", target="site")
