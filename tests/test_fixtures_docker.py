@@ -30,6 +30,7 @@ PROBES = {
     "tsconfig-extends": (3000, "/info", '"since":"', "1000"),  # extends by path and by name, references
     "native": (3000, "/info", '"sqlite":"3.', "1000"),  # better-sqlite3 compiled by node-gyp, loaded at runtime
     "native-pnpm11": (3000, "/info", '"sqlite":"3.', "1000"),  # the same through pnpm 11's allowBuilds
+    "native-pnpm11-2": (3000, "/info", '"sqlite":"3.', "1000"),  # pnpm 11.2, which drops npm_config_nodedir
     # turbo.json's db:generate before a build, a root script a library build runs, root install hooks
     # through `cd` and `run-s`, and an app whose own postinstall needs a devDependency
     "build-inputs": (3000, "/info", '"stampedBy":"scripts/stamp.mjs"', "1000"),

@@ -7,6 +7,13 @@ from dockergen.plan.model import Command, Env, Mount, Run, Step, Workdir
 
 BASE_COMMENT = "pnpm at the exact version the repository pins"
 NODE_GYP_TOOLS = ("g++", "make", "python3")
+# node-gyp's header folder for this Node (~/.cache/node-gyp/<version>), pointing at the image's headers.
+NODE_GYP_SEED = (
+    'const fs=require("fs"),path=require("path"),os=require("os");'
+    'const d=path.join(os.homedir(),".cache","node-gyp",process.versions.node);'
+    'fs.mkdirSync(d,{recursive:true});fs.symlinkSync("/usr/local/include",path.join(d,"include"));'
+    'fs.writeFileSync(path.join(d,"installVersion"),"99\\n")'
+)
 # apt's lists and downloads survive between builds in cache mounts (Debian images delete
 # downloaded packages after each install unless told to keep them).
 APT_MOUNTS = (
@@ -99,7 +106,12 @@ def _build_tools(inputs: StageInputs) -> list[Step]:
             (("npm_config_nodedir", "/usr/local"),),
             "node-gyp compiles against the headers in the image instead of downloading them",
         )
-        return [install, headers]
+        seed = Run(
+            (Command(("node", "-e", NODE_GYP_SEED)),),
+            "the same headers in node-gyp's own folder: some pnpm versions (11.2) drop npm_config_* "
+            "from install scripts, and node-gyp then looks there before downloading from nodejs.org",
+        )
+        return [install, headers, seed]
     return [install]
 
 
