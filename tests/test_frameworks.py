@@ -116,3 +116,16 @@ def test_static_sites_default_to_nginx_and_node_server_on_request(tmp_path: Path
 def test_nginx_runtime_is_for_static_sites_only(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="static sites only"):
         plan(tmp_path, "react-router", "    runtime: nginx\n", target="site")
+
+
+def test_a_library_whose_sources_are_a_missing_submodule_ships_no_build_output(tmp_path: Path) -> None:
+    """novu's enterprise packages: `src` links into a private submodule; their build writes nothing."""
+    root = materialize("pnpm9", tmp_path / "pnpm9")
+    src = root / "libs/greeting/src"
+    for f in src.iterdir():
+        f.unlink()
+    src.rmdir()
+    src.symlink_to("../../.source/greeting/src")
+    p = build_plan(scan(Repo(root)), parse_config((root / "dockergen.yaml").read_text()), "hello")
+    assert not any("libs/greeting/dist" in i for i in instructions(p, "runtime"))
+    assert any("libs/greeting/src links to a path missing" in w for w in p.warnings)

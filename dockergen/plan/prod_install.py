@@ -16,6 +16,8 @@ from dockergen.workspace.manifest import Package
 
 COMMENT = "the production tree from the lockfile (pnpm < 10's deploy would resolve versions again)"
 # Install inputs the runtime does not need (the manifests stay: node resolves `exports` with them).
+# A library whose sources folder is a link to nothing (an optional private submodule) builds nothing.
+SOURCE_FOLDERS = frozenset({"src", "source", "lib"})
 DROPPED = ("pnpm-lock.yaml", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".npmrc")
 
 
@@ -68,6 +70,13 @@ def _library_files(inputs: StageInputs, lib: Package) -> list[Step]:
     dest = f"{APP}/{lib.dir}"
     if not lib.script("build"):
         return [copy([folder(lib.dir)], f"{dest}/", f"{lib.name}: its files as they are (no build)", lib.manifest)]
+    missing = [name for name in lib.dangling if name in SOURCE_FOLDERS]
+    if missing:
+        inputs.warnings.append(
+            f"target {inputs.cfg.name!r}: {lib.dir}/{missing[0]} links to a path missing from the repository "
+            f"(a submodule not checked out?): {lib.name}'s build has no sources, its output is not copied"
+        )
+        return []
     if not paths:
         inputs.warnings.append(
             f"target {inputs.cfg.name!r}: cannot tell which built files of {lib.name} run; "

@@ -55,6 +55,7 @@ class Package:
     engines_node: str | None
     type_module: bool = False  # "type": "module": .js files are ES modules
     entries: tuple[str, ...] = ()  # names directly inside the package folder
+    dangling: tuple[str, ...] = ()  # entries that are links to nothing (a submodule not checked out)
 
     def script(self, name: str) -> str | None:
         return dict(self.scripts).get(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass
 from typing import Any
@@ -233,7 +234,13 @@ def _read_member(repo: Repo, directory: str) -> Package:
     if name == "package.json5":
         raise InputError("package.json5 manifests are not supported", path=path, hint="convert it to package.json")
     data = repo.read_json(path) if name == "package.json" else repo.read_yaml(path)
-    pkg = parse_manifest(data, directory, path, tuple(e.name for e in repo.list_dir(directory)))
+    listing = repo.list_dir(directory)
+    pkg = parse_manifest(data, directory, path, tuple(e.name for e in listing))
+    dangling = tuple(
+        e.name for e in listing if e.is_symlink and not e.is_dir and repo.kind(f"{directory}/{e.name}") == "missing"
+    )
+    if dangling:
+        pkg = dataclasses.replace(pkg, dangling=dangling)
     if not pkg.name:
         raise InputError(
             'workspace member has no "name"',
