@@ -20,9 +20,14 @@ def root_inputs(inputs: StageInputs) -> list[Step]:
         if item.path == ".npmrc" and not inputs.copy_npmrc:
             continue
         by_dir.setdefault(posixpath.dirname(item.path), []).append((item.path, item.origin))
-    for path in inputs.ws.root_script_files:
-        by_dir.setdefault(posixpath.dirname(path), []).append((path, "package.json"))
     out: list[Step] = []
+    for path in inputs.ws.root_script_files:
+        if path.endswith("/"):  # a hook script's own folder, with what it reads
+            out.append(
+                copy([path], path, f"{path}: a folder the root's install hooks run a script from", "package.json")
+            )
+        else:
+            by_dir.setdefault(posixpath.dirname(path), []).append((path, "package.json"))
     for directory in sorted(by_dir):
         entries = sorted(set(by_dir[directory]))
         what = (
@@ -32,7 +37,7 @@ def root_inputs(inputs: StageInputs) -> list[Step]:
         )
         paths = sorted({checked(path, origin) for path, origin in entries})
         out.append(Copy(tuple(paths), folder(directory), what))
-    return out
+    return sorted(out, key=lambda step: step.dest if isinstance(step, Copy) else "")
 
 
 def manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> list[Step]:

@@ -23,9 +23,20 @@ MAX_SCRIPTS = 50
 SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".sh")
 
 
-def hook_files(repo: Repo, root: Package) -> tuple[str, ...]:
-    """Existing files (repository-relative) that the root's install hooks name."""
-    return script_files(repo, root, HOOKS)
+def hook_files(repo: Repo, root: Package, member_dirs: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Existing files (repository-relative) that the root's install hooks name; a script in a
+    folder of its own (not the root, a member or a folder holding members) stands for that whole
+    folder, `dir/`: scripts read their neighbours (templates, presets)."""
+    out = set()
+    for path in script_files(repo, root, HOOKS):
+        folder = posixpath.dirname(path)
+        holds_members = any(m == folder or m.startswith(f"{folder}/") for m in member_dirs)
+        out.add(f"{folder}/" if folder and not holds_members and not _inside_member(folder, member_dirs) else path)
+    return tuple(sorted(out))
+
+
+def _inside_member(folder: str, member_dirs: frozenset[str]) -> bool:
+    return any(folder.startswith(f"{m}/") for m in member_dirs)
 
 
 def build_script_files(repo: Repo, pkg: Package) -> tuple[str, ...]:

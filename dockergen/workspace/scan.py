@@ -128,7 +128,7 @@ def scan(repo: Repo) -> Workspace:
         npmrc=npmrc,
         install_inputs=inputs,
         root_files=tuple(e.name for e in repo.list_dir(".") if not e.is_dir),
-        root_script_files=hook_files(repo, root),
+        root_script_files=hook_files(repo, root, frozenset(p.dir for p in members)),
         warnings=tuple(warnings),
         ts_links=ts_links(repo, (root, *members)),
         ts_projects=ts_projects(repo, members),
