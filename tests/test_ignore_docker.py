@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 from dockergen.dockerignore import parse
-from dockergen.pipeline import generate_all
-from dockergen.repo import Repo
 from tests import scenarios
 from tests.helpers import build_tree
 
@@ -68,10 +66,10 @@ def test_emulation_matches_docker(name: str, tmp_path: Path) -> None:
 def test_generated_ignore_files_match_docker(workspace: str, tmp_path: Path) -> None:
     root = scenarios.materialize(workspace, tmp_path / workspace)
     build_tree(root, {"node_modules/x/index.js": "x", "packages/any/.env": "SECRET=1", ".git/config": "x"})
-    for f in generate_all(Repo(root)).files:
-        if not f.path.endswith("ignore"):
-            continue
-        (root / ".dockerignore").write_text(f.content)  # what the copy-all build reads
-        sent = docker_sent(root, tmp_path / f"out-{f.target}")
-        assert sent == emulated(root, f.content)
+    ignores = {p: text for p, text in scenarios.expected(workspace).items() if p.endswith("ignore")}
+    assert ignores  # what dockergen writes (or `init` writes, for a scenario without dockergen.yaml)
+    for i, (path, text) in enumerate(sorted(ignores.items())):
+        (root / ".dockerignore").write_text(text)  # what the copy-all build reads
+        sent = docker_sent(root, tmp_path / f"out-{i}")
+        assert sent == emulated(root, text), path
         assert not any("node_modules" in s or s.endswith(".env") or s.startswith(".git/") for s in sent)

@@ -88,21 +88,25 @@ def _owner(path: str, order: dict[str, int]) -> str | None:
 BUILD_CONFIG_PREFIXES = ("tsconfig", "jsconfig", "babel.config", ".babelrc", ".swcrc", ".browserslistrc")
 
 
-def _build_run(packages: list[Package], mounts: tuple[Mount, ...] = ()) -> Run:
-    argv = ("pnpm", *(f"--filter={p.name}" for p in packages), "run", "build")
-    return Run((Command(argv),), f"build {', '.join(p.name for p in packages)}", mounts)
-
-
-def _build(inputs: StageInputs, packages: list[Package], mounts: tuple[Mount, ...] = ()) -> list[Step]:
-    """The scripts each package's build depends on (code generation), then the build."""
-    out: list[Step] = []
+def _build(
+    inputs: StageInputs,
+    packages: list[Package],
+    mounts: tuple[Mount, ...] = (),
+    checks: tuple[tuple[Command, ...], str] = ((), ""),
+) -> list[Step]:
+    """One RUN: the scripts each package's build depends on (code generation), the build, then the
+    checks of what it wrote. They share their inputs, so separate layers would only re-run together."""
+    commands: list[Command] = []
+    why: list[str] = []
     for pkg in packages:
         for script in _before_build(inputs, pkg):
-            why = inputs.prebuild_reason(pkg)
-            out.append(
-                Run((Command(("pnpm", f"--filter={pkg.name}", "run", script)),), f"{pkg.name}: {script} ({why})")
-            )
-    return [*out, _build_run(packages, mounts)]
+            commands.append(Command(("pnpm", f"--filter={pkg.name}", "run", script)))
+            why.append(f"{pkg.name}: {script} first ({inputs.prebuild_reason(pkg)})")
+    commands.append(Command(("pnpm", *(f"--filter={p.name}" for p in packages), "run", "build")))
+    check_commands, check_why = checks
+    commands += check_commands
+    comment = "; ".join([*why, f"build {', '.join(p.name for p in packages)}", *([check_why] if check_why else [])])
+    return [Run(tuple(commands), comment, mounts)]
 
 
 def _before_build(inputs: StageInputs, pkg: Package) -> tuple[str, ...]:
@@ -153,17 +157,17 @@ def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
     out.append(_sources(inputs.pkg, f"{inputs.pkg.name} sources, last: they change most often"))
     if inputs.pkg.script("build"):
         out += nextjs.build_env(inputs)
-        out += _build(inputs, [inputs.pkg], nextjs.build_mounts(inputs))
-        out += nextjs.standalone_check(inputs) if inputs.next_standalone else _entry_check(inputs)
+        checks = nextjs.standalone_check(inputs) if inputs.next_standalone else _entry_check(inputs)
+        out += _build(inputs, [inputs.pkg], nextjs.build_mounts(inputs), checks)
     return (*out, *extra_steps(inputs, "build"))
 
 
-def _entry_check(inputs: StageInputs) -> list[Step]:
+def _entry_check(inputs: StageInputs) -> tuple[tuple[Command, ...], str]:
     if inputs.cfg.kind == "static":
-        return []
+        return (), ""
     entry = inputs.command.entry
     if entry is None or entry.startswith("/") or inputs.command.bin_package:  # a bin: checked by its link
-        return []
+        return (), ""
     path = posixpath.normpath(posixpath.join(inputs.pkg.dir, entry))
     why = f"the start command's file must exist now ({inputs.command.source})"
-    return [Run((Command(("node", "-e", ENTRY_CHECK, path)),), why)]
+    return (Command(("node", "-e", ENTRY_CHECK, path)),), why

@@ -83,6 +83,7 @@ class Env:
     kind: ClassVar[str] = "env"
     pairs: tuple[tuple[str, str], ...]
     comment: str
+    pragmas: tuple[str, ...] = ()  # linter directives written above it
     reads: ClassVar[tuple[str, ...]] = ()
 
 

@@ -11,7 +11,7 @@ import re
 
 from dockergen.config import TargetConfig
 from dockergen.plan.inputs import APP, WORKDIR, StageInputs
-from dockergen.plan.model import Command, Copy, Env, Mount, Run, Step, Workdir
+from dockergen.plan.model import Command, Copy, Env, Mount, Step, Workdir
 from dockergen.plan.start_command import StartCommand
 from dockergen.workspace.frameworks import NextConfig
 from dockergen.workspace.manifest import Package
@@ -52,8 +52,10 @@ def build_env(inputs: StageInputs) -> list[Step]:
         return []
     env = [("NEXT_TELEMETRY_DISABLED", "1")]
     why = "Next.js: no telemetry from the build"
+    pragmas: tuple[str, ...] = ()
     if inputs.next_standalone:
         env.append(("NEXT_PRIVATE_OUTPUT_TRACE_ROOT", WORKDIR))
+        pragmas = ("hadolint ignore=DL3064",)  # "PRIVATE" in the name; the value is a folder, not a secret
         why += (
             f"; the workspace root is the tracing root, so .next/standalone keeps the monorepo layout "
             f"({inputs.pkg.dir}/{SERVER}) and traces the libraries' files. It is Next's default unless "
@@ -64,7 +66,7 @@ def build_env(inputs: StageInputs) -> list[Step]:
             key, value = found.standalone_env
             env.append((key, value))
             why += f"; {key}={value} turns output standalone on in {found.file}"
-    return [Env(tuple(env), why)]
+    return [Env(tuple(env), why, pragmas)]
 
 
 def build_mounts(inputs: StageInputs) -> tuple[Mount, ...]:
@@ -76,7 +78,7 @@ def build_mounts(inputs: StageInputs) -> tuple[Mount, ...]:
     return (Mount("cache", id=f"next-{slug}", target=cache),)
 
 
-def standalone_check(inputs: StageInputs) -> list[Step]:
+def standalone_check(inputs: StageInputs) -> tuple[tuple[Command, ...], str]:
     """After the build: the standalone server is where the runtime expects it."""
     path = f"{inputs.pkg.dir}/.next/standalone/{inputs.pkg.dir}/{SERVER}"
     found = config(inputs.ws, inputs.pkg)
@@ -87,7 +89,7 @@ def standalone_check(inputs: StageInputs) -> list[Step]:
         "or set standalone: false in dockergen.yaml"
     )
     why = "the standalone server must exist now, in the workspace layout"
-    return [Run((Command(("node", "-e", CHECK, path, message)),), why)]
+    return (Command(("node", "-e", CHECK, path, message)),), why
 
 
 def runtime_files(inputs: StageInputs) -> list[Step]:

@@ -156,7 +156,8 @@ def server_steps(inputs: StageInputs) -> tuple[Step, ...]:
         fallback = SPA_FALLBACK if inputs.cfg.spa else NO_FALLBACK
         conf = NGINX_TEMPLATE.format(site=SITE, port=port, fallback=fallback)
         why = f"nginx's configuration: non-root, port {port}, {'SPA fallback, ' if inputs.cfg.spa else ''}caching"
-        return (Run((Command(("node", "-e", WRITE, NGINX_CONF, conf)),), why),)
+        dollars = "hadolint ignore=SC2016"  # $uri is nginx's variable, written as is: no shell expansion wanted
+        return (Run((Command(("node", "-e", WRITE, NGINX_CONF, conf)),), why, pragmas=(dollars,)),)
     why = "dockergen's static file server: no dependencies, SPA fallback, long caching for hashed files"
     return (Run((Command(("node", "-e", WRITE, SERVER, SOURCE)),), why),)
 
