@@ -10,7 +10,8 @@ CONFIG below, counted as "config lines"), a cold `docker build`, `docker run` fo
 database) or the failure (`Cannot find module`, a crash, a build error, with its reason). Then an
 app-code rebuild (a comment appended to the app's entry source) and an unrelated rebuild (a file
 changed in a package outside the app's closure). Results: a Markdown table on stdout and
-bench/results/realworld.json. Builds run one at a time; each starts with an empty builder cache.
+bench/results/realworld.json (rows of earlier runs kept, rows of this run replaced). Builds run one
+at a time; each starts with an empty builder cache.
 """
 
 from __future__ import annotations
@@ -237,17 +238,23 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "realworld.json")
     args = parser.parse_args()
     assert CORPUS is not None, "../shared/corpus is missing"
-    results: list[Result] = []
+    # Results accumulate in the JSON file across runs (a run of some apps updates their rows), so
+    # the table can be completed one app at a time; each row is written as soon as its app is done.
+    known = {f"{r['repo']}:{r['package']}": r for r in _load(args.out)}
     with tempfile.TemporaryDirectory(prefix="dockergen-realworld-") as tmp:
         for repo, directory, package in apps(CORPUS, set(args.app)):
             print(f"... {repo} {package}", file=sys.stderr, flush=True)
             result = trial(args.checkouts, repo, directory, package, Path(tmp))
             print(f"    {result.verdict}: {result.reason}", file=sys.stderr, flush=True)
-            results.append(result)
+            known[f"{repo}:{package}"] = asdict(result)
             shutil.rmtree(Path(tmp) / repo, ignore_errors=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
-    print(table(results))
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps([known[k] for k in sorted(known)], indent=2) + "\n")
+    print(table([Result(**known[k]) for k in sorted(known)]))
+
+
+def _load(path: Path) -> list[dict]:
+    return json.loads(path.read_text()) if path.is_file() else []
 
 
 if __name__ == "__main__":
