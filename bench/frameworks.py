@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import scenarios  # noqa: E402
-from tests.dockerutil import build, docker, host_port, inspect, remove, run_detached  # noqa: E402
+from tests.dockerutil import build, docker, empty_builder_cache, host_port, inspect, remove, run_detached  # noqa: E402
 
 RECIPES = ROOT / "bench" / "recipes"
 
@@ -125,7 +125,7 @@ def base_of(ctx: Path, dockerfile: str) -> str:
 def measure(work: Path, v: Variant) -> Row:
     ctx, dockerfile = context(work, v)
     tag = f"dockergen-bench/{ctx.name}"
-    docker("builder", "prune", "-af")
+    empty_builder_cache()
     cold = build(ctx, dockerfile, tag)
     base = base_of(ctx, dockerfile)
     size, base_size = inspect(tag)["Size"], inspect(base)["Size"]

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.dockerutil import Build, build, docker, inspect  # noqa: E402
+from tests.dockerutil import Build, build, docker, empty_builder_cache, inspect  # noqa: E402
 from tests.helpers import SAMPLE, copy_tree  # noqa: E402
 
 RECIPES = ROOT / "bench" / "recipes"
@@ -119,7 +119,7 @@ def rebuild(ctx: Path, dockerfile: str, tag: str, previous: str) -> Rebuild:
 
 def measure(name: str, ctx: Path, dockerfile: str, change: dict[str, str]) -> Row:
     tag = f"dockergen-bench/{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}"
-    docker("builder", "prune", "-af")  # cold: no layer cache, empty pnpm store and npm cache mounts
+    empty_builder_cache()  # cold: no layer cache, empty pnpm store and npm cache mounts
     cold = build(ctx, dockerfile, tag)
     base = base_of(ctx, dockerfile)
     size, base_size = inspect(tag)["Size"], inspect(base)["Size"]

@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.dockerutil import empty_builder_cache  # noqa: E402
 from tests.helpers import CORPUS  # noqa: E402
 
 DOCKERGEN = [sys.executable, "-m", "dockergen"]
@@ -147,7 +148,7 @@ def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path) 
     )
     target = next(t for t in plan["targets"] if t["package"] == package)
     tag = f"realworld/{repo.lower()}-{re.sub(r'[^a-z0-9]+', '-', package.lower())}"
-    docker("builder", "prune", "-af")
+    empty_builder_cache()
     _alias_exact_node_images(workspace / target["dockerfile"])
     ok, seconds, _, tail = build(workspace, target["dockerfile"], tag, lines=60)
     result.cold_s = round(seconds, 1)

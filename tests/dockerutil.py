@@ -103,3 +103,13 @@ def remove(*refs: str) -> None:
 def remove_images(*tags: str) -> None:
     if tags:
         docker("image", "rm", "-f", *tags, check=False)
+
+
+def empty_builder_cache(attempts: int = 5) -> None:
+    """`docker builder prune -af`, retried: dockerd 20.10 sometimes fails it on a lease a finished
+    build just released ("lease ... not found"); a second try succeeds."""
+    for attempt in range(attempts):
+        result = docker("builder", "prune", "-af", check=attempt == attempts - 1)
+        if result.returncode == 0:
+            return
+        time.sleep(2)
