@@ -49,6 +49,8 @@ class TargetConfig:
     spa: bool | None = None  # static: unknown paths without an extension get index.html
     assets: tuple[Asset, ...] = ()
     standalone: bool | None = None  # Next.js: ship .next/standalone (None: as next.config says)
+    tags: tuple[str, ...] | None = None  # bake: the image tags (None: ${REGISTRY}<name>:${TAG})
+    platforms: tuple[str, ...] = ()  # bake: platforms to build for (none: the builder's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class Config:
 
     path: str
     targets: tuple[TargetConfig, ...] = field(default_factory=tuple)
+    bake: str | None = None  # where docker-bake.hcl is written; None: not written
 
     def target(self, name: str) -> TargetConfig | None:
         for t in self.targets:
@@ -96,7 +99,10 @@ TARGET_KEYS: dict[str, str] = {
     "spa": "static: answer unknown paths without an extension with index.html (single-page apps)",
     "assets": "other members' build output the app serves: [{package, path, to}]",
     "standalone": "Next.js: ship only the traced standalone server (default: when next.config sets output standalone)",
+    "tags": "bake: image tags (default: ${REGISTRY}<target>:${TAG})",
+    "platforms": "bake: platforms to build, e.g. [linux/amd64, linux/arm64]",
 }
+BAKE_FILE = "docker-bake.hcl"
 
 
 def load_config(repo: Repo) -> Config:
@@ -117,7 +123,7 @@ def parse_config(text: str) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError("dockergen.yaml must be a mapping", path=CONFIG_FILE, line=1, col=1)
-    _check_keys(data, ("version", "defaults", "targets"), "top level")
+    _check_keys(data, ("version", "bake", "defaults", "targets"), "top level")
     version = data.get("version", 1)
     if version != 1:
         line, col = key_position(data, "version")
@@ -136,7 +142,20 @@ def parse_config(text: str) -> Config:
             hint='add `targets: {api: {package: "@scope/api", port: 3000}}` or run `dockergen init`',
         )  # fmt: skip
     parsed = [_target(str(name), body, defaults, targets) for name, body in targets.items()]
-    return Config(CONFIG_FILE, tuple(sorted(parsed, key=lambda t: t.name)))
+    return Config(CONFIG_FILE, tuple(sorted(parsed, key=lambda t: t.name)), _bake(data))
+
+
+def _bake(data: dict[str, Any]) -> str | None:
+    """`bake: true` (docker-bake.hcl at the root), a relative path, or false/absent (none)."""
+    value = data.get("bake")
+    if value is None or value is False:
+        return None
+    if value is True:
+        return BAKE_FILE
+    path = TargetFields(data, {}, {"bake": ""}).relative_path("bake")
+    if path is None:
+        raise _type_error(data, "bake", "true, false or a path such as docker-bake.hcl")
+    return path
 
 
 def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> TargetConfig:
@@ -187,6 +206,8 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         spa=f.flag("spa"),
         assets=f.assets(),
         standalone=f.flag("standalone"),
+        tags=f.checked("tags", validate.image_reference),
+        platforms=f.checked("platforms", validate.platform) or (),
     )
 
 

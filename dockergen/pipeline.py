@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from dockergen import dockerignore
 from dockergen.config import load_config, parse_config
 from dockergen.errors import ConfigError, DockergenError
+from dockergen.plan.bake import bake_plan
 from dockergen.plan.model import BuildPlan
 from dockergen.plan.planner import build_plan
-from dockergen.render import RenderedFile, render
+from dockergen.render import RenderedFile, render, render_bake
 from dockergen.repo import Repo
 from dockergen.workspace.scan import Workspace, scan
 
@@ -38,6 +39,9 @@ def generate_all(repo: Repo, config_text: str | None = None, ws: Workspace | Non
         dockerfile, ignore_file = render(plan)
         dockerignore.validate(dockerignore.parse(ignore_file.content, ignore_file.path), plan.reads, plan.dockerfile)
         files += [dockerfile, ignore_file]
+    bake = bake_plan(config, plans)
+    if bake is not None:
+        files.append(render_bake(bake))
     _check_paths(files)
     warnings = tuple(dict.fromkeys(w for p in plans for w in p.warnings))
     return Generated(plans, tuple(files), warnings)
@@ -47,8 +51,9 @@ def _check_paths(files: list[RenderedFile]) -> None:
     owner: dict[str, str] = {}
     for f in files:
         if f.path in owner and owner[f.path] != f.target:
+            who = [f"target {t!r}" if t else "`bake:`" for t in (owner[f.path], f.target)]
             raise ConfigError(
-                f"targets {owner[f.path]!r} and {f.target!r} would both write {f.path}",
+                f"{who[0]} and {who[1]} would both write {f.path}",
                 path="dockergen.yaml",
                 hint="give one of them its own `dockerfile:` (and `dockerignore:`) path",
             )

@@ -1,5 +1,5 @@
 """render(plan) -> RenderedFiles. Pure; the Jinja environment and its quoting filters live here,
-every instruction's spelling in templates/ (Dockerfile.j2, dockerignore.j2)."""
+every instruction's spelling in templates/ (Dockerfile.j2, dockerignore.j2, docker-bake.hcl.j2)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from dockergen.validate import control_chars
 if TYPE_CHECKING:
     import jinja2
 
+    from dockergen.plan.bake import BakePlan
     from dockergen.plan.model import BuildPlan, Step
 
 _DIGEST_LINE = re.compile(r"^# dockergen-digest: sha256:([0-9a-f]{16})$", re.M)
@@ -44,6 +45,13 @@ def render(plan: BuildPlan) -> tuple[RenderedFile, RenderedFile]:
         header = str(module.header(plan, digest(body)))
         out.append(RenderedFile(path, header + body, plan.target))
     return out[0], out[1]
+
+
+def render_bake(bake: BakePlan) -> RenderedFile:
+    """The bake file (no target of its own: it holds them all), header and digest as the others."""
+    module: Any = _environment().get_template("docker-bake.hcl.j2").make_module({})
+    body = str(module.body(bake))
+    return RenderedFile(bake.path, str(module.header(bake, digest(body))) + body, "")
 
 
 def render_step(step: Step) -> str:
@@ -132,6 +140,18 @@ def wrap(words: list[str]) -> str:
     return " \\\n        ".join(lines)
 
 
+def hcl_text(value: str) -> str:
+    """The inside of an HCL string: JSON's escapes (HCL reads the same ones), and `${`/`%{`
+    doubled so that no value becomes an interpolation or a template directive."""
+    inner = json.dumps(_one_line(value), ensure_ascii=False)[1:-1]
+    return inner.replace("${", "$${").replace("%{", "%%{")
+
+
+def hcl_string(value: str) -> str:
+    """A quoted HCL string."""
+    return f'"{hcl_text(value)}"'
+
+
 def ignore_path(value: str) -> str:
     """A path on a .dockerignore line; validated upstream to need no escaping."""
     return _one_line(value)
@@ -147,7 +167,7 @@ def _environment() -> jinja2.Environment:
 
     sources = {
         name: resources.files("dockergen.templates").joinpath(name).read_text(encoding="utf-8")
-        for name in ("Dockerfile.j2", "dockerignore.j2")
+        for name in ("Dockerfile.j2", "dockerignore.j2", "docker-bake.hcl.j2")
     }
     env = jinja2.Environment(
         loader=jinja2.DictLoader(sources),
@@ -168,6 +188,8 @@ def _environment() -> jinja2.Environment:
         csv=csv_field,
         wrap=wrap,
         ignore_path=ignore_path,
+        hcl=hcl_string,
+        hcl_text=hcl_text,
         unknown_step=_unknown_step,
     )
     return env

@@ -99,6 +99,14 @@ def image_reference(ref: str) -> str | None:
     return None
 
 
+_PLATFORM = re.compile(r"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$")
+
+
+def platform(value: str) -> str | None:
+    """A reason unless the text is an OCI platform such as linux/amd64 or linux/arm/v7."""
+    return None if _PLATFORM.match(value) else "is not a platform like linux/amd64 or linux/arm64/v8"
+
+
 def debian_package(name: str) -> str | None:
     """A reason unless the text is a Debian package name (optionally `=version`)."""
     if re.match(r"^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+:~-]+)?$", name):

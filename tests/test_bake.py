@@ -1,0 +1,137 @@
+"""The bake file (`bake:` in dockergen.yaml): valid HCL whose every target names a stage of its
+Dockerfile, values that cannot become HCL syntax, and the same drift rules as the other files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import dockerfile
+import hcl2
+import pytest
+
+from dockergen.cli import main
+from dockergen.render import hcl_string
+from tests import scenarios
+from tests.helpers import api_workspace
+
+TWO = (
+    "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n"
+    "  api2:\n    package: '@t/api'\n    dockerfile: other/Dockerfile\n"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def _bake(text: str) -> dict:  # type: ignore[type-arg]
+    return hcl2.loads(text)  # type: ignore[no-any-return]
+
+
+def test_every_bake_target_is_a_stage_of_its_dockerfile() -> None:
+    files = scenarios.expected("sample-bake")
+    bake = _bake(files["docker-bake.hcl"])
+    targets = {name: body for block in bake["target"] for name, body in block.items()}
+    assert bake["group"][0]["default"]["targets"] == [["api", "worker"]] or bake["group"][0]["default"]["targets"] == [
+        "api",
+        "worker",
+    ]
+    assert set(targets) == {"api", "worker"}
+    for name, body in targets.items():
+        stages = [
+            c.value[-1] for c in dockerfile.parse_string(files[_first(body["dockerfile"])]) if c.cmd.upper() == "FROM"
+        ]
+        assert _first(body["target"]) == stages[-1] == "runtime", name
+        assert _first(body["context"]) == "."
+    assert _flat(targets["api"]["tags"]) == ["ghcr.io/acme/api:1.4.0", "ghcr.io/acme/api:latest"]
+    assert _flat(targets["api"]["platforms"]) == ["linux/amd64", "linux/arm64"]
+    assert _flat(targets["worker"]["tags"]) == ["${REGISTRY}worker:${TAG}"]  # the variables, interpolated by bake
+    assert "platforms" not in targets["worker"]
+    variables = {name: _first(body["default"]) for block in bake["variable"] for name, body in block.items()}
+    assert variables == {"REGISTRY": "", "TAG": "latest"}
+
+
+def _first(value: object) -> str:
+    return value[0] if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+def _flat(value: object) -> list[str]:
+    items = value[0] if isinstance(value, list) and value and isinstance(value[0], list) else value
+    return list(items)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['a"b', "back\\slash", "${REGISTRY}", "%{ if true }x%{ endif }", "tab\there", "ünï ${x} $${y}"],
+)
+def test_hcl_strings_are_data(value: str) -> None:
+    """Whatever the text, it is one HCL string that reads back as the same text: no interpolation,
+    no directive, no way out of the quotes."""
+    if "\t" in value:
+        with pytest.raises(ValueError):
+            hcl_string(value)  # control characters never reach a generated file
+        return
+    parsed = _bake(f"x = {hcl_string(value)}\ny = 1\n")
+    assert set(parsed) == {"x", "y"}
+    raw = _first(parsed["x"])  # this parser keeps escapes as written: undo them as HCL does
+    assert not re.search(r"(?<![$])[$]\{", raw) and not re.search(r"(?<!%)%\{", raw)  # HCL's escapes: $${ %%{
+    assert json.loads('"' + raw.replace("$${", "${").replace("%%{", "%{") + '"') == value
+
+
+def test_bake_file_is_generated_checked_and_protected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = api_workspace(tmp_path, {"dockergen.yaml": "bake: true\n" + TWO})
+    assert run(capsys, "generate", "--root", str(root))[0] == 0
+    text = (root / "docker-bake.hcl").read_text()
+    assert 'targets = ["api", "api2"]' in text and 'dockerfile = "other/Dockerfile"' in text
+    assert run(capsys, "check", "--root", str(root))[0] == 0
+    (root / "docker-bake.hcl").write_text(text.replace('"runtime"', '"deps"', 1))
+    code, out, err = run(capsys, "check", "--root", str(root))
+    assert code == 1 and "docker-bake.hcl" in err + out
+    code, _, err = run(capsys, "generate", "--root", str(root))
+    assert code == 3 and "refusing to overwrite docker-bake.hcl" in err  # a hand edit is never lost
+
+
+def test_a_foreign_bake_file_is_left_alone_with_a_way_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = api_workspace(tmp_path, {"dockergen.yaml": "bake: true\n" + TWO, "docker-bake.hcl": 'target "x" {}\n'})
+    code, _, err = run(capsys, "generate", "--root", str(root))
+    assert code == 3 and "bake: dockergen-bake.hcl" in err
+    assert (root / "docker-bake.hcl").read_text() == 'target "x" {}\n'
+    (root / "dockergen.yaml").write_text("bake: ci/dockergen-bake.hcl\n" + TWO)
+    assert run(capsys, "generate", "--root", str(root))[0] == 0
+    assert (root / "ci/dockergen-bake.hcl").is_file()
+
+
+def test_no_bake_key_no_bake_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = api_workspace(tmp_path, {"dockergen.yaml": "bake: false\n" + TWO})
+    assert run(capsys, "generate", "--root", str(root))[0] == 0
+    assert not (root / "docker-bake.hcl").exists()
+
+
+@pytest.mark.parametrize(
+    ("config", "needle"),
+    [
+        ("bake: ../out.hcl\n", "points outside the workspace root"),
+        ("bake: [a]\n", "`bake` must be"),
+        ("bake: true\n", "is not an image reference"),  # with a bad tag below
+        ("bake: true\n", "is not a platform"),
+    ],
+    ids=["outside", "type", "tag", "platform"],
+)
+def test_bad_bake_values_are_one_line_errors(
+    config: str, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = {
+        "is not an image reference": "    tags: ['api:${TAG}']\n",
+        "is not a platform": "    platforms: ['linux amd64']\n",
+    }
+    body = TWO.replace("    port: 3000\n", "    port: 3000\n" + extra.get(needle, ""))
+    root = api_workspace(tmp_path, {"dockergen.yaml": config + body})
+    code, _, err = run(capsys, "generate", "--root", str(root))
+    assert code == 3 and needle in err and "Traceback" not in err, err
+    assert err.strip().count("\n") <= 1 and "dockergen.yaml" in err
+    assert not (root / "Dockerfile").exists()
