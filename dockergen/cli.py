@@ -143,6 +143,42 @@ def run_context(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
     return ExitCode.OK
 
 
+def run_explain(root: Path, fmt: Format, targets: tuple[str, ...], paths: tuple[str, ...]) -> int:
+    """Print, per target, the steps a build re-runs after the change, and whether the image can change."""
+    from dockergen import commands
+
+    found = commands.explanations(root, targets, paths)
+    if fmt is Format.json:
+        _out(json.dumps([asdict(e) for e in found], indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    for e in found:
+        runs = sum(1 for s in e.steps if s.status == "re-runs")
+        maybe = len(e.steps) - runs
+        total = sum(n for _, n in e.executed)
+        _out(
+            f"target {e.target} ({e.dockerfile}): {e.image}; {runs} of {total} steps re-run"
+            + (f", {maybe} more if the files they copy changed" if maybe else "")
+            + ("" if e.sent else " (no changed path is in its build context)")
+        )
+        for stage, count in e.executed:
+            steps = [s for s in e.steps if s.stage == stage]
+            if not steps:
+                continue
+            reruns = sum(1 for s in steps if s.status == "re-runs")
+            _out(
+                f"  {stage}: {reruns} of {count} re-run"
+                + (f", {len(steps) - reruns} may" if len(steps) > reruns else "")
+            )
+            shown = ""
+            for s in steps:  # the causes only; the steps after a cause follow it
+                if s.why != shown and not s.why.startswith("an earlier step"):
+                    _out(f"    {s.status}: {s.summary}; {s.why}")
+                    shown = s.why
+        if e.note:
+            _out(f"  note: {e.note}")
+    return ExitCode.OK
+
+
 def _size(n: float) -> str:
     for unit in ("B", "kB", "MB"):
         if n < 1000:
@@ -226,6 +262,19 @@ def _app() -> Any:
     def context(root: root_opt = Path("."), format: format_opt = Format.text, target: targets_opt = None) -> None:
         """Report the files and bytes each build context sends, with and without its ignore file."""
         done(run_context(root, format, tuple(target or ())))
+
+    @app.command()
+    def explain(
+        paths: Annotated[
+            list[str] | None,
+            typer.Argument(help="Changed paths, relative to --root (default: git's changes against HEAD)."),
+        ] = None,
+        root: root_opt = Path("."),
+        format: format_opt = Format.text,
+        target: targets_opt = None,
+    ) -> None:
+        """Say which build steps of each target re-run after a change, why, and whether the image can change."""
+        done(run_explain(root, format, tuple(target or ()), tuple(paths or ())))
 
     return app
 

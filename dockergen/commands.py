@@ -14,6 +14,7 @@ from dockergen.repo import AccessLog, Repo
 
 if TYPE_CHECKING:  # the modules behind them load only when a command runs
     from dockergen.context_report import ContextReport
+    from dockergen.explain import Explanation
     from dockergen.init_config import InitResult
     from dockergen.pipeline import Generated
     from dockergen.plan.model import BuildPlan
@@ -121,6 +122,57 @@ def context_reports(root: Path, targets: tuple[str, ...]) -> tuple[ContextReport
         report(repo, p.target, dockerignore.parse(files[p.dockerignore], p.dockerignore))
         for p in _select(generated, targets)
     )
+
+
+def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -> tuple[Explanation, ...]:
+    """Per target, what a build re-runs after `paths` changed (default: git's changes against HEAD)."""
+    from dockergen import dockerignore
+    from dockergen.explain import explain
+    from dockergen.pipeline import generate_all
+
+    repo = open_repo(root)
+    changed = tuple(_relative(p) for p in paths) if paths else _git_changes(repo.root)
+    generated = generate_all(repo)
+    files = {f.path: f.content for f in generated.files}
+    return tuple(
+        explain(p, dockerignore.parse(files[p.dockerignore], p.dockerignore), changed)
+        for p in _select(generated, targets)
+    )
+
+
+def _relative(path: str) -> str:
+    import posixpath
+
+    normal = posixpath.normpath(path.replace("\\", "/"))
+    if normal.startswith(("/", "../")) or normal == "..":
+        raise UsageError(f"{path}: not a path inside the workspace", hint="give paths relative to --root")
+    return normal
+
+
+def _git_changes(root: Path) -> tuple[str, ...]:
+    """Files changed against HEAD (staged or not, deleted included) and untracked ones, relative to root."""
+    import subprocess
+
+    commands = (
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
+        ["git", "-C", str(root), "diff", "--name-only", "--relative", "--no-renames", "HEAD", "--"],
+        ["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
+    )
+    found: list[str] = []
+    for command in commands:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot run git: {exc}", hint="pass the changed paths: dockergen explain PATH ..."
+            ) from None
+        if done.returncode != 0:
+            reason = "not in a git repository with a commit" if command[3] == "rev-parse" else "git " + command[3]
+            detail = (done.stderr.strip().splitlines() or ["failed"])[0]
+            raise UsageError(f"{root}: {reason} ({detail})", hint="pass the changed paths: dockergen explain PATH ...")
+        if command[3] != "rev-parse":
+            found += [line for line in done.stdout.splitlines() if line]
+    return tuple(sorted(set(found)))
 
 
 def _select(generated: Generated, names: tuple[str, ...]) -> tuple[BuildPlan, ...]:

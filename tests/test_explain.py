@@ -1,0 +1,122 @@
+"""`dockergen explain`: which steps re-run after a change, on the sample's plans (pure), and the
+command (paths, git's changes, JSON, bad input)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dockergen import dockerignore
+from dockergen.cli import main
+from dockergen.explain import CHANGES, MAY_CHANGE, MAYBE, RERUN, SAME, Explanation, explain
+from dockergen.pipeline import generate_all
+from dockergen.repo import Repo
+from tests import scenarios
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return scenarios.materialize("sample", tmp_path_factory.mktemp("explain") / "sample")
+
+
+def _explain(root: Path, target: str, *changed: str) -> Explanation:
+    generated = generate_all(Repo(root))
+    plan = next(p for p in generated.plans if p.target == target)
+    ignore = next(f for f in generated.files if f.path == plan.dockerignore)
+    return explain(plan, dockerignore.parse(ignore.content, ignore.path), changed)
+
+
+def _stages(e: Explanation, status: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for s in e.steps:
+        if s.status == status:
+            out[s.stage] = out.get(s.stage, 0) + 1
+    return out
+
+
+def test_app_source_reruns_only_the_app_build(sample: Path) -> None:
+    e = _explain(sample, "api", "apps/api/src/app.ts")
+    assert _stages(e, RERUN) == {"build": 2} and _stages(e, MAYBE) == {"runtime": 1}
+    assert e.image == MAY_CHANGE and e.sent == ("apps/api/src/app.ts",)
+    assert "it reads apps/api/src/app.ts, which changed" in e.steps[0].why
+
+
+def test_a_file_outside_the_closure_or_ignored_reruns_nothing(sample: Path) -> None:
+    for changed in ("README.md", "apps/worker/src/index.ts", "apps/api/dist/index.js", "apps/api/node_modules/x/a.js"):
+        e = _explain(sample, "api", changed)
+        assert e.steps == () and e.image == SAME and e.sent in ((), (changed,)), changed
+
+
+def test_library_source_reruns_from_that_library(sample: Path) -> None:
+    e = _explain(sample, "api", "packages/db/src/index.ts")
+    libs = [s for s in e.steps if s.stage == "libs"]
+    assert libs[0].summary == "@acme/db sources" and all(s.status == RERUN for s in libs)
+    assert "lib-deps" not in _stages(e, RERUN)  # the libraries' install stays cached
+    assert _stages(e, RERUN).get("deps") == 3 and e.image == MAY_CHANGE
+
+
+def test_lockfile_reruns_the_installs(sample: Path) -> None:
+    e = _explain(sample, "api", "pnpm-lock.yaml")
+    reruns = _stages(e, RERUN)
+    assert reruns["lib-deps"] >= 2 and reruns["deps"] >= 2 and reruns["deploy"] == 1
+    assert _stages(e, MAYBE)["libs"] == 12  # content-addressed: a lockfile change that leaves them alone
+
+
+def test_the_dockerfile_itself_is_noted(sample: Path) -> None:
+    e = _explain(sample, "api", "apps/api/Dockerfile")
+    assert "changed itself" in e.note
+
+
+def test_a_change_to_the_runtime_files_is_a_new_image(tmp_path: Path) -> None:
+    root = scenarios.materialize("plain-js", tmp_path / "ws")
+    generated = generate_all(Repo(root))
+    plan = generated.plans[0]
+    runtime_reads = [r for st in plan.stages[-1:] for step in st.steps for r in step.reads]
+    if not runtime_reads:
+        pytest.skip("plain-js copies nothing from the context in its runtime stage")
+    e = _explain(root, plan.target, runtime_reads[0] + "/x.js")
+    assert e.image == CHANGES
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def test_cli_text_and_json(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "--root", str(sample), "--target", "api", "apps/api/src/app.ts")
+    assert code == 0 and out.startswith("target api (apps/api/Dockerfile): the image may change; 2 of ")
+    assert "build: 2 of 2 re-run" in out and "runtime: 0 of 3 re-run, 1 may" in out
+    code, out, _ = run(capsys, "explain", "--root", str(sample), "--format", "json", "./README.md")
+    data = json.loads(out)
+    assert code == 0 and {d["target"] for d in data} == {"api", "worker"}
+    assert all(d["image"] == SAME and d["steps"] == [] for d in data)
+
+
+def test_cli_reads_gits_changes_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = scenarios.materialize("sample", tmp_path / "ws")
+    git = ["git", "-C", str(root), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    (root / "apps/api/src/app.ts").write_text((root / "apps/api/src/app.ts").read_text() + "\n// changed\n")
+    (root / "packages/db/src/new.ts").write_text("export {}\n")  # untracked counts too
+    code, out, _ = run(capsys, "explain", "--root", str(root), "--target", "api", "--format", "json")
+    data = json.loads(out)[0]
+    assert code == 0 and data["sent"] == ["apps/api/src/app.ts", "packages/db/src/new.ts"]
+
+
+def test_cli_bad_input(tmp_path: Path, sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "explain", "--root", str(sample), "../elsewhere.ts")
+    assert code == 2 and "not a path inside the workspace" in err and "Traceback" not in err
+    code, _, err = run(capsys, "explain", "--root", str(sample), "--target", "nope", "README.md")
+    assert code == 2 and "unknown --target 'nope'" in err
+    not_git = scenarios.materialize("plain-js", tmp_path / "plain")
+    code, _, err = run(capsys, "explain", "--root", str(not_git))
+    assert code == 2 and "not in a git repository with a commit" in err and "dockergen explain PATH" in err
+    assert len(err.strip().splitlines()) == 1
