@@ -16,6 +16,7 @@ HEADER = """\
 # In CI or pre-commit, fail when they drift:    dockergen check
 # Every key but `package` is optional; leaving one out means "detect it".
 version: 1
+# bake: true  # also write docker-bake.hcl: `docker buildx bake` builds every target in one session
 targets: {}
 """
 
