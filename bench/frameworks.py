@@ -119,7 +119,13 @@ def answers(tag: str, v: Variant) -> bool:
 
 
 def base_of(ctx: Path, dockerfile: str) -> str:
-    return re.findall(r"^FROM\s+(\S+)", (ctx / dockerfile).read_text(), re.M)[-1]
+    """The image the final stage starts from, through `FROM <stage>` chains."""
+    froms = re.findall(r"^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", (ctx / dockerfile).read_text(), re.M | re.I)
+    stages = {name.lower(): image for image, name in froms if name}
+    image = froms[-1][0]
+    while image.lower() in stages:
+        image = stages[image.lower()]
+    return image
 
 
 def measure(work: Path, v: Variant) -> Row:
@@ -194,11 +200,23 @@ def budgets(rows: list[Row], limit: tuple[str, int, int] | None) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="*", help="fixtures to measure (default: all)")
-    only = set(parser.parse_args().only or ())
+    parser.add_argument("--resume", action="store_true", help="reuse the rows of an interrupted run")
+    args = parser.parse_args()
+    only = set(args.only or ())
     chosen = [v for v in VARIANTS if not only or v.fixture in only]
     work = Path(tempfile.mkdtemp(prefix="dockergen-frameworks-"))
+    partial = ROOT / "bench" / "results" / "frameworks.partial.json"
+    done = (
+        {(r["fixture"], r["variant"]): Row(**r) for r in json.loads(partial.read_text())}
+        if args.resume and partial.is_file()
+        else {}
+    )
     try:
-        rows = [_logged(measure, work, v) for v in chosen]
+        rows = []
+        for v in chosen:  # each row saved as soon as it is measured, for --resume
+            rows.append(done.get((v.fixture, v.name)) or _logged(measure, work, v))
+            partial.parent.mkdir(exist_ok=True)
+            partial.write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
         limit = standalone_limit(work) if any(v.fixture == "next-standalone" for v in chosen) else None
         print(f"framework fixtures, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
         print(table(rows, limit))
@@ -206,6 +224,7 @@ def main() -> None:
         results.mkdir(exist_ok=True)
         data = {"rows": [asdict(r) for r in rows], "limit": list(limit) if limit else None}
         (results / "frameworks.json").write_text(json.dumps(data, indent=2) + "\n")
+        partial.unlink(missing_ok=True)
         failed = budgets(rows, limit)
         for line in failed:
             print(f"BUDGET FAILED: {line}")
