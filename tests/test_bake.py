@@ -3,8 +3,12 @@ Dockerfile, values that cannot become HCL syntax, and the same drift rules as th
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import posixpath
 import re
+import shutil
 from pathlib import Path
 
 import dockerfile
@@ -135,3 +139,54 @@ def test_bad_bake_values_are_one_line_errors(
     assert code == 3 and needle in err and "Traceback" not in err, err
     assert err.strip().count("\n") <= 1 and "dockergen.yaml" in err
     assert not (root / "Dockerfile").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", ["tags", "platforms", "bake"])
+def test_hostile_bake_values_never_change_the_files_structure(key: str, tmp_path: Path) -> None:
+    """Arbitrary text as a tag, a platform or the bake path: a one-line error (exit 3, nothing
+    written), or a bake file that parses with the same blocks and carries the value as data."""
+    from hypothesis import HealthCheck, example, given, settings
+
+    from tests.test_hostile_values import HOSTILE
+
+    template = api_workspace(tmp_path / "template", {})
+    counter = iter(range(10**6))
+
+    @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], max_examples=60)
+    @given(value=HOSTILE)
+    @example(value={"tags": "ghcr.io/acme/api:1.0", "platforms": "linux/arm64/v8", "bake": "ci/my bake's.hcl"}[key])
+    @example(value={"tags": "api:${TAG}", "platforms": "linux/${ARCH}", "bake": "${HOME}/x.hcl"}[key])
+    def check(value: str) -> None:
+        root = tmp_path / f"ws{next(counter)}"
+        shutil.copytree(template, root)
+        api = {"package": "@t/api", "port": 3000}
+        if key != "bake":
+            api[key] = [value]
+        config = {"bake": value if key == "bake" else True, "targets": {"api": api}}
+        (root / "dockergen.yaml").write_text(json.dumps(config))
+        code, _, err = _quiet_run("generate", "--root", str(root))
+        written = sorted(p.name for p in root.rglob("*") if p.name.endswith(("hcl", "Dockerfile")))
+        if code != 0:
+            assert code == 3 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+            assert written == [], written
+            return
+        path = root / (posixpath.normpath(value.strip()) if key == "bake" else "docker-bake.hcl")
+        bake = _bake(path.read_text())
+        assert sorted(bake) == ["group", "target", "variable"]
+        target = bake["target"][0]["api"]
+        if key != "bake":
+            assert _flat(target[key]) == [value]
+
+    check()
+
+
+def _quiet_run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
