@@ -22,7 +22,7 @@ _MOUNTABLE = re.compile(r"^[A-Za-z0-9._/@+-]+$")
 SERVER = "server.js"
 CHECK = 'if(!require("fs").existsSync(process.argv[1])){console.error(process.argv[2]);process.exit(1)}'
 # Measured on tests/fixtures/next-classic vs next-standalone (bench/frameworks.py, README).
-SIZE_NOTE = "about 4x smaller above the base image on dockergen's fixture"
+SIZE_NOTE = "on dockergen's Next.js fixture, 60 MB above the base image instead of 378 MB"
 
 
 def config(ws: Workspace, pkg: Package) -> NextConfig | None:
