@@ -185,7 +185,12 @@ def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
     if inputs.next_standalone:
         return []
     if inputs.images.pnpm_major < 10:
-        return [Stage("deploy", "base", prod_install.COMMENT, prod_install.prod_install_steps(inputs))]
+        deploy = Stage("deploy", "base", prod_install.COMMENT, prod_install.prod_install_steps(inputs))
+        gathered = prod_install.lib_files_steps(inputs)
+        if not gathered:
+            return [deploy]
+        why = "the libraries' built runtime files, gathered in one folder"
+        return [deploy, Stage(prod_install.LIB_FILES, "libs", why, gathered)]
     return [Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs))]
 
 

@@ -10,7 +10,7 @@ import posixpath
 from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, bin_link, copy, copy_from, folder
 from dockergen.plan.install_stages import manifest_steps, root_inputs
-from dockergen.plan.model import Command, Copy, Step, Workdir
+from dockergen.plan.model import Command, Run, Step, Workdir
 from dockergen.plan.start_command import StartCommand
 from dockergen.workspace.manifest import Package
 
@@ -41,6 +41,17 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
 
 
+LIB_FILES = "lib-files"  # the stage that gathers the libraries' built runtime files
+LIB_FILES_DIR = "/lib-files"
+# Copies each path given (relative to the working directory) that exists into the folder given
+# first, keeping its place; a "files" entry the build did not write is skipped, as npm skips it.
+COLLECT = (
+    'const fs=require("fs"),path=require("path");const[out,...paths]=process.argv.slice(1);'
+    "for(const p of paths){if(fs.existsSync(p)){fs.cpSync(p,path.join(out,p),{recursive:true,verbatimSymlinks:true})}"
+    'else{console.error("dockergen: "+p+" (in \\"files\\") was not built; skipped")}}'
+)
+
+
 def workspace_layout(inputs: StageInputs) -> list[Step]:
     """Runtime files: the installed tree in /app, each library's runtime files at its folder."""
     owned = "files below are owned by root: the app cannot modify itself; each package keeps its place"
@@ -50,10 +61,26 @@ def workspace_layout(inputs: StageInputs) -> list[Step]:
             "deploy", "production dependencies and manifests, linked as in the workspace", f"{WORKDIR}/", f"{APP}/"
         ),
     ]
+    built: list[str] = []
     for lib in prod_packages(inputs):
         if lib.name != inputs.pkg.name:
-            out += _library_files(inputs, lib)
+            steps, paths = _library_files(inputs, lib)
+            out += steps
+            built += paths
+    if built:
+        why = 'the libraries\' built runtime files (what their "files" or main name), each at its folder'
+        out.append(copy_from(LIB_FILES, why, f"{LIB_FILES_DIR}/", f"{APP}/"))
     return out
+
+
+def lib_files_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `lib-files` (from `libs`): the libraries' built runtime files gathered in one folder.
+    One step whatever their number, and a "files" entry the build did not write is skipped."""
+    paths = [p for lib in prod_packages(inputs) if lib.name != inputs.pkg.name for p in _library_files(inputs, lib)[1]]
+    if not paths:
+        return ()
+    why = "gather the libraries' runtime files; the runtime copies them by content (cached when unchanged)"
+    return (Run((Command(("node", "-e", COLLECT, LIB_FILES_DIR, *paths)),), why),)
 
 
 def _library_paths(lib: Package) -> tuple[tuple[str, ...], str]:
@@ -65,27 +92,23 @@ def _library_paths(lib: Package) -> tuple[tuple[str, ...], str]:
     return ((top,), f"the folder of its main, {lib.main}") if top not in ("", ".", "..") else ((), "")
 
 
-def _library_files(inputs: StageInputs, lib: Package) -> list[Step]:
-    paths, why = _library_paths(lib)
+def _library_files(inputs: StageInputs, lib: Package) -> tuple[list[Step], list[str]]:
+    """(steps copying an unbuilt library as it is, workspace paths of a built library's runtime files)."""
+    paths, _ = _library_paths(lib)
     dest = f"{APP}/{lib.dir}"
     if not lib.script("build"):
-        return [copy([folder(lib.dir)], f"{dest}/", f"{lib.name}: its files as they are (no build)", lib.manifest)]
+        return [copy([folder(lib.dir)], f"{dest}/", f"{lib.name}: its files as they are (no build)", lib.manifest)], []
     missing = [name for name in lib.dangling if name in SOURCE_FOLDERS]
     if missing:
         inputs.warnings.append(
             f"target {inputs.cfg.name!r}: {lib.dir}/{missing[0]} links to a path missing from the repository "
             f"(a submodule not checked out?): {lib.name}'s build has no sources, its output is not copied"
         )
-        return []
+        return [], []
     if not paths:
         inputs.warnings.append(
             f"target {inputs.cfg.name!r}: cannot tell which built files of {lib.name} run; "
             'add a "files" field to its package.json'
         )
-        return []
-    return [
-        Copy(
-            (posixpath.join(WORKDIR, lib.dir, p),), posixpath.join(dest, p), f"{lib.name} build output ({why})", "libs"
-        )
-        for p in paths
-    ]
+        return [], []
+    return [], [posixpath.join(lib.dir, p) for p in paths]
