@@ -36,6 +36,8 @@ from tests.helpers import CORPUS  # noqa: E402
 
 DOCKERGEN = [sys.executable, "-m", "dockergen"]
 MODULE_ERRORS = re.compile(r"Cannot find (module|package)|ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND")
+# Failures before the app's code: a syntax error (in dockergen's signal preload, say), not the app's configuration.
+CRASHES = re.compile(r"^SyntaxError|data:text/javascript", re.M)
 # dockergen.yaml lines an app needs here beyond what init writes (each counted), and why.
 CONFIG: dict[str, tuple[list[str], str]] = {}
 # Failures that come from this machine's network or images, not from dockergen: (log pattern, reason).
@@ -113,6 +115,8 @@ def run_verdict(tag: str, port: int | None) -> tuple[str, str, list[str]]:
     tail = [line for line in logs.splitlines() if line.strip()][-12:]
     if MODULE_ERRORS.search(logs):
         return "module missing", next(line for line in logs.splitlines() if MODULE_ERRORS.search(line)), tail
+    if not answered and CRASHES.search(logs):
+        return "crashed before the app's code", next(line for line in logs.splitlines() if CRASHES.search(line)), tail
     if answered:
         return "app code runs", f"port {port} answers", tail
     if state and state[0] == "true":

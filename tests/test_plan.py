@@ -290,3 +290,10 @@ def test_version_warnings_stop_once_the_config_sets_the_version(tmp_path: Path) 
     (root / ".nvmrc").unlink()
     assert any("no Node version" in w for w in plan_for(root).warnings)
     assert not any("Node" in w for w in plan_for(root, API_CONFIG + "    node: '22'\n").warnings)
+
+
+def test_the_signal_preload_is_a_data_url_every_node_reads_whole() -> None:
+    """Node 20 ends a data: URL's body at '?' (a query) and '#'; '%' starts an escape; a space or a
+    double quote would need quoting in NODE_OPTIONS."""
+    body = SIGNALS.split(",", 1)[1]
+    assert not set(body) & set('?#% "'), body

@@ -25,10 +25,11 @@ from dockergen.validate import context_path, control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
 # handler `docker stop` waits 10 s and kills. It exits only when the app has no handler of its own.
-# No spaces, quotes, '#' or '%': it travels in CMD, NODE_OPTIONS and a data: URL.
+# No spaces, double quotes, '#', '%' or '?': it travels in CMD, NODE_OPTIONS and a data: URL, and
+# Node 20 cuts a data: URL at '?' (its query), which left a syntax error that stopped every app.
 SIGNALS = (
     "data:text/javascript,['SIGTERM','SIGINT'].forEach(s=>process.on(s,()=>"
-    "{if(process.listenerCount(s)===1)process.exit(128+(s==='SIGTERM'?15:2))}))"
+    "{if(process.listenerCount(s)===1)process.exit(s==='SIGINT'&&130||143)}))"
 )
 # The health check's script: the URL arrives as its argument, never inside the code.
 HEALTH_SCRIPT = "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
