@@ -121,7 +121,13 @@ def run_verdict(tag: str, port: int | None) -> tuple[str, str, list[str]]:
         return "app code runs", f"port {port} answers", tail
     if state and state[0] == "true":
         return "app code runs", "still running after 25 s (a worker, or waiting for a service)", tail
-    return "app code runs (stops on its configuration)", tail[-1] if tail else "exited", tail
+    return "app code runs (stops on its configuration)", stop_reason(tail), tail
+
+
+def stop_reason(tail: list[str]) -> str:
+    """The line that says why the app stopped (an error it raised), else its last line."""
+    telling = re.compile(r"\b[A-Z]\w*Error\b|Invalid|ECONNREFUSED|is not set|is missing")
+    return next((line.strip() for line in tail if telling.search(line)), tail[-1] if tail else "exited")
 
 
 def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path) -> Result:
@@ -246,6 +252,9 @@ def main() -> None:
     # Results accumulate in the JSON file across runs (a run of some apps updates their rows), so
     # the table can be completed one app at a time; each row is written as soon as its app is done.
     known = {f"{r['repo']}:{r['package']}": r for r in _load(args.out)}
+    for row in known.values():  # rows of earlier runs: the stop reason as this version reads it
+        if row["verdict"] == "app code runs (stops on its configuration)":
+            row["reason"] = stop_reason(row["log_tail"])
     with tempfile.TemporaryDirectory(prefix="dockergen-realworld-") as tmp:
         for repo, directory, package in apps(CORPUS, set(args.app)):
             print(f"... {repo} {package}", file=sys.stderr, flush=True)
