@@ -5,6 +5,7 @@ the image ID."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -19,9 +20,13 @@ from tests.test_explain import _explain
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
 
 
+# Each run's changes are new content: a change a previous run made would come from BuildKit's cache.
+RUN_ID = uuid.uuid4().hex
+
+
 def _append(path: str, text: str) -> Callable[[Path], str]:
     def change(root: Path) -> str:
-        (root / path).write_text((root / path).read_text() + text)
+        (root / path).write_text((root / path).read_text() + text.replace("RUN_ID", RUN_ID))
         return path
 
     return change
@@ -30,16 +35,18 @@ def _append(path: str, text: str) -> Callable[[Path], str]:
 def _describe(root: Path) -> str:
     path = "packages/db/package.json"
     text = (root / path).read_text()
-    (root / path).write_text(text.replace('"name":', '"description": "changed by the explain test",\n  "name":', 1))
+    (root / path).write_text(
+        text.replace('"name":', f'"description": "changed by the explain test {RUN_ID}",\n  "name":', 1)
+    )
     return path
 
 
 CHANGES: dict[str, Callable[[Path], str]] = {
-    "app source": _append("apps/api/src/app.ts", '\nexport const explainMarker = "x";\n'),
-    "library source": _append("packages/db/src/index.ts", '\nexport const explainMarker = "y";\n'),
+    "app source": _append("apps/api/src/app.ts", '\nexport const explainMarker = "RUN_ID";\n'),
+    "library source": _append("packages/db/src/index.ts", '\nexport const explainMarker = "RUN_ID";\n'),
     "manifest": _describe,
-    "lockfile": _append("pnpm-lock.yaml", "\n# changed by the explain test\n"),
-    "outside every closure": _append("README.md", "\nchanged by the explain test\n"),
+    "lockfile": _append("pnpm-lock.yaml", "\n# changed by the explain test RUN_ID\n"),
+    "outside every closure": _append("README.md", "\nchanged by the explain test RUN_ID\n"),
 }
 
 
