@@ -33,7 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import scenarios  # noqa: E402
-from tests.dockerutil import build, docker, empty_builder_cache, host_port, inspect, remove, run_detached  # noqa: E402
+from tests.dockerutil import (  # noqa: E402
+    build,
+    docker,
+    empty_builder_cache,
+    host_port,
+    inspect,
+    remove,
+    remove_images_named,
+    run_detached,
+)
 
 RECIPES = ROOT / "bench" / "recipes"
 
@@ -233,10 +242,7 @@ def main() -> None:
         sys.exit(1 if failed else 0)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        tags = [line for line in docker("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
-                if line.startswith("dockergen-bench/")]  # fmt: skip
-        if tags:
-            docker("image", "rm", "-f", *tags, check=False)
+        remove_images_named("dockergen-bench/")
 
 
 def _logged(fn: Callable[[Path, Variant], Row], work: Path, v: Variant) -> Row:

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.dockerutil import Build, build, docker, empty_builder_cache, inspect  # noqa: E402
+from tests.dockerutil import Build, build, docker, empty_builder_cache, inspect, remove_images_named  # noqa: E402
 from tests.helpers import SAMPLE, copy_tree  # noqa: E402
 
 RECIPES = ROOT / "bench" / "recipes"
@@ -193,10 +193,7 @@ def main() -> None:
         (results / "images.json").write_text(json.dumps(data, indent=2) + "\n")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        tags = [line for line in docker("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
-                if line.startswith("dockergen-bench/")]  # fmt: skip
-        if tags:
-            docker("image", "rm", "-f", *tags, check=False)
+        remove_images_named("dockergen-bench/")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from dockergen.repo import AccessLog, Repo
 
 if TYPE_CHECKING:  # the modules behind them load only when a command runs
     from dockergen.context_report import ContextReport
+    from dockergen.dockerignore import DockerIgnore
     from dockergen.explain import Explanation
     from dockergen.init_config import InitResult
     from dockergen.pipeline import Generated
@@ -111,33 +112,29 @@ def plans(root: Path, targets: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[
 
 def context_reports(root: Path, targets: tuple[str, ...]) -> tuple[ContextReport, ...]:
     """Files and bytes each target's build context sends, with and without its ignore file."""
-    from dockergen import dockerignore
     from dockergen.context_report import report
-    from dockergen.pipeline import generate_all
 
     repo = open_repo(root)
-    generated = generate_all(repo)
-    files = {f.path: f.content for f in generated.files}
-    return tuple(
-        report(repo, p.target, dockerignore.parse(files[p.dockerignore], p.dockerignore))
-        for p in _select(generated, targets)
-    )
+    return tuple(report(repo, plan.target, ignore) for plan, ignore in _with_ignore_files(repo, targets))
 
 
 def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -> tuple[Explanation, ...]:
     """Per target, what a build re-runs after `paths` changed (default: git's changes against HEAD)."""
-    from dockergen import dockerignore
     from dockergen.explain import explain
-    from dockergen.pipeline import generate_all
 
     repo = open_repo(root)
     changed = tuple(_relative(p) for p in paths) if paths else _git_changes(repo.root)
+    return tuple(explain(plan, ignore, changed) for plan, ignore in _with_ignore_files(repo, targets))
+
+
+def _with_ignore_files(repo: Repo, targets: tuple[str, ...]) -> list[tuple[BuildPlan, DockerIgnore]]:
+    """The selected targets' plans, each with its ignore file as rendered (parsed)."""
+    from dockergen import dockerignore
+    from dockergen.pipeline import generate_all
+
     generated = generate_all(repo)
     files = {f.path: f.content for f in generated.files}
-    return tuple(
-        explain(p, dockerignore.parse(files[p.dockerignore], p.dockerignore), changed)
-        for p in _select(generated, targets)
-    )
+    return [(p, dockerignore.parse(files[p.dockerignore], p.dockerignore)) for p in _select(generated, targets)]
 
 
 def _relative(path: str) -> str:

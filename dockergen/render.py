@@ -37,21 +37,22 @@ class RenderedFile:
 
 def render(plan: BuildPlan) -> tuple[RenderedFile, RenderedFile]:
     """The Dockerfile and its ignore file, each a generated-by header, a digest, then the body."""
-    env = _environment()
-    out = []
-    for path, name in ((plan.dockerfile, "Dockerfile.j2"), (plan.dockerignore, "dockerignore.j2")):
-        module: Any = env.get_template(name).make_module({})
-        body = str(module.body(plan))
-        header = str(module.header(plan, digest(body)))
-        out.append(RenderedFile(path, header + body, plan.target))
-    return out[0], out[1]
+    return (
+        _file("Dockerfile.j2", plan, plan.dockerfile, plan.target),
+        _file("dockerignore.j2", plan, plan.dockerignore, plan.target),
+    )
 
 
 def render_bake(bake: BakePlan) -> RenderedFile:
     """The bake file (no target of its own: it holds them all), header and digest as the others."""
-    module: Any = _environment().get_template("docker-bake.hcl.j2").make_module({})
-    body = str(module.body(bake))
-    return RenderedFile(bake.path, str(module.header(bake, digest(body))) + body, "")
+    return _file("docker-bake.hcl.j2", bake, bake.path, "")
+
+
+def _file(template: str, data: BuildPlan | BakePlan, path: str, target: str) -> RenderedFile:
+    """A template's `body(data)`, under its `header(data, digest of the body)`."""
+    module: Any = _environment().get_template(template).make_module({})
+    body = str(module.body(data))
+    return RenderedFile(path, str(module.header(data, digest(body))) + body, target)
 
 
 def render_step(step: Step) -> str:

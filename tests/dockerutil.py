@@ -113,3 +113,14 @@ def empty_builder_cache(attempts: int = 5) -> None:
         if result.returncode == 0:
             return
         time.sleep(2)
+
+
+def remove_images_named(prefix: str) -> None:
+    """Remove every image whose repository starts with `prefix` (a benchmark's leftovers)."""
+    tags = [
+        line
+        for line in docker("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
+        if line.startswith(prefix)
+    ]
+    if tags:
+        docker("image", "rm", "-f", *tags, check=False)

@@ -19,18 +19,12 @@ from dockergen.cli import main
 from dockergen.render import hcl_string
 from tests import scenarios
 from tests.helpers import api_workspace
+from tests.test_cli import run
 
 TWO = (
     "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n"
     "  api2:\n    package: '@t/api'\n    dockerfile: other/Dockerfile\n"
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exit_info.value.code or 0), out, err
 
 
 def _bake(text: str) -> dict:  # type: ignore[type-arg]

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from dockergen import dockerignore
-from dockergen.cli import main
 from dockergen.explain import CHANGES, MAY_CHANGE, MAYBE, RERUN, SAME, Explanation, explain
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
 from tests import scenarios
+from tests.test_cli import run
 
 
 @pytest.fixture(scope="module")
@@ -79,13 +79,6 @@ def test_a_change_to_the_runtime_files_is_a_new_image(tmp_path: Path) -> None:
         pytest.skip("plain-js copies nothing from the context in its runtime stage")
     e = _explain(root, plan.target, runtime_reads[0] + "/x.js")
     assert e.image == CHANGES
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exit_info.value.code or 0), out, err
 
 
 def test_cli_text_and_json(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -61,13 +61,12 @@ def workspace_layout(inputs: StageInputs) -> list[Step]:
             "deploy", "production dependencies and manifests, linked as in the workspace", f"{WORKDIR}/", f"{APP}/"
         ),
     ]
-    built: list[str] = []
-    for lib in prod_packages(inputs):
-        if lib.name != inputs.pkg.name:
-            steps, paths = _library_files(inputs, lib)
-            out += steps
-            built += paths
-    if built:
+    libraries = [_library_runtime(lib) for lib in _runtime_libraries(inputs)]
+    for copied, _, warning in libraries:
+        out += copied
+        if warning:
+            inputs.warnings.append(f"target {inputs.cfg.name!r}: {warning}")
+    if any(built for _, built, _ in libraries):
         why = 'the libraries\' built runtime files (what their "files" or main name), each at its folder'
         out.append(copy_from(LIB_FILES, why, f"{LIB_FILES_DIR}/", f"{APP}/"))
     return out
@@ -76,11 +75,15 @@ def workspace_layout(inputs: StageInputs) -> list[Step]:
 def lib_files_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `lib-files` (from `libs`): the libraries' built runtime files gathered in one folder.
     One step whatever their number, and a "files" entry the build did not write is skipped."""
-    paths = [p for lib in prod_packages(inputs) if lib.name != inputs.pkg.name for p in _library_files(inputs, lib)[1]]
+    paths = [p for lib in _runtime_libraries(inputs) for p in _library_runtime(lib)[1]]
     if not paths:
         return ()
     why = "gather the libraries' runtime files; the runtime copies them by content (cached when unchanged)"
     return (Run((Command(("node", "-e", COLLECT, LIB_FILES_DIR, *paths)),), why),)
+
+
+def _runtime_libraries(inputs: StageInputs) -> tuple[Package, ...]:
+    return tuple(lib for lib in prod_packages(inputs) if lib.name != inputs.pkg.name)
 
 
 def _library_paths(lib: Package) -> tuple[tuple[str, ...], str]:
@@ -92,23 +95,23 @@ def _library_paths(lib: Package) -> tuple[tuple[str, ...], str]:
     return ((top,), f"the folder of its main, {lib.main}") if top not in ("", ".", "..") else ((), "")
 
 
-def _library_files(inputs: StageInputs, lib: Package) -> tuple[list[Step], list[str]]:
-    """(steps copying an unbuilt library as it is, workspace paths of a built library's runtime files)."""
-    paths, _ = _library_paths(lib)
-    dest = f"{APP}/{lib.dir}"
+def _library_runtime(lib: Package) -> tuple[list[Step], list[str], str]:
+    """How a library reaches the runtime (pure): (steps copying it as it is when it has no build,
+    workspace paths of its built runtime files, a warning when neither can be had)."""
     if not lib.script("build"):
-        return [copy([folder(lib.dir)], f"{dest}/", f"{lib.name}: its files as they are (no build)", lib.manifest)], []
+        why = f"{lib.name}: its files as they are (no build)"
+        return [copy([folder(lib.dir)], f"{APP}/{lib.dir}/", why, lib.manifest)], [], ""
     missing = [name for name in lib.dangling if name in SOURCE_FOLDERS]
     if missing:
-        inputs.warnings.append(
-            f"target {inputs.cfg.name!r}: {lib.dir}/{missing[0]} links to a path missing from the repository "
-            f"(a submodule not checked out?): {lib.name}'s build has no sources, its output is not copied"
+        return (
+            [],
+            [],
+            (
+                f"{lib.dir}/{missing[0]} links to a path missing from the repository "
+                f"(a submodule not checked out?): {lib.name}'s build has no sources, its output is not copied"
+            ),
         )
-        return [], []
+    paths, _ = _library_paths(lib)
     if not paths:
-        inputs.warnings.append(
-            f"target {inputs.cfg.name!r}: cannot tell which built files of {lib.name} run; "
-            'add a "files" field to its package.json'
-        )
-        return [], []
-    return [], [posixpath.join(lib.dir, p) for p in paths]
+        return [], [], f'cannot tell which built files of {lib.name} run; add a "files" field to its package.json'
+    return [], [posixpath.join(lib.dir, p) for p in paths], ""
