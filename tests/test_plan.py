@@ -81,6 +81,36 @@ def test_deploy_is_scoped_inject_on_pnpm_10_and_plain_on_9(tmp_path: Path) -> No
     assert "inject-workspace-packages" not in instructions(plan_for(injected), "deploy")[0]
 
 
+def test_pnpm_9_links_library_peers_the_app_provides(tmp_path: Path) -> None:
+    """A workspace library's peer dependency resolves from its own folder: on pnpm < 10 the image
+    links the app's copy there (novu's libraries and `newrelic`); peers the library installs
+    itself, the root provides, or nobody provides are left alone."""
+    root = api_workspace(
+        tmp_path,
+        {
+            "package.json": {"name": "r", "packageManager": "pnpm@9.15.9", "dependencies": {"pino": "^9"}},
+            "packages/core/package.json": {
+                "name": "@t/core", "version": "1.0.0", "main": "dist/index.js", "files": ["dist"],
+                "scripts": {"build": "tsc"},
+                "dependencies": {"@t/util": "workspace:^", "zod": "^3"},
+                "peerDependencies": {"hono": "^4", "zod": "^3", "pino": "^9", "react": "^19"},
+                "devDependencies": {"hono": "^4"},
+            },
+            "packages/util/package.json": {
+                "name": "@t/util", "version": "1.0.0", "main": "index.js", "peerDependencies": {"zod": "^3"}
+            },
+        },
+    )  # fmt: skip
+    deploy = instructions(plan_for(root), "deploy")
+    install = next(i for i in deploy if "pnpm install" in i)
+    assert install.endswith(
+        "&& mkdir -p packages/core/node_modules packages/util/node_modules"
+        " && ln -s ../../../apps/api/node_modules/hono packages/core/node_modules/hono"
+        " && ln -s ../../core/node_modules/zod packages/util/node_modules/zod"
+    )
+    assert "react" not in install and "pino" not in install
+
+
 def test_distroless_runtime(tmp_path: Path) -> None:
     plan = plan_for(api_workspace(tmp_path), API_CONFIG + "    runtime: distroless\n")
     assert plan.stages[-1].base == "gcr.io/distroless/nodejs22-debian12:nonroot"

@@ -12,12 +12,13 @@ from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, bi
 from dockergen.plan.install_stages import manifest_steps, root_inputs
 from dockergen.plan.model import Command, Run, Step, Workdir
 from dockergen.plan.start_command import StartCommand
-from dockergen.workspace.manifest import Package
+from dockergen.workspace.manifest import PROD_KINDS, Package
 
 COMMENT = "the production tree from the lockfile (pnpm < 10's deploy would resolve versions again)"
 # Install inputs the runtime does not need (the manifests stay: node resolves `exports` with them).
 # A library whose sources folder is a link to nothing (an optional private submodule) builds nothing.
 SOURCE_FOLDERS = frozenset({"src", "source", "lib"})
+PEER = frozenset({"peer"})
 DROPPED = ("pnpm-lock.yaml", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".npmrc")
 
 
@@ -36,9 +37,56 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
         flags.append("--ignore-scripts")
         comment += f"; --ignore-scripts: {inputs.pkg.name}'s own install scripts need its devDependencies"
     cleanup = Command(("rm", "-rf", *DROPPED, *VOLATILE))
-    install = inputs.pnpm_run([Command(("pnpm", "install", *flags)), cleanup], comment)
+    links = peer_links(inputs)
+    commands = [Command(("pnpm", "install", *flags)), cleanup]
+    if links:
+        folders = sorted({posixpath.dirname(link) for link, _ in links})
+        commands += [Command(("mkdir", "-p", *folders)), *(Command(("ln", "-s", t, link)) for link, t in links)]
+        comment += (
+            "; then link the peer dependencies libraries leave to the app ("
+            + ", ".join(f"{lib}: {name}" for lib, name in _peer_names(inputs))
+            + "), as npm resolves a peer from the package that depends on the library"
+        )
+    install = inputs.pnpm_run(commands, comment)
     link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
     return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
+
+
+def _peer_names(inputs: StageInputs) -> list[tuple[str, str]]:
+    return [(lib.name, name) for lib, name, _ in _peer_providers(inputs)]
+
+
+def _peer_providers(inputs: StageInputs) -> list[tuple[Package, str, Package]]:
+    """(library, peer name, provider) for each peer dependency of a runtime library that it does
+    not install itself (a workspace library's peers are not linked into its folder: in the
+    repository its devDependencies usually provide them) and that the app, else another runtime
+    library, installs as a production dependency. Peers the root provides resolve already (its
+    node_modules is above every folder)."""
+    packages = prod_packages(inputs)
+    providers = [inputs.pkg, *(p for p in packages if p.name != inputs.pkg.name)]
+    root = {d.name for d in inputs.ws.root.deps(PROD_KINDS)} if inputs.root_ships_dependencies else set()
+    out: list[tuple[Package, str, Package]] = []
+    for lib in sorted(packages, key=lambda p: p.dir):
+        if lib.name == inputs.pkg.name:
+            continue
+        own = {d.name for d in lib.deps(PROD_KINDS)}
+        for name in sorted({d.name for d in lib.deps(PEER)} - own - root):
+            provider = next(
+                (p for p in providers if p is not lib and name in {d.name for d in p.deps(PROD_KINDS)}), None
+            )
+            if provider is not None:
+                out.append((lib, name, provider))
+    return out
+
+
+def peer_links(inputs: StageInputs) -> tuple[tuple[str, str], ...]:
+    """(link, target) pairs, relative to the working directory and to the link's folder."""
+    out = []
+    for lib, name, provider in _peer_providers(inputs):
+        link = posixpath.join(lib.dir, "node_modules", name)
+        target = posixpath.join(provider.dir, "node_modules", name)
+        out.append((link, posixpath.relpath(target, posixpath.dirname(link))))
+    return tuple(out)
 
 
 LIB_FILES = "lib-files"  # the stage that gathers the libraries' built runtime files
