@@ -42,18 +42,14 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     if links:
         folders = sorted({posixpath.dirname(link) for link, _ in links})
         commands += [Command(("mkdir", "-p", *folders)), *(Command(("ln", "-s", t, link)) for link, t in links)]
+        names = ", ".join(sorted({name for _, name, _ in _peer_providers(inputs)}))
         comment += (
-            "; then link the peer dependencies libraries leave to the app ("
-            + ", ".join(f"{lib}: {name}" for lib, name in _peer_names(inputs))
-            + "), as npm resolves a peer from the package that depends on the library"
+            f"; then link the libraries' peer dependencies to the app's copies ({names}): pnpm links none"
+            " into a workspace library's folder, npm resolves a peer from the package that depends on it"
         )
     install = inputs.pnpm_run(commands, comment)
     link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
     return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
-
-
-def _peer_names(inputs: StageInputs) -> list[tuple[str, str]]:
-    return [(lib.name, name) for lib, name, _ in _peer_providers(inputs)]
 
 
 def _peer_providers(inputs: StageInputs) -> list[tuple[Package, str, Package]]:
