@@ -1,3 +1,5 @@
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +106,8 @@ def test_pnpm_9_links_library_peers_the_app_provides(tmp_path: Path) -> None:
     deploy = instructions(plan_for(root), "deploy")
     install = next(i for i in deploy if "pnpm install" in i)
     assert install.endswith(
-        "&& mkdir -p packages/core/node_modules packages/util/node_modules"
-        " && ln -s ../../../apps/api/node_modules/hono packages/core/node_modules/hono"
-        " && ln -s ../../core/node_modules/zod packages/util/node_modules/zod"
+        " ../../../apps/api/node_modules/hono packages/core/node_modules/hono"
+        " ../../core/node_modules/zod packages/util/node_modules/zod"
     )
     assert "react" not in install and "pino" not in install
 
@@ -327,3 +328,20 @@ def test_the_signal_preload_is_a_data_url_every_node_reads_whole() -> None:
     double quote would need quoting in NODE_OPTIONS."""
     body = SIGNALS.split(",", 1)[1]
     assert not set(body) & set('?#% "'), body
+
+
+def test_peer_link_script_keeps_what_pnpm_installed(tmp_path: Path) -> None:
+    """The link step runs in the image; here the same script runs on the host's node."""
+    from dockergen.plan.prod_install import PEER_LINK
+
+    (tmp_path / "apps/api/node_modules/@s/a").mkdir(parents=True)
+    (tmp_path / "lib/node_modules/b").mkdir(parents=True)  # installed by pnpm: kept
+    pairs = [
+        "../../../apps/api/node_modules/@s/a",
+        "lib/node_modules/@s/a",
+        "../../apps/api/node_modules/b",
+        "lib/node_modules/b",
+    ]
+    subprocess.run(["node", "-e", PEER_LINK, *pairs], cwd=tmp_path, check=True)
+    assert os.readlink(tmp_path / "lib/node_modules/@s/a") == "../../../apps/api/node_modules/@s/a"
+    assert (tmp_path / "lib/node_modules/@s/a").is_dir() and not (tmp_path / "lib/node_modules/b").is_symlink()

@@ -40,16 +40,24 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     links = peer_links(inputs)
     commands = [Command(("pnpm", "install", *flags)), cleanup]
     if links:
-        folders = sorted({posixpath.dirname(link) for link, _ in links})
-        commands += [Command(("mkdir", "-p", *folders)), *(Command(("ln", "-s", t, link)) for link, t in links)]
+        commands.append(Command(("node", "-e", PEER_LINK, *(word for link, t in links for word in (t, link)))))
         names = ", ".join(sorted({name for _, name, _ in _peer_providers(inputs)}))
         comment += (
-            f"; then link the libraries' peer dependencies to the app's copies ({names}): pnpm links none"
-            " into a workspace library's folder, npm resolves a peer from the package that depends on it"
+            f"; then link the libraries' peer dependencies to the app's copies ({names}) where pnpm links none"
+            " (a workspace library's peer resolves from its own folder; npm resolves it from its dependant)"
         )
     install = inputs.pnpm_run(commands, comment)
     link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
     return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
+
+
+# Creates each link (target, path) whose path does not exist yet: pnpm installs a peer itself
+# when the lockfile lists it for the library (auto-install-peers), and that one stays.
+PEER_LINK = (
+    'const fs=require("fs"),path=require("path");const a=process.argv.slice(1);'
+    "for(let i=0;i<a.length;i+=2){try{fs.lstatSync(a[i+1])}"
+    "catch{fs.mkdirSync(path.dirname(a[i+1]),{recursive:true});fs.symlinkSync(a[i],a[i+1])}}"
+)
 
 
 def _peer_providers(inputs: StageInputs) -> list[tuple[Package, str, Package]]:
