@@ -85,8 +85,8 @@ def test_deploy_is_scoped_inject_on_pnpm_10_and_plain_on_9(tmp_path: Path) -> No
 
 def test_pnpm_9_links_library_peers_the_app_provides(tmp_path: Path) -> None:
     """A workspace library's peer dependency resolves from its own folder: on pnpm < 10 the image
-    links the app's copy there (novu's libraries and `newrelic`); peers the library installs
-    itself, the root provides, or nobody provides are left alone."""
+    links the app's copy there (novu's libraries and `newrelic`), else pnpm's hoisted copy; peers
+    the library installs itself or the root provides are left alone."""
     root = api_workspace(
         tmp_path,
         {
@@ -107,9 +107,10 @@ def test_pnpm_9_links_library_peers_the_app_provides(tmp_path: Path) -> None:
     install = next(i for i in deploy if "pnpm install" in i)
     assert install.endswith(
         " ../../../apps/api/node_modules/hono packages/core/node_modules/hono"
+        " ../../../node_modules/.pnpm/node_modules/react packages/core/node_modules/react"
         " ../../core/node_modules/zod packages/util/node_modules/zod"
-    )
-    assert "react" not in install and "pino" not in install
+    )  # react: nobody declares it, pnpm's hoisted copy if the tree has one (novu's express)
+    assert "pino" not in install
 
 
 def test_distroless_runtime(tmp_path: Path) -> None:
@@ -341,7 +342,10 @@ def test_peer_link_script_keeps_what_pnpm_installed(tmp_path: Path) -> None:
         "lib/node_modules/@s/a",
         "../../apps/api/node_modules/b",
         "lib/node_modules/b",
+        "../../node_modules/.pnpm/node_modules/c",  # installed by nobody: no link
+        "lib/node_modules/c",
     ]
     subprocess.run(["node", "-e", PEER_LINK, *pairs], cwd=tmp_path, check=True)
     assert os.readlink(tmp_path / "lib/node_modules/@s/a") == "../../../apps/api/node_modules/@s/a"
     assert (tmp_path / "lib/node_modules/@s/a").is_dir() and not (tmp_path / "lib/node_modules/b").is_symlink()
+    assert not os.path.lexists(tmp_path / "lib/node_modules/c")

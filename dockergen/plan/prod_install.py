@@ -41,35 +41,41 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     commands = [Command(("pnpm", "install", *flags)), cleanup]
     if links:
         commands.append(Command(("node", "-e", PEER_LINK, *(word for link, t in links for word in (t, link)))))
-        names = ", ".join(sorted({name for _, name, _ in _peer_providers(inputs)}))
+        named = ", ".join(sorted({name for _, name, p in _peer_providers(inputs) if p}))
         comment += (
-            f"; then link the libraries' peer dependencies to the app's copies ({names}) where pnpm links none"
-            " (a workspace library's peer resolves from its own folder; npm resolves it from its dependant)"
+            "; then link the libraries' peer dependencies where pnpm links none (a workspace library's"
+            " peer resolves from its own folder; npm resolves it from its dependant): "
+            + (f"to the app's copies ({named}), " if named else "")
+            + "else to pnpm's hoisted copy when the tree has one"
         )
     install = inputs.pnpm_run(commands, comment)
     link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
     return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
 
 
-# Creates each link (target, path) whose path does not exist yet: pnpm installs a peer itself
-# when the lockfile lists it for the library (auto-install-peers), and that one stays.
+HOISTED = "node_modules/.pnpm/node_modules"  # pnpm's hoisted copies (hoist-pattern, default *)
+# Creates each link (target, path) whose path does not exist yet and whose target does: pnpm
+# installs a peer itself when the lockfile lists it for the library (auto-install-peers), and that
+# one stays; an optional peer nothing installs stays absent.
 PEER_LINK = (
     'const fs=require("fs"),path=require("path");const a=process.argv.slice(1);'
-    "for(let i=0;i<a.length;i+=2){try{fs.lstatSync(a[i+1])}"
-    "catch{fs.mkdirSync(path.dirname(a[i+1]),{recursive:true});fs.symlinkSync(a[i],a[i+1])}}"
+    "for(let i=0;i<a.length;i+=2){const[t,l]=[a[i],a[i+1]];"
+    "if(!fs.existsSync(path.join(path.dirname(l),t)))continue;"
+    "try{fs.lstatSync(l)}catch{fs.mkdirSync(path.dirname(l),{recursive:true});fs.symlinkSync(t,l)}}"
 )
 
 
-def _peer_providers(inputs: StageInputs) -> list[tuple[Package, str, Package]]:
+def _peer_providers(inputs: StageInputs) -> list[tuple[Package, str, Package | None]]:
     """(library, peer name, provider) for each peer dependency of a runtime library that it does
     not install itself (a workspace library's peers are not linked into its folder: in the
-    repository its devDependencies usually provide them) and that the app, else another runtime
-    library, installs as a production dependency. Peers the root provides resolve already (its
-    node_modules is above every folder)."""
+    repository its devDependencies provide them). The provider is the app, else another runtime
+    library, that installs it as a production dependency; None: pnpm's hoisted copy
+    (node_modules/.pnpm/node_modules), there when the tree holds the package as some dependency's
+    dependency, as npm would have hoisted it. Peers the root provides resolve already."""
     packages = prod_packages(inputs)
     providers = [inputs.pkg, *(p for p in packages if p.name != inputs.pkg.name)]
     root = {d.name for d in inputs.ws.root.deps(PROD_KINDS)} if inputs.root_ships_dependencies else set()
-    out: list[tuple[Package, str, Package]] = []
+    out: list[tuple[Package, str, Package | None]] = []
     for lib in sorted(packages, key=lambda p: p.dir):
         if lib.name == inputs.pkg.name:
             continue
@@ -78,8 +84,7 @@ def _peer_providers(inputs: StageInputs) -> list[tuple[Package, str, Package]]:
             provider = next(
                 (p for p in providers if p is not lib and name in {d.name for d in p.deps(PROD_KINDS)}), None
             )
-            if provider is not None:
-                out.append((lib, name, provider))
+            out.append((lib, name, provider))
     return out
 
 
@@ -88,8 +93,8 @@ def peer_links(inputs: StageInputs) -> tuple[tuple[str, str], ...]:
     out = []
     for lib, name, provider in _peer_providers(inputs):
         link = posixpath.join(lib.dir, "node_modules", name)
-        target = posixpath.join(provider.dir, "node_modules", name)
-        out.append((link, posixpath.relpath(target, posixpath.dirname(link))))
+        folder = posixpath.join(provider.dir, "node_modules") if provider else HOISTED
+        out.append((link, posixpath.relpath(posixpath.join(folder, name), posixpath.dirname(link))))
     return tuple(out)
 
 
