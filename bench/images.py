@@ -3,12 +3,18 @@
 
     bash ../shared/e2e/setup-docker && .venv/bin/python bench/images.py
 
-For each variant: image size, size above its base image, dive's efficiency and wasted bytes, the
-cold build (builder cache and pnpm store emptied first), then three rebuilds: (a) an app-source
-change, (b) a change in a package outside the API's closure, (c) a dependency added to the API.
+The sample has two apps (api, worker): dockergen writes one Dockerfile for both (`--target api`);
+the `shared: false` row is the API alone in its own Dockerfile. For each variant: image size, size
+above its base image, dive's efficiency and wasted bytes, the cold build (builder cache and pnpm
+store emptied first), then three rebuilds: (a) an app-source change, (b) a change in a package
+outside the API's closure (a library only the worker uses), (c) a dependency added to the API.
 Each rebuild reports its time and how many Dockerfile steps ran (FROM lines are not counted).
 The limit row is the base image plus the bytes of `pnpm deploy --prod`'s output. Prints a Markdown
 table (paste it into the README) and writes the raw numbers to bench/results/images.json.
+
+Then "all apps, cold" on the multi-app fixture (three apps sharing libraries): one app, then every
+app one after another, from an empty builder cache, with the shared Dockerfile and with one
+Dockerfile per app (`shared: false`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests import scenarios  # noqa: E402
 from tests.dockerutil import Build, build, docker, empty_builder_cache, inspect, remove_images_named  # noqa: E402
 from tests.helpers import SAMPLE, copy_tree  # noqa: E402
 
@@ -59,26 +66,46 @@ class Row:
     c: Rebuild
 
 
+@dataclass
+class AllApps:
+    layout: str
+    one_app: float
+    all_apps: float
+
+
+Variant = tuple[Path, str, str]  # context, Dockerfile path in it, stage to build ("" = the last)
+
+
+def target_args(stage: str) -> tuple[str, ...]:
+    return ("--target", stage) if stage else ()
+
+
 def dockergen(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "dockergen", *args], check=True, capture_output=True)
 
 
-def variants(work: Path) -> dict[str, tuple[Path, str]]:
-    """variant -> (context folder, Dockerfile path in it)."""
-    out: dict[str, tuple[Path, str]] = {}
+def variants(work: Path) -> dict[str, Variant]:
+    """variant -> (context folder, Dockerfile path in it, stage)."""
+    out: dict[str, Variant] = {}
     for name, recipe in (("naive, 1 stage", "naive"), ("tutorial, 3 stages (made to work)", "tutorial")):
         ctx = copy_tree(SAMPLE, work / recipe)
         shutil.copy(RECIPES / f"{recipe}.Dockerfile", ctx / "Dockerfile")
         shutil.copy(RECIPES / f"{recipe}.Dockerfile.dockerignore", ctx / "Dockerfile.dockerignore")
-        out[name] = (ctx, "Dockerfile")
-    for name, runtime in (("dockergen, slim", "slim"), ("dockergen, distroless", "distroless")):
-        ctx = copy_tree(SAMPLE, work / f"dockergen-{runtime}")
+        out[name] = (ctx, "Dockerfile", "")
+    for name, key in (
+        ("dockergen, slim", ""),
+        ("dockergen, slim, own Dockerfile (`shared: false`)", "shared: false"),
+        ("dockergen, distroless", "runtime: distroless"),
+    ):
+        ctx = copy_tree(SAMPLE, work / f"dockergen-{len(out)}")
         config = (ctx / "dockergen.yaml").read_text()
-        if runtime == "distroless":
-            config = config.replace("    health: /health", "    health: /health\n    runtime: distroless", 1)
+        if key:
+            config = config.replace("    health: /health", f"    health: /health\n    {key}", 1)
         (ctx / "dockergen.yaml").write_text(config)
+        for old in ("Dockerfile", ".dockerignore"):
+            (ctx / old).unlink(missing_ok=True)
         dockergen("generate", "--root", str(ctx))
-        out[name] = (ctx, "apps/api/Dockerfile")
+        out[name] = (ctx, "apps/api/Dockerfile", "") if key == "shared: false" else (ctx, "Dockerfile", "api")
     return out
 
 
@@ -102,50 +129,88 @@ def dive(image: str) -> tuple[float, int]:
     return efficiency, wasted
 
 
-def base_of(ctx: Path, dockerfile: str) -> str:
-    froms = re.findall(r"^FROM\s+(\S+)", (ctx / dockerfile).read_text(), re.M)
-    return froms[-1]
+def base_of(ctx: Path, dockerfile: str, stage: str = "") -> str:
+    text = (ctx / dockerfile).read_text()
+    if stage:
+        return re.findall(rf"^FROM\s+(\S+)\s+AS\s+{re.escape(stage)}$", text, re.M)[0]
+    return re.findall(r"^FROM\s+(\S+)", text, re.M)[-1]
 
 
 def downloaded(log: str) -> int:
     return sum(int(m.group(3)) for m in _PROGRESS.finditer(log))
 
 
-def rebuild(ctx: Path, dockerfile: str, tag: str, previous: str) -> Rebuild:
-    result: Build = build(ctx, dockerfile, tag)
+def rebuild(ctx: Path, dockerfile: str, stage: str, tag: str, previous: str) -> Rebuild:
+    result: Build = build(ctx, dockerfile, tag, *target_args(stage))
     return Rebuild(round(result.seconds, 2), len(result.executed), len(result.steps),
                    result.image_id == previous, downloaded(result.log))  # fmt: skip
 
 
-def measure(name: str, ctx: Path, dockerfile: str, change: dict[str, str]) -> Row:
+def measure(name: str, variant: Variant, change: dict[str, str]) -> Row:
+    ctx, dockerfile, stage = variant
     tag = f"dockergen-bench/{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}"
     empty_builder_cache()  # cold: no layer cache, empty pnpm store and npm cache mounts
-    cold = build(ctx, dockerfile, tag)
-    base = base_of(ctx, dockerfile)
+    cold = build(ctx, dockerfile, tag, *target_args(stage))
+    base = base_of(ctx, dockerfile, stage)
     size, base_size = inspect(tag)["Size"], inspect(base)["Size"]
     efficiency, wasted = dive(tag)
     image = cold.image_id
     app = ctx / "apps/api/src/app.ts"
     app.write_text(app.read_text() + '\nexport const benchMarker = "(a) an app-source change";\n')
-    a = rebuild(ctx, dockerfile, tag, image)
+    a = rebuild(ctx, dockerfile, stage, tag, image)
     queue = ctx / "packages/queue/src/index.ts"
     queue.write_text(queue.read_text() + "\n// (b) a change outside the API's closure\n")
-    b = rebuild(ctx, dockerfile, tag, inspect(tag)["Id"])
+    b = rebuild(ctx, dockerfile, stage, tag, inspect(tag)["Id"])
     for rel, text in change.items():
         (ctx / rel).write_text(text)
-    c = rebuild(ctx, dockerfile, tag, inspect(tag)["Id"])
+    c = rebuild(ctx, dockerfile, stage, tag, inspect(tag)["Id"])
     return Row(name, base, size, size - base_size, efficiency, wasted, round(cold.seconds, 2), a, b, c)
 
 
-def limit(ctx: Path, dockerfile: str) -> tuple[str, int, int]:
+def limit(variant: Variant) -> tuple[str, int, int]:
     """Base image + bytes of the `pnpm deploy --prod` tree: file and symlink sizes counted the way
     Docker sizes a layer (folders not counted), every name counted as pnpm writes it."""
+    ctx, dockerfile, stage = variant
     tag = "dockergen-bench/deploy-stage"
-    build(ctx, dockerfile, tag, "--target", "deploy")
+    build(ctx, dockerfile, tag, "--target", f"{stage}-deploy" if stage else "deploy")
     script = r"find /out \( -type f -o -type l \) -printf '%s\n' | awk '{s += $1} END {print s}'"
     out = docker("run", "--rm", "--entrypoint", "sh", tag, "-c", script).stdout.split()[0]
-    base = base_of(ctx, dockerfile)
+    base = base_of(ctx, dockerfile, stage)
     return base, inspect(base)["Size"], int(out)
+
+
+APPS = ("admin", "api", "worker")
+
+
+def all_apps(work: Path) -> list[AllApps]:
+    """multi-app: the API alone, then every app one after another, each from an empty builder
+    cache; with the shared Dockerfile and with one Dockerfile per app."""
+    out = []
+    for layout, own in (("one Dockerfile for all apps (default)", False), ("one Dockerfile per app", True)):
+        root = scenarios.materialize("multi-app", work / f"multi-app-{own}")
+        if own:
+            config = root / "dockergen.yaml"
+            config.write_text(config.read_text().replace("targets:\n", "defaults:\n  shared: false\ntargets:\n", 1))
+        dockergen("generate", "--root", str(root))
+
+        empty_builder_cache()
+        single = cold_app(root, own, "api")
+        empty_builder_cache()
+        every = sum(cold_app(root, own, app) for app in APPS)
+        out.append(AllApps(layout, round(single, 2), round(every, 2)))
+    return out
+
+
+def cold_app(root: Path, own: bool, app: str) -> float:
+    dockerfile, stage = (f"apps/{app}/Dockerfile", "") if own else ("Dockerfile", app)
+    return build(root, dockerfile, f"dockergen-bench/all-{app}", *target_args(stage)).seconds
+
+
+def all_apps_table(rows: list[AllApps]) -> str:
+    lines = ["| multi-app, cold | one app (api) | all 3 apps, one after another | ratio |", "|---|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r.layout} | {r.one_app:.1f} s | {r.all_apps:.1f} s | {r.all_apps / r.one_app:.2f}x |")
+    return "\n".join(lines)
 
 
 def mb(n: int) -> str:
@@ -180,16 +245,23 @@ def main() -> None:
     try:
         change = dependency_change(work)
         found = variants(work)
-        rows = [measure(name, ctx, dockerfile, change) for name, (ctx, dockerfile) in found.items()]
-        slim_ctx, slim_dockerfile = found["dockergen, slim"]
+        rows = [measure(name, variant, change) for name, variant in found.items()]
+        slim = found["dockergen, slim"]
         for rel in change:  # the limit is measured on the unchanged sample
-            shutil.copy(SAMPLE / rel, slim_ctx / rel)
-        lim = limit(slim_ctx, slim_dockerfile)
+            shutil.copy(SAMPLE / rel, slim[0] / rel)
+        lim = limit(slim)
+        apps = all_apps(work)
         print(f"sample API, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
         print(table(rows, lim))
+        print()
+        print(all_apps_table(apps))
         results = ROOT / "bench" / "results"
         results.mkdir(exist_ok=True)
-        data = {"rows": [asdict(r) for r in rows], "limit": {"base": lim[0], "base_size": lim[1], "deploy": lim[2]}}
+        data = {
+            "rows": [asdict(r) for r in rows],
+            "limit": {"base": lim[0], "base_size": lim[1], "deploy": lim[2]},
+            "all_apps": [asdict(r) for r in apps],
+        }
         (results / "images.json").write_text(json.dumps(data, indent=2) + "\n")
     finally:
         shutil.rmtree(work, ignore_errors=True)

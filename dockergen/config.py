@@ -51,6 +51,7 @@ class TargetConfig:
     standalone: bool | None = None  # Next.js: ship .next/standalone (None: as next.config says)
     tags: tuple[str, ...] | None = None  # bake: the image tags (None: ${REGISTRY}<name>:${TAG})
     platforms: tuple[str, ...] = ()  # bake: platforms to build for (none: the builder's)
+    shared: bool = True  # several targets: share one Dockerfile (and its common stages) with the others
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ TARGET_KEYS: dict[str, str] = {
     "standalone": "Next.js: ship only the traced standalone server (default: when next.config sets output standalone)",
     "tags": "bake: image tags (default: ${REGISTRY}<target>:${TAG})",
     "platforms": "bake: platforms to build, e.g. [linux/amd64, linux/arm64]",
+    "shared": "several targets: one Dockerfile for all, sharing the libraries' stages (false: a Dockerfile of its own)",
 }
 BAKE_FILE = "docker-bake.hcl"
 
@@ -208,6 +210,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         standalone=f.flag("standalone"),
         tags=f.checked("tags", validate.image_reference),
         platforms=f.checked("platforms", validate.platform) or (),
+        shared=f.flag("shared") is not False,
     )
 
 

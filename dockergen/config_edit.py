@@ -89,22 +89,3 @@ def _quote(text: str) -> str:
     ):
         return text
     return json.dumps(text)  # a JSON string is a YAML double-quoted scalar, escapes included
-
-
-def pin_dockerfile(text: str, target: str, dockerfile: str, dockerignore: str) -> str:
-    """Write a target's current file paths into dockergen.yaml, so that adding targets (which
-    moves the default from the root to beside each package) does not move its files."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    doc = yaml.load(text)
-    body = doc["targets"][target]
-    body["dockerfile"] = dockerfile
-    body.yaml_add_eol_comment("kept where it was when more targets were added", "dockerfile")
-    body["dockerignore"] = dockerignore
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return out.getvalue()

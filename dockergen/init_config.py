@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 
 from dockergen import apps
-from dockergen.config import Config, parse_config
-from dockergen.config_edit import NewTarget, add_targets, pin_dockerfile
+from dockergen.config import parse_config
+from dockergen.config_edit import NewTarget, add_targets
 from dockergen.errors import InputError, UsageError
 from dockergen.health_route import find_health_route
 from dockergen.plan import static_site
@@ -63,8 +63,6 @@ def init_config(
             hint="run init once per app with --package NAME --dockerfile PATH",
         )
     text = existing
-    if config and len(config.targets) == 1 and fresh:
-        text = _pin_single(repo, ws, config, existing or "")
     total = len(taken) + len(fresh)
     names, chosen = set(taken.values()), set[str]()
     picks = [Pick(taken[p.name], p.name, "already in dockergen.yaml") for p, _ in packages if p.name in taken]
@@ -127,21 +125,24 @@ def _placement(
     repo: Repo, pkg: Package, total: int, chosen: set[str], paths: tuple[str | None, str | None]
 ) -> tuple[tuple[str, str], str]:
     """The files of a new target, and a note when they are not the default ones: the default
-    when free (absent, or written by dockergen), else beside the package, else a dockergen name."""
+    when free (absent, or written by dockergen), else (several targets) one dockergen name at the
+    root that they all share, else beside the package, else a dockergen name there."""
     if paths[0]:
         dockerfile = posixpath.normpath(paths[0])
         return (dockerfile, paths[1] or _ignore_beside(dockerfile)), "named with --dockerfile"
     default = _default_files(pkg, total)
     folder = f"{pkg.dir}/"
+    shared = [default, ("Dockerfile", "Dockerfile.dockerignore")]
+    if total > 1:
+        shared.append(("dockergen.Dockerfile", "dockergen.Dockerfile.dockerignore"))
     candidates = [
-        default,
-        ("Dockerfile", "Dockerfile.dockerignore"),
+        *shared,
         (f"{folder}Dockerfile", f"{folder}Dockerfile.dockerignore"),
         (f"{folder}dockergen.Dockerfile", f"{folder}dockergen.Dockerfile.dockerignore"),
     ]
     taken = [f for f in dict.fromkeys(default) if not _free(repo, f)]
     for files in dict.fromkeys(candidates):
-        if all(_free(repo, f) and f not in chosen for f in files) and (files[0] != "Dockerfile" or total == 1):
+        if all(_free(repo, f) and (files in shared or f not in chosen) for f in files):
             return files, "" if files == default else f"{' and '.join(taken)}: not dockergen's, left alone"
     raise InputError(
         f"no free place for {pkg.name}'s Dockerfile: {', '.join(f for c in candidates for f in c)} are taken",
@@ -166,16 +167,6 @@ def _free(repo: Repo, path: str) -> bool:
     if kind == "missing":
         return True
     return kind == "file" and split_generated(repo.read_text(path))[0]
-
-
-def _pin_single(repo: Repo, ws: Workspace, config: Config, text: str) -> str:
-    """A lone target placed by default at the root would move once others join: pin it."""
-    target = config.targets[0]
-    pkg = ws.find(target.package)
-    if target.dockerfile or pkg is None:
-        return text
-    dockerfile, dockerignore = placement(target, pkg, 1)
-    return pin_dockerfile(text, target.name, dockerfile, dockerignore)
 
 
 # ------------------------------------------------------------------ the new target's keys

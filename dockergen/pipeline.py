@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dockergen import dockerignore
-from dockergen.config import load_config, parse_config
+from dockergen.config import Config, load_config, parse_config
 from dockergen.errors import ConfigError, DockergenError
+from dockergen.plan import shared
 from dockergen.plan.bake import bake_plan
 from dockergen.plan.model import BuildPlan
 from dockergen.plan.planner import build_plan
-from dockergen.render import RenderedFile, render, render_bake
+from dockergen.render import RenderedFile, render, render_bake, split_generated
 from dockergen.repo import Repo
 from dockergen.workspace.scan import Workspace, scan
 
@@ -30,12 +31,12 @@ def generate_all(repo: Repo, config_text: str | None = None, ws: Workspace | Non
     ws = ws if ws is not None else scan(repo)
     try:
         config = parse_config(config_text) if config_text is not None else load_config(repo)
-        plans = tuple(build_plan(ws, config, t.name) for t in config.targets)
+        plans, files_of = _shared_plans(ws, config)
     except DockergenError as exc:
         exc.warnings = ws.warnings
         raise
     files: list[RenderedFile] = []
-    for plan in plans:
+    for plan in files_of:
         dockerfile, ignore_file = render(plan)
         dockerignore.validate(dockerignore.parse(ignore_file.content, ignore_file.path), plan.reads, plan.dockerfile)
         files += [dockerfile, ignore_file]
@@ -43,8 +44,47 @@ def generate_all(repo: Repo, config_text: str | None = None, ws: Workspace | Non
     if bake is not None:
         files.append(render_bake(bake))
     _check_paths(files)
-    warnings = tuple(dict.fromkeys(w for p in plans for w in p.warnings))
+    warnings = tuple(dict.fromkeys([*(w for p in plans for w in p.warnings), *_left_behind(repo, plans, files)]))
     return Generated(plans, tuple(files), warnings)
+
+
+def _left_behind(repo: Repo, plans: tuple[BuildPlan, ...], files: list[RenderedFile]) -> list[str]:
+    """dockergen's files at a target's other default place (beside its package, or the root) that
+    no target writes any more: left by an earlier version, or before targets shared a Dockerfile."""
+    written = {f.path for f in files}
+    candidates = ["Dockerfile", ".dockerignore"]
+    for plan in plans:
+        folder = f"{plan.package_dir}/" if plan.package_dir != "." else ""
+        candidates += [f"{folder}Dockerfile", f"{folder}Dockerfile.dockerignore"]
+    out = []
+    for path in dict.fromkeys(candidates):
+        if path not in written and repo.kind(path) == "file" and split_generated(repo.read_text(path))[0]:
+            out.append(f"{path} was written by dockergen and no target writes it any more: delete it")
+    return out
+
+
+def _shared_plans(ws: Workspace, config: Config) -> tuple[tuple[BuildPlan, ...], list[BuildPlan]]:
+    """(every target's plan, the plans of the files to write). Targets whose Dockerfile is the
+    same path (several targets and no `shared: false`) are planned again with the libraries of
+    all of them, and share one file."""
+    alone = tuple(build_plan(ws, config, t.name) for t in config.targets)
+    sharing = {t.name for t in config.targets if t.shared}
+    by_target: dict[str, BuildPlan] = {}
+    files_of: list[BuildPlan] = []
+    for group in shared.group_by_file(tuple(p for p in alone if p.target in sharing)):
+        if len(group) == 1:
+            by_target[group[0].target] = group[0]
+            files_of.append(group[0])
+            continue
+        libs = shared.libraries(group)
+        views = shared.views(tuple(build_plan(ws, config, p.target, libs) for p in group))
+        by_target.update((v.target, v) for v in views)
+        files_of.append(shared.merged(views))
+    for plan in alone:
+        if plan.target not in sharing:
+            by_target[plan.target] = plan
+            files_of.append(plan)
+    return tuple(by_target[p.target] for p in alone), files_of
 
 
 def _check_paths(files: list[RenderedFile]) -> None:

@@ -37,9 +37,10 @@ class RenderedFile:
 
 def render(plan: BuildPlan) -> tuple[RenderedFile, RenderedFile]:
     """The Dockerfile and its ignore file, each a generated-by header, a digest, then the body."""
+    owner = plan.target or ", ".join(stage for stage, _ in plan.shared_by)
     return (
-        _file("Dockerfile.j2", plan, plan.dockerfile, plan.target),
-        _file("dockerignore.j2", plan, plan.dockerignore, plan.target),
+        _file("Dockerfile.j2", plan, plan.dockerfile, owner),
+        _file("dockerignore.j2", plan, plan.dockerignore, owner),
     )
 
 

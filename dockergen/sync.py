@@ -81,6 +81,9 @@ def _refusal_hint(change: FileChange) -> str:
         other = f"{folder}/dockergen.Dockerfile" if folder else "dockergen.Dockerfile"
         if not change.target:  # the bake file, dockergen.yaml's `bake:`
             return f"keep yours and set `bake: dockergen-bake.hcl` in dockergen.yaml, {force}"
+        if ", " in change.target:  # a file several targets share
+            key = "dockerignore" if change.path.endswith("ignore") else "dockerfile"
+            return f"keep yours and set `{key}:` to another path under `defaults:` in dockergen.yaml, {force}"
         if change.path.endswith("ignore"):
             return f"set `dockerignore:` for target '{change.target}' to another path in dockergen.yaml, {force}"
         return f"keep yours and set `dockerfile: {other}` for target '{change.target}' in dockergen.yaml, {force}"

@@ -21,25 +21,36 @@ def _value(value: object) -> str:
 
 
 def test_each_bake_target_builds_as_plain_docker_build(tmp_path: Path) -> None:
-    root = scenarios.materialize("sample-bake", tmp_path / "ws")
+    """multi-app: three apps (two servers, a worker) in one shared Dockerfile."""
+    root = scenarios.materialize("multi-app", tmp_path / "ws")
     with pytest.raises(SystemExit) as exit_info:
         main(["generate", "--root", str(root)])
     assert exit_info.value.code == 0
     bake = hcl2.loads((root / "docker-bake.hcl").read_text())
     targets = {name: body for block in bake["target"] for name, body in block.items()}
+    assert sorted(targets) == ["admin", "api", "worker"]
     builds = {}
-    for name in ("api", "worker"):  # the default group's order
-        body = targets[name]
-        assert _value(body["context"]) == "."
-        builds[name] = d.build(root, _value(body["dockerfile"]), None, "--target", _value(body["target"]))
-        assert d.inspect(builds[name].tag)["Config"]["User"] == "1000:1000"
-    base_steps = [s for s in builds["worker"].steps.values() if s.startswith("[base ")]
-    assert base_steps and not [s for s in builds["worker"].executed if s.startswith("[base ")], (
-        "the worker's base stage is the api's: BuildKit must reuse it",
-        builds["worker"].executed,
-    )
-    container = d.run_detached(builds["api"].tag, "-p", "127.0.0.1::3000")
+    shared = ("[base ", "[lib-deps ", "[libs ")
     try:
-        assert d.http_get(f"http://127.0.0.1:{d.host_port(container, 3000)}/health") == (200, '{"status":"ok"}')
+        for name in ("admin", "api", "worker"):  # the default group's order
+            body = targets[name]
+            assert _value(body["context"]) == "." and _value(body["dockerfile"]) == "Dockerfile"
+            builds[name] = d.build(root, _value(body["dockerfile"]), None, "--target", _value(body["target"]))
+            assert d.inspect(builds[name].tag)["Config"]["User"] == "1000:1000"
+        for name in ("api", "worker"):  # built after the first: every shared step from the cache
+            assert [s for s in builds[name].steps.values() if s.startswith(shared)], name
+            assert not [s for s in builds[name].executed if s.startswith(shared)], (name, builds[name].executed)
+        for name, port in (("admin", 3100), ("api", 3000)):
+            container = d.run_detached(builds[name].tag, "-p", f"127.0.0.1::{port}")
+            try:
+                url = f"http://127.0.0.1:{d.host_port(container, port)}/health"
+                assert d.http_get(url) == (200, '{"status":"ok"}'), name
+            finally:
+                d.remove(container)
+        container = d.run_detached(builds["worker"].tag)
+        try:
+            assert d.wait_for_log(container, "job processed", 20)
+        finally:
+            d.remove(container)
     finally:
-        d.remove(container)
+        d.remove_images(*(b.tag for b in builds.values()))

@@ -17,7 +17,8 @@ from tests import dockerutil as d
 from tests.helpers import SAMPLE, copy_tree
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
-DOCKERFILE = "apps/api/Dockerfile"
+DOCKERFILE = "Dockerfile"  # shared by the sample's api and worker: --target picks the api
+API = ("--target", "api")
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def tag(sample: Path) -> Iterator[str]:
     # A unique install input: the builder cache holds earlier runs' identical edits, which would
     # otherwise turn every rebuild below into a full cache hit.
     append(sample / "pnpm-workspace.yaml", f"# test run {uuid.uuid4().hex}\n")
-    first = d.build(sample, DOCKERFILE)
+    first = d.build(sample, DOCKERFILE, None, *API)
     yield first.tag
     d.remove_images(first.tag)
 
@@ -47,18 +48,29 @@ def stages(steps: list[str]) -> list[str]:
 
 def test_a_app_source_change_rebuilds_only_the_app(sample: Path, tag: str) -> None:
     append(sample / "apps/api/src/app.ts", f'\nexport const buildMarker = "{uuid.uuid4().hex}";\n')
-    rebuild = d.build(sample, DOCKERFILE, tag)
+    rebuild = d.build(sample, DOCKERFILE, tag, *API)
     assert len(rebuild.executed) == 3, rebuild.executed
-    assert stages(rebuild.executed) == ["build", "build", "runtime"]
-    assert "COPY --from=build /repo/apps/api/dist ./dist" in rebuild.executed[-1]
+    assert stages(rebuild.executed) == ["api-build", "api-build", "api"]
+    assert "COPY --from=api-build /repo/apps/api/dist ./dist" in rebuild.executed[-1]
 
 
 def test_b_change_outside_the_closure_runs_nothing_and_keeps_the_image(sample: Path, tag: str) -> None:
     before = d.inspect(tag)["Id"]
-    append(sample / "packages/queue/src/index.ts", "\n// a change the API does not use\n")
-    append(sample / "apps/worker/src/index.ts", "\n// nor this\n")
-    rebuild = d.build(sample, DOCKERFILE, tag)
+    append(sample / "apps/worker/src/index.ts", "\n// a change the API does not use\n")
+    append(sample / "README.md", "\n// nor this\n")
+    rebuild = d.build(sample, DOCKERFILE, tag, *API)
     assert rebuild.executed == [] and rebuild.image_id == before
+
+
+def test_b2_a_library_only_the_worker_uses_keeps_the_api_image(sample: Path, tag: str) -> None:
+    """The libraries' stage is shared by the targets: it re-runs for a change to the worker's
+    library, the api's install and build after it re-run, and its image stays the same."""
+    before = d.inspect(tag)["Id"]
+    append(sample / "packages/queue/src/index.ts", f"\n// the worker's library {uuid.uuid4().hex}\n")
+    rebuild = d.build(sample, DOCKERFILE, tag, *API)
+    assert rebuild.executed and not any(s.startswith("[api ") for s in rebuild.executed)
+    assert not any(s.startswith("[lib-deps") for s in rebuild.executed)
+    assert rebuild.image_id == before
 
 
 def test_library_test_change_reruns_builds_but_keeps_the_image(sample: Path, tag: str) -> None:
@@ -66,9 +78,9 @@ def test_library_test_change_reruns_builds_but_keeps_the_image(sample: Path, tag
     layer is reused: pnpm's timestamps (.modules.yaml) must not leak into the runtime layers."""
     before = d.inspect(tag)["Id"]
     append(sample / "packages/core/test/notes.test.ts", "\n// a test-only change\n")
-    rebuild = d.build(sample, DOCKERFILE, tag)
+    rebuild = d.build(sample, DOCKERFILE, tag, *API)
     assert any("deploy" in s for s in rebuild.executed)
-    assert not any(s.startswith("[runtime") for s in rebuild.executed)
+    assert not any(s.startswith("[api ") for s in rebuild.executed)
     assert rebuild.image_id == before
 
 
@@ -77,7 +89,7 @@ def test_c_added_dependency_reruns_under_half_and_downloads_only_it(sample: Path
         ["npx", "-y", "pnpm@10.34.9", "add", "dayjs@1.11.13", "--filter", "@acme/api", "--lockfile-only"],
         cwd=sample, check=True, capture_output=True, env={**os.environ, "CI": "true"},
     )  # fmt: skip
-    rebuild = d.build(sample, DOCKERFILE, tag)
+    rebuild = d.build(sample, DOCKERFILE, tag, *API)
     assert len(rebuild.executed) < len(rebuild.steps) / 2, rebuild.executed
     assert not any(s.startswith("[libs") for s in rebuild.executed)  # libraries are not rebuilt
     # store cache hit: every package but the new one comes from the cache-mounted store

@@ -35,6 +35,6 @@ def test_context_command_reports_both_sizes(tmp_path: Path, capsys: pytest.Captu
         main(["context", "--root", str(root), "--format", "json", "--target", "api"])
     assert exit_info.value.code == 0
     [report] = json.loads(capsys.readouterr().out)
-    assert report["target"] == "api" and report["ignore_file"] == "apps/api/Dockerfile.dockerignore"
+    assert report["target"] == "api" and report["ignore_file"] == ".dockerignore"
     assert report["unfiltered"]["bytes"] > 1_000_000 > report["sent"]["bytes"] > 0
     assert report["sent"]["files"] < report["unfiltered"]["files"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +15,7 @@ from tests import dockerutil as d
 from tests.helpers import SAMPLE, copy_tree
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
-GENERATED = ("dockergen.yaml", "apps/api/Dockerfile", "apps/api/Dockerfile.dockerignore",
-             "apps/worker/Dockerfile", "apps/worker/Dockerfile.dockerignore")  # fmt: skip
+GENERATED = ("dockergen.yaml", "Dockerfile", ".dockerignore")  # one Dockerfile for both apps
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def images(sample: Path) -> Iterator[dict[str, d.Build]]:
-    built = {name: d.build(sample, f"apps/{name}/Dockerfile") for name in ("api", "worker")}
+    built = {name: d.build(sample, "Dockerfile", None, "--target", name) for name in ("api", "worker")}
     yield built
     d.remove_images(*(b.tag for b in built.values()))
 
@@ -77,3 +77,21 @@ def test_worker_runs_and_stops_cleanly(images: dict[str, d.Build]) -> None:
         assert d.docker("inspect", "-f", "{{.State.ExitCode}}", container).stdout.strip() == "0"
     finally:
         d.remove(container)
+
+
+def test_the_second_target_reuses_every_shared_step(images: dict[str, d.Build]) -> None:
+    """The worker, built after the api from the same file, runs only its own stages."""
+    shared = ("[base", "[lib-deps", "[libs")
+    assert not [s for s in images["worker"].executed if s.startswith(shared)], images["worker"].executed
+    assert any(s.startswith(shared) for s in images["worker"].steps.values())  # they are in its build, cached
+
+
+def test_an_app_change_rebuilds_only_that_apps_image(sample: Path, images: dict[str, d.Build]) -> None:
+    api, worker = d.inspect(images["api"].tag)["Id"], d.inspect(images["worker"].tag)["Id"]
+    app = sample / "apps/api/src/app.ts"
+    app.write_text(app.read_text() + f'\nexport const e2eMarker = "{uuid.uuid4().hex}";\n')
+    rebuilt = {name: d.build(sample, "Dockerfile", images[name].tag, "--target", name) for name in ("api", "worker")}
+    assert rebuilt["worker"].executed == [] and rebuilt["worker"].image_id == worker
+    assert rebuilt["api"].image_id != api and all(
+        s.startswith(("[api-build", "[api ")) for s in rebuilt["api"].executed
+    )

@@ -39,7 +39,7 @@ def _stages(e: Explanation, status: str) -> dict[str, int]:
 
 def test_app_source_reruns_only_the_app_build(sample: Path) -> None:
     e = _explain(sample, "api", "apps/api/src/app.ts")
-    assert _stages(e, RERUN) == {"build": 2} and _stages(e, MAYBE) == {"runtime": 1}
+    assert _stages(e, RERUN) == {"api-build": 2} and _stages(e, MAYBE) == {"api": 1}
     assert e.image == MAY_CHANGE and e.sent == ("apps/api/src/app.ts",)
     assert "it reads apps/api/src/app.ts, which changed" in e.steps[0].why
 
@@ -55,18 +55,20 @@ def test_library_source_reruns_from_that_library(sample: Path) -> None:
     libs = [s for s in e.steps if s.stage == "libs"]
     assert libs[0].summary == "@acme/db sources" and all(s.status == RERUN for s in libs)
     assert "lib-deps" not in _stages(e, RERUN)  # the libraries' install stays cached
-    assert _stages(e, RERUN).get("deps") == 3 and e.image == MAY_CHANGE
+    assert _stages(e, RERUN).get("api-deps") == 3 and e.image == MAY_CHANGE
 
 
 def test_lockfile_reruns_the_installs(sample: Path) -> None:
     e = _explain(sample, "api", "pnpm-lock.yaml")
     reruns = _stages(e, RERUN)
-    assert reruns["lib-deps"] >= 2 and reruns["deps"] >= 2 and reruns["deploy"] == 1
-    assert _stages(e, MAYBE)["libs"] == 12  # content-addressed: a lockfile change that leaves them alone
+    assert reruns["lib-deps"] >= 2 and reruns["api-deps"] >= 2 and reruns["api-deploy"] == 1
+    assert (
+        _stages(e, MAYBE)["libs"] == 14
+    )  # content-addressed: a lockfile change that leaves them alone (every target's libraries: the stage is shared)
 
 
 def test_the_dockerfile_itself_is_noted(sample: Path) -> None:
-    e = _explain(sample, "api", "apps/api/Dockerfile")
+    e = _explain(sample, "api", "Dockerfile")
     assert "changed itself" in e.note
 
 
@@ -83,8 +85,8 @@ def test_a_change_to_the_runtime_files_is_a_new_image(tmp_path: Path) -> None:
 
 def test_cli_text_and_json(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "--root", str(sample), "--target", "api", "apps/api/src/app.ts")
-    assert code == 0 and out.startswith("target api (apps/api/Dockerfile): the image may change; 2 of ")
-    assert "build: 2 of 2 re-run" in out and "runtime: 0 of 3 re-run, 1 may" in out
+    assert code == 0 and out.startswith("target api (Dockerfile): the image may change; 2 of ")
+    assert "api-build: 2 of 2 re-run" in out and "api: 0 of 3 re-run, 1 may" in out
     code, out, _ = run(capsys, "explain", "--root", str(sample), "--format", "json", "./README.md")
     data = json.loads(out)
     assert code == 0 and {d["target"] for d in data} == {"api", "worker"}

@@ -52,13 +52,13 @@ CHANGES: dict[str, Callable[[Path], str]] = {
 
 def test_explain_predicts_what_buildkit_reruns(tmp_path: Path) -> None:
     root = scenarios.materialize("sample", tmp_path / "sample")
-    dockerfile = "apps/api/Dockerfile"
-    tag = d.build(root, dockerfile).tag
+    dockerfile = "Dockerfile"  # shared by the api and the worker
+    tag = d.build(root, dockerfile, None, "--target", "api").tag
     for kind, change in CHANGES.items():
         before = d.inspect(tag)["Id"]
         path = change(root)
         predicted = _explain(root, "api", path)
-        rebuild = d.build(root, dockerfile, tag)
+        rebuild = d.build(root, dockerfile, tag, "--target", "api")
         actual = Counter(step.split(" ", 1)[0].lstrip("[") for step in rebuild.executed)
         sure: Counter[str] = Counter()
         maybe: Counter[str] = Counter()

@@ -180,7 +180,9 @@ def test_app_without_libraries_has_no_lib_stages(tmp_path: Path) -> None:
 def test_placement_several_targets_and_overrides(tmp_path: Path) -> None:
     root = api_workspace(tmp_path)
     config = API_CONFIG + "  util:\n    package: '@t/util'\n    dockerfile: docker/util.Dockerfile\n"
-    assert (plan_for(root, config).dockerfile, plan_for(root, config).dockerignore) == (
+    assert (plan_for(root, config).dockerfile, plan_for(root, config).dockerignore) == ("Dockerfile", ".dockerignore")
+    alone = config.replace("health: /health\n", "health: /health\n    shared: false\n")
+    assert (plan_for(root, alone).dockerfile, plan_for(root, alone).dockerignore) == (
         "apps/api/Dockerfile", "apps/api/Dockerfile.dockerignore",
     )  # fmt: skip
     util = plan_for(root, config, "util")

@@ -56,7 +56,7 @@ def test_any_change_to_what_the_run_read_invalidates_the_cache(
     elif change == "create .node-version":
         (sample / ".node-version").write_text("24.1.0\n")
     elif change == "edit a generated file":
-        (sample / "apps/api/Dockerfile").write_text((sample / "apps/api/Dockerfile").read_text() + "# edited\n")
+        (sample / "Dockerfile").write_text((sample / "Dockerfile").read_text() + "# edited\n")
     else:
         monkeypatch.setattr(check_record, "code_fingerprint", lambda: "another version")
     code, out, _ = check(capsys, sample)
@@ -68,7 +68,7 @@ def test_any_change_to_what_the_run_read_invalidates_the_cache(
 def test_generate_leaves_a_record_and_no_cache_disables_it(
     sample: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (sample / "apps/api/Dockerfile").unlink()
+    (sample / "Dockerfile").unlink()
     assert run(capsys, "generate", "--root", str(sample))[0] == 0
     assert CACHED in check(capsys, sample)[1]
     monkeypatch.setenv("DOCKERGEN_NO_CACHE", "1")
@@ -85,7 +85,7 @@ def test_unwritable_cache_is_ignored(
 
 
 def test_second_generate_writes_nothing_and_keeps_mtimes(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (sample / "apps/worker/Dockerfile").unlink()
+    (sample / ".dockerignore").unlink()
     assert run(capsys, "generate", "--root", str(sample))[0] == 0
     stamps = {p: p.stat().st_mtime_ns for p in sample.rglob("*") if p.is_file()}
     code, out, _ = run(capsys, "generate", "--root", str(sample))
@@ -94,11 +94,11 @@ def test_second_generate_writes_nothing_and_keeps_mtimes(sample: Path, capsys: p
 
 
 def _generate_in_subprocess(root: Path, cwd: Path, env: dict[str, str]) -> dict[str, bytes]:
-    for rel in ("apps/api/Dockerfile", "apps/api/Dockerfile.dockerignore"):
+    for rel in ("Dockerfile", ".dockerignore"):
         (root / rel).unlink(missing_ok=True)
     subprocess.run([sys.executable, "-m", "dockergen", "generate", "--root", str(root)], cwd=cwd,
                    env={**os.environ, "DOCKERGEN_NO_CACHE": "1", **env}, check=True, capture_output=True)  # fmt: skip
-    return {rel: (root / rel).read_bytes() for rel in ("apps/api/Dockerfile", "apps/api/Dockerfile.dockerignore")}
+    return {rel: (root / rel).read_bytes() for rel in ("Dockerfile", ".dockerignore")}
 
 
 @pytest.mark.parametrize(
@@ -113,9 +113,7 @@ def _generate_in_subprocess(root: Path, cwd: Path, env: dict[str, str]) -> dict[
     ids=["hashseed-1", "hashseed-4242", "locale-C", "locale-tr", "timezone"],
 )
 def test_output_is_byte_identical_under_another_environment(sample: Path, tmp_path: Path, env: dict[str, str]) -> None:
-    reference = {
-        rel: (SAMPLE / rel).read_bytes() for rel in ("apps/api/Dockerfile", "apps/api/Dockerfile.dockerignore")
-    }
+    reference = {rel: (SAMPLE / rel).read_bytes() for rel in ("Dockerfile", ".dockerignore")}
     assert _generate_in_subprocess(sample, tmp_path, env) == reference
 
 
@@ -158,9 +156,9 @@ def test_init_on_an_existing_config_keeps_comments_and_adds_the_new_app(
     assert code == 0 and "+ admin: @t/admin" in out and "+ api: @t/api (already in dockergen.yaml)" in out
     text = (repo / "dockergen.yaml").read_text()
     assert text.startswith(config) and '  admin:\n    package: "@t/admin"' in text
-    # the api stays at the root, where a lone target goes, now that it has company
-    assert "dockerfile: Dockerfile # kept where it was when more targets were added" in text
-    assert (repo / "Dockerfile").is_file() and not (repo / "apps/api/Dockerfile").exists()
+    # the api stays at the root, where a lone target goes: the new app shares its Dockerfile
+    assert "dockerfile:" not in text and not (repo / "apps/admin/Dockerfile").exists()
+    assert "targets 'admin' (@t/admin), 'api' (@t/api)" in (repo / "Dockerfile").read_text()
     before = snapshot_tree(repo)
     assert run(capsys, "init", "--root", str(repo))[0] == 0 and snapshot_tree(repo) == before
 
@@ -194,7 +192,7 @@ def test_generate_and_check_never_touch_the_network(
     )
     (sample / "dockergen.yaml").write_text(config)
     assert run(capsys, "generate", "--root", str(sample))[0] == 0
-    assert "node:22-slim@sha256:" + "b" * 64 in (sample / "apps/api/Dockerfile").read_text()
+    assert "node:22-slim@sha256:" + "b" * 64 in (sample / "Dockerfile").read_text()
     assert check(capsys, sample)[0] == 0 and check(capsys, sample)[0] == 0
 
 

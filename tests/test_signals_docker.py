@@ -45,7 +45,7 @@ def no_handler_app(root: Path, handle_signals: bool, node: str = "22") -> Path:
 
 def test_sample_api_stops_in_under_3_seconds_with_exit_0(tmp_path: Path) -> None:
     root = copy_tree(SAMPLE, tmp_path / "sample")
-    image = d.build(root, "apps/api/Dockerfile")
+    image = d.build(root, "Dockerfile", None, "--target", "api")
     try:
         seconds, code = stop(image.tag)
         assert seconds < 3 and code == 0

@@ -16,13 +16,13 @@ def build_context(
     """Every path a step reads or `keep` names, and the exclusions for the given packages."""
     reads = {r for s in stages for step in s.steps for r in step.reads}
     return BuildContext(
-        keep=_outermost(reads | {k.rstrip("/") for k in keep}),
+        keep=outermost(reads | {k.rstrip("/") for k in keep}),
         drop=drop_patterns(packages),
         user=user,
     )
 
 
-def _outermost(paths: set[str]) -> tuple[str, ...]:
+def outermost(paths: set[str]) -> tuple[str, ...]:
     """Drop paths already covered by a kept parent folder (`apps/api/package.json` under `apps/api`)."""
     return tuple(sorted(p for p in paths if not any(parent in paths for parent in _parents(p))))
 

@@ -222,6 +222,9 @@ class BuildPlan:
     build_context: BuildContext
     warnings: tuple[str, ...]
     lint_ignore: tuple[tuple[str, str], ...] = ()
+    libraries: tuple[str, ...] = ()  # the workspace libraries its build stages build
+    build_target: str = ""  # in a Dockerfile shared by several targets: the stage to build (--target)
+    shared_by: tuple[tuple[str, str], ...] = ()  # the plan of a shared Dockerfile: (stage, package) per target
 
     @property
     def reads(self) -> tuple[str, ...]:

@@ -22,8 +22,9 @@ LEVEL_GROUPING_THRESHOLD = 8
 MAX_LAYERS_PER_STAGE = 60
 
 
-def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
-    """Plan one target. Pure: reads nothing, writes nothing."""
+def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tuple[str, ...] = ()) -> BuildPlan:
+    """Plan one target. Pure: reads nothing, writes nothing. `shared_libs`: libraries of the
+    targets sharing its Dockerfile, built in the shared stages with its own."""
     cfg = config.target(target_name)
     if cfg is None:
         raise UsageError(
@@ -52,8 +53,10 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
         *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
     ]
     assets = tuple(_asset_package(ws, cfg, a.package).name for a in cfg.assets)
-    build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=assets)
+    build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=(*assets, *shared_libs))
     libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
+    if shared_libs:  # the same order whichever target builds them: the shared stages must match
+        libs = ws.in_order({p.name for p in libs}, prod=False)
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
     inputs = StageInputs(ws, cfg, pkg, images, command, libs, next_standalone=standalone)
     stages = _stages(inputs)
@@ -83,14 +86,16 @@ def build_plan(ws: Workspace, config: Config, target_name: str) -> BuildPlan:
         build_context=context,
         warnings=tuple(dict.fromkeys(warnings)),
         lint_ignore=cfg.lint_ignore,
+        libraries=tuple(p.name for p in libs),
     )
 
 
 def placement(cfg: TargetConfig, pkg: Package, target_count: int) -> tuple[str, str]:
-    """One target: root Dockerfile + .dockerignore; several: beside each package; config wins."""
+    """One target, or several sharing one file: root Dockerfile + .dockerignore; a target with
+    `shared: false` among several: beside its package; config wins."""
     if cfg.dockerfile:
         dockerfile = cfg.dockerfile
-    elif target_count == 1:
+    elif target_count == 1 or cfg.shared:
         dockerfile = "Dockerfile"
     else:
         dockerfile = "Dockerfile" if pkg.dir == "." else f"{pkg.dir}/Dockerfile"

@@ -80,6 +80,12 @@ class Workspace:
         by_name = {p.name: p for p in self.all_packages}
         return tuple(by_name[n] for n in order)
 
+    def in_order(self, names: set[str], *, prod: bool) -> tuple[Package, ...]:
+        """The named members, dependencies first, ties by name (whoever depends on them)."""
+        order, _ = graph.topological(self.links, names, PROD_KINDS if prod else BUILD_KINDS)
+        by_name = {p.name: p for p in self.all_packages}
+        return tuple(by_name[n] for n in order)
+
     def build_info(self, pkg: Package) -> BuildInfo:
         """The package's tsconfig projects and Nest CLI settings (what its build writes where)."""
         projects = tuple(p for p in self.ts_projects if posixpath.dirname(p.config) == pkg.dir)
