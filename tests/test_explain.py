@@ -62,9 +62,9 @@ def test_lockfile_reruns_the_installs(sample: Path) -> None:
     e = _explain(sample, "api", "pnpm-lock.yaml")
     reruns = _stages(e, RERUN)
     assert reruns["lib-deps"] >= 2 and reruns["api-deps"] >= 2 and reruns["api-deploy"] == 1
-    assert (
-        _stages(e, MAYBE)["libs"] == 14
-    )  # content-addressed: a lockfile change that leaves them alone (every target's libraries: the stage is shared)
+    # content-addressed: a lockfile change may leave the libraries alone (the stage is shared: every
+    # target's libraries, 6 sources and 3 level builds, plus the install it copies and a config)
+    assert _stages(e, MAYBE)["libs"] == 11
 
 
 def test_the_dockerfile_itself_is_noted(sample: Path) -> None:

@@ -1,4 +1,6 @@
+import json
 import os
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -83,34 +85,14 @@ def test_deploy_is_scoped_inject_on_pnpm_10_and_plain_on_9(tmp_path: Path) -> No
     assert "inject-workspace-packages" not in instructions(plan_for(injected), "deploy")[0]
 
 
-def test_pnpm_9_links_library_peers_the_app_provides(tmp_path: Path) -> None:
-    """A workspace library's peer dependency resolves from its own folder: on pnpm < 10 the image
-    links the app's copy there (novu's libraries and `newrelic`), else pnpm's hoisted copy; peers
-    the library installs itself or the root provides are left alone."""
-    root = api_workspace(
-        tmp_path,
-        {
-            "package.json": {"name": "r", "packageManager": "pnpm@9.15.9", "dependencies": {"pino": "^9"}},
-            "packages/core/package.json": {
-                "name": "@t/core", "version": "1.0.0", "main": "dist/index.js", "files": ["dist"],
-                "scripts": {"build": "tsc"},
-                "dependencies": {"@t/util": "workspace:^", "zod": "^3"},
-                "peerDependencies": {"hono": "^4", "zod": "^3", "pino": "^9", "react": "^19"},
-                "devDependencies": {"hono": "^4"},
-            },
-            "packages/util/package.json": {
-                "name": "@t/util", "version": "1.0.0", "main": "index.js", "peerDependencies": {"zod": "^3"}
-            },
-        },
-    )  # fmt: skip
-    deploy = instructions(plan_for(root), "deploy")
-    install = next(i for i in deploy if "pnpm install" in i)
-    assert install.endswith(
-        " ../../../apps/api/node_modules/hono packages/core/node_modules/hono"
-        " ../../../node_modules/.pnpm/node_modules/react packages/core/node_modules/react"
-        " ../../core/node_modules/zod packages/util/node_modules/zod"
-    )  # react: nobody declares it, pnpm's hoisted copy if the tree has one (novu's express)
-    assert "pino" not in install
+def test_pnpm_9_links_what_the_packages_resolve_at_dev_time(tmp_path: Path) -> None:
+    """On pnpm < 10 the production tree keeps the workspace layout, where a library's peer (and
+    any package's devDependency) is not linked: a step links them from the tree (novu)."""
+    root = api_workspace(tmp_path, {"package.json": {"name": "r", "packageManager": "pnpm@9.15.9"}})
+    install = next(i for i in instructions(plan_for(root), "deploy") if "pnpm install" in i)
+    from dockergen.plan.prod_install import LINK_AS_AT_DEV_TIME
+
+    assert install.endswith(f"node -e {shlex.quote(LINK_AS_AT_DEV_TIME)} apps/api packages/util packages/core")
 
 
 def test_distroless_runtime(tmp_path: Path) -> None:
@@ -333,21 +315,21 @@ def test_the_signal_preload_is_a_data_url_every_node_reads_whole() -> None:
     assert not set(body) & set('?#% "'), body
 
 
-def test_peer_link_script_keeps_what_pnpm_installed(tmp_path: Path) -> None:
+def test_link_script_links_the_apps_copy_else_the_hoisted_one(tmp_path: Path) -> None:
     """The link step runs in the image; here the same script runs on the host's node."""
-    from dockergen.plan.prod_install import PEER_LINK
+    from dockergen.plan.prod_install import LINK_AS_AT_DEV_TIME
 
-    (tmp_path / "apps/api/node_modules/@s/a").mkdir(parents=True)
+    hoisted = "node_modules/.pnpm/node_modules"
+    for folder in ("apps/api/node_modules/@s/a", f"{hoisted}/@s/a", f"{hoisted}/express", f"{hoisted}/b"):
+        (tmp_path / folder).mkdir(parents=True)
     (tmp_path / "lib/node_modules/b").mkdir(parents=True)  # installed by pnpm: kept
-    pairs = [
-        "../../../apps/api/node_modules/@s/a",
-        "lib/node_modules/@s/a",
-        "../../apps/api/node_modules/b",
-        "lib/node_modules/b",
-        "../../node_modules/.pnpm/node_modules/c",  # installed by nobody: no link
-        "lib/node_modules/c",
-    ]
-    subprocess.run(["node", "-e", PEER_LINK, *pairs], cwd=tmp_path, check=True)
+    peers = {"@s/a": "^1", "b": "^1", "express": "^4", "next": "*"}  # next: in no tree, stays absent
+    (tmp_path / "lib/package.json").write_text(json.dumps({"peerDependencies": peers}))
+    (tmp_path / "apps/api/package.json").write_text(json.dumps({"devDependencies": {"express": "^4"}}))
+    subprocess.run(["node", "-e", LINK_AS_AT_DEV_TIME, "apps/api", "lib"], cwd=tmp_path, check=True)
     assert os.readlink(tmp_path / "lib/node_modules/@s/a") == "../../../apps/api/node_modules/@s/a"
-    assert (tmp_path / "lib/node_modules/@s/a").is_dir() and not (tmp_path / "lib/node_modules/b").is_symlink()
-    assert not os.path.lexists(tmp_path / "lib/node_modules/c")
+    assert os.readlink(tmp_path / "lib/node_modules/express") == "../../apps/api/node_modules/express"  # linked first
+    assert os.readlink(tmp_path / "apps/api/node_modules/express") == "../../../node_modules/.pnpm/node_modules/express"
+    assert not (tmp_path / "lib/node_modules/b").is_symlink() and not os.path.lexists(
+        tmp_path / "lib/node_modules/next"
+    )

@@ -13,7 +13,10 @@ from dockergen.workspace.manifest import Package
 from dockergen.workspace.tasks import before_build
 from dockergen.workspace.tsconfig import TsLink
 
-LIBS_COMMENT = "workspace libraries, built in dependency order, one cached step per package"
+LIBS_COMMENT = (
+    "workspace libraries, level by level in dependency order: each level's sources, then one step"
+    " that builds them (pnpm runs a level's builds in parallel)"
+)
 
 
 def _build_files(inputs: StageInputs) -> list[Step]:
@@ -129,15 +132,11 @@ def _sources(pkg: Package, comment: str) -> Copy:
     return copy([folder(pkg.dir)], folder(pkg.dir), comment, pkg.manifest)
 
 
-def lib_build_steps(inputs: StageInputs, threshold: int) -> tuple[Step, ...]:
-    """Stage `libs`: build configs, then each library's sources and build, in dependency order."""
+def lib_build_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `libs`: build configs, then per topological level the libraries' sources and one
+    build step: a level's builds run in parallel (cold builds), and a change to a library re-runs
+    the builds from its level on (libraries of earlier levels stay cached)."""
     out = _build_files(inputs)
-    if len(inputs.libs) <= threshold:
-        for pkg in inputs.libs:
-            out.append(_sources(pkg, f"{pkg.name} sources"))
-            if pkg.script("build"):
-                out += _build(inputs, [pkg])
-        return tuple(out)
     names = {p.name for p in inputs.libs}
     order = tuple(p.name for p in inputs.libs)
     by_name = {p.name: p for p in inputs.libs}

@@ -10,7 +10,8 @@ from dockergen.plan.model import BuildPlan, Step
 def describe(p: BuildPlan) -> str:
     """The whole plan of one target, a line per step and one for its reason."""
     lines = [
-        f"target {p.target}: {p.package} ({p.package_dir}) -> {p.dockerfile} + {p.dockerignore}",
+        f"target {p.target}: {p.package} ({p.package_dir}) -> {p.dockerfile} + {p.dockerignore}"
+        + (f" (shared: docker build --target {p.build_target})" if p.build_target else ""),
         f"  node {p.node} ({p.node_source}), pnpm {p.pnpm} ({p.pnpm_source})",
         f"  images: build {p.images.build}, runtime {p.images.runtime} as {p.images.user}",
     ]

@@ -16,8 +16,6 @@ from dockergen.plan.start_command import StartCommand, resolve_start
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
 
-# Above this many libraries, build them one topological level per step.
-LEVEL_GROUPING_THRESHOLD = 8
 # Start a fresh stage after this many layers so no image nears Docker's 127-layer limit.
 MAX_LAYERS_PER_STAGE = 60
 
@@ -206,7 +204,7 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
         return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
     stages = _chain("lib-deps", install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base")
     head = copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
-    libs = build_stages.lib_build_steps(inputs, LEVEL_GROUPING_THRESHOLD)
+    libs = build_stages.lib_build_steps(inputs)
     stages += _chain("libs", build_stages.LIBS_COMMENT, libs, head, "base")
     stages.append(Stage("deps", "libs", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs)))
     return stages, "deps"
@@ -222,7 +220,7 @@ def _hoisted_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     stages = [Stage("deps", "base", install_stages.HOISTED_COMMENT, install_stages.single_install_steps(inputs))]
     if not inputs.libs:
         return stages, "deps"
-    libs = build_stages.lib_build_steps(inputs, LEVEL_GROUPING_THRESHOLD)
+    libs = build_stages.lib_build_steps(inputs)
     return [*stages, *_chain("libs", build_stages.LIBS_COMMENT, libs, None, "deps")], "libs"
 
 

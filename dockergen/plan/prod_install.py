@@ -12,13 +12,13 @@ from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, bi
 from dockergen.plan.install_stages import manifest_steps, root_inputs
 from dockergen.plan.model import Command, Run, Step, Workdir
 from dockergen.plan.start_command import StartCommand
-from dockergen.workspace.manifest import PROD_KINDS, Package
+from dockergen.workspace.manifest import Package
 
 COMMENT = "the production tree from the lockfile (pnpm < 10's deploy would resolve versions again)"
 # Install inputs the runtime does not need (the manifests stay: node resolves `exports` with them).
 # A library whose sources folder is a link to nothing (an optional private submodule) builds nothing.
 SOURCE_FOLDERS = frozenset({"src", "source", "lib"})
-PEER = frozenset({"peer"})
+DEV_OR_PEER = frozenset({"dev", "peer"})
 DROPPED = ("pnpm-lock.yaml", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".npmrc")
 
 
@@ -37,65 +37,36 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
         flags.append("--ignore-scripts")
         comment += f"; --ignore-scripts: {inputs.pkg.name}'s own install scripts need its devDependencies"
     cleanup = Command(("rm", "-rf", *DROPPED, *VOLATILE))
-    links = peer_links(inputs)
     commands = [Command(("pnpm", "install", *flags)), cleanup]
-    if links:
-        commands.append(Command(("node", "-e", PEER_LINK, *(word for link, t in links for word in (t, link)))))
-        named = ", ".join(sorted({name for _, name, p in _peer_providers(inputs) if p}))
+    if any(p.deps(DEV_OR_PEER) for p in packages):
+        libs = (p.dir for p in packages if p.name != inputs.pkg.name)
+        commands.append(Command(("node", "-e", LINK_AS_AT_DEV_TIME, inputs.pkg.dir, *libs)))
         comment += (
-            "; then link the libraries' peer dependencies where pnpm links none (a workspace library's"
-            " peer resolves from its own folder; npm resolves it from its dependant): "
-            + (f"to the app's copies ({named}), " if named else "")
-            + "else to pnpm's hoisted copy when the tree has one"
+            "; then, in the app's and each library's folder, link each peer or devDependency it declares"
+            " that the production tree holds but pnpm linked nowhere it resolves from (the app's copy, else"
+            " pnpm's hoisted one): in the repository the devDependency provides it, and npm would resolve"
+            " a peer from the dependant or the hoisted tree"
         )
     install = inputs.pnpm_run(commands, comment)
     link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
     return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
 
 
-HOISTED = "node_modules/.pnpm/node_modules"  # pnpm's hoisted copies (hoist-pattern, default *)
-# Creates each link (target, path) whose path does not exist yet and whose target does: pnpm
-# installs a peer itself when the lockfile lists it for the library (auto-install-peers), and that
-# one stays; an optional peer nothing installs stays absent.
-PEER_LINK = (
-    'const fs=require("fs"),path=require("path");const a=process.argv.slice(1);'
-    "for(let i=0;i<a.length;i+=2){const[t,l]=[a[i],a[i+1]];"
-    "if(!fs.existsSync(path.join(path.dirname(l),t)))continue;"
-    "try{fs.lstatSync(l)}catch{fs.mkdirSync(path.dirname(l),{recursive:true});fs.symlinkSync(t,l)}}"
+# Run in the installed workspace with the app's folder, then the libraries': for each name a
+# package declares in devDependencies or peerDependencies that is not linked in its node_modules,
+# link the app's copy (libraries only), else pnpm's hoisted copy (node_modules/.pnpm/node_modules,
+# there when the production tree holds the package). Nothing is installed: a name the tree does
+# not hold stays absent (an optional peer, a build tool).
+LINK_AS_AT_DEV_TIME = (
+    'const fs=require("fs"),path=require("path");const[app,...libs]=process.argv.slice(1);'
+    "for(const d of [app,...libs]){"
+    'const m=JSON.parse(fs.readFileSync(path.join(d,"package.json"),"utf8"));'
+    "for(const n of Object.keys({...m.devDependencies,...m.peerDependencies})){"
+    'const l=path.join(d,"node_modules",n);try{fs.lstatSync(l);continue}catch{}'
+    'const c=[...(d===app?[]:[path.join(app,"node_modules",n)]),path.join("node_modules/.pnpm/node_modules",n)];'
+    "const t=c.find(p=>fs.existsSync(p));if(!t)continue;fs.mkdirSync(path.dirname(l),{recursive:true});"
+    'fs.symlinkSync(path.relative(path.dirname(l),t),l);console.log("dockergen: linked "+l+" to "+t)}}'
 )
-
-
-def _peer_providers(inputs: StageInputs) -> list[tuple[Package, str, Package | None]]:
-    """(library, peer name, provider) for each peer dependency of a runtime library that it does
-    not install itself (a workspace library's peers are not linked into its folder: in the
-    repository its devDependencies provide them). The provider is the app, else another runtime
-    library, that installs it as a production dependency; None: pnpm's hoisted copy
-    (node_modules/.pnpm/node_modules), there when the tree holds the package as some dependency's
-    dependency, as npm would have hoisted it. Peers the root provides resolve already."""
-    packages = prod_packages(inputs)
-    providers = [inputs.pkg, *(p for p in packages if p.name != inputs.pkg.name)]
-    root = {d.name for d in inputs.ws.root.deps(PROD_KINDS)} if inputs.root_ships_dependencies else set()
-    out: list[tuple[Package, str, Package | None]] = []
-    for lib in sorted(packages, key=lambda p: p.dir):
-        if lib.name == inputs.pkg.name:
-            continue
-        own = {d.name for d in lib.deps(PROD_KINDS)}
-        for name in sorted({d.name for d in lib.deps(PEER)} - own - root):
-            provider = next(
-                (p for p in providers if p is not lib and name in {d.name for d in p.deps(PROD_KINDS)}), None
-            )
-            out.append((lib, name, provider))
-    return out
-
-
-def peer_links(inputs: StageInputs) -> tuple[tuple[str, str], ...]:
-    """(link, target) pairs, relative to the working directory and to the link's folder."""
-    out = []
-    for lib, name, provider in _peer_providers(inputs):
-        link = posixpath.join(lib.dir, "node_modules", name)
-        folder = posixpath.join(provider.dir, "node_modules") if provider else HOISTED
-        out.append((link, posixpath.relpath(posixpath.join(folder, name), posixpath.dirname(link))))
-    return tuple(out)
 
 
 LIB_FILES = "lib-files"  # the stage that gathers the libraries' built runtime files
