@@ -315,6 +315,22 @@ def test_the_signal_preload_is_a_data_url_every_node_reads_whole() -> None:
     assert not set(body) & set('?#% "'), body
 
 
+def test_pnpm_9_warns_of_a_librarys_required_peer_nothing_provides(tmp_path: Path) -> None:
+    """novu's ws: its library requires @nestjs/passport as a peer, which ws does not depend on."""
+    core = {
+        "name": "@t/core", "version": "1.0.0", "main": "dist/index.js", "files": ["dist"],
+        "scripts": {"build": "tsc"}, "dependencies": {"@t/util": "workspace:^"},
+        "peerDependencies": {"hono": "^4", "react": "^19", "vue": "^3"},
+        "peerDependenciesMeta": {"vue": {"optional": True}},
+    }  # fmt: skip
+    root = api_workspace(
+        tmp_path, {"package.json": {"name": "r", "packageManager": "pnpm@9.15.9"}, "packages/core/package.json": core}
+    )
+    warnings = [w for w in plan_for(root).warnings if "peer dependencies" in w]
+    assert len(warnings) == 1 and "@t/core requires the peer dependencies react, which neither @t/api" in warnings[0]
+    assert "add them to @t/api's dependencies" in warnings[0]
+
+
 def test_link_script_links_the_apps_copy_else_the_hoisted_one(tmp_path: Path) -> None:
     """The link step runs in the image; here the same script runs on the host's node."""
     from dockergen.plan.prod_install import LINK_AS_AT_DEV_TIME

@@ -12,7 +12,7 @@ from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, bi
 from dockergen.plan.install_stages import manifest_steps, root_inputs
 from dockergen.plan.model import Command, Run, Step, Workdir
 from dockergen.plan.start_command import StartCommand
-from dockergen.workspace.manifest import Package
+from dockergen.workspace.manifest import PROD_KINDS, Package
 
 COMMENT = "the production tree from the lockfile (pnpm < 10's deploy would resolve versions again)"
 # Install inputs the runtime does not need (the manifests stay: node resolves `exports` with them).
@@ -47,6 +47,7 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
             " pnpm's hoisted one): in the repository the devDependency provides it, and npm would resolve"
             " a peer from the dependant or the hoisted tree"
         )
+    inputs.warnings.extend(unmet_peers(inputs))
     install = inputs.pnpm_run(commands, comment)
     link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
     return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
@@ -67,6 +68,29 @@ LINK_AS_AT_DEV_TIME = (
     "const t=c.find(p=>fs.existsSync(p));if(!t)continue;fs.mkdirSync(path.dirname(l),{recursive:true});"
     'fs.symlinkSync(path.relative(path.dirname(l),t),l);console.log("dockergen: linked "+l+" to "+t)}}'
 )
+
+
+def unmet_peers(inputs: StageInputs) -> list[str]:
+    """Required peers of the runtime libraries that no runtime package depends on: in the
+    repository the library's devDependency provides them, in the production tree nothing does
+    unless some dependency happens to bring them (then the link step finds pnpm's hoisted copy)."""
+    packages = prod_packages(inputs)
+    provided = {d.name for p in packages for d in p.deps(PROD_KINDS)}
+    if inputs.root_ships_dependencies:
+        provided |= {d.name for d in inputs.ws.root.deps(PROD_KINDS)}
+    out = []
+    for lib in packages:
+        missing = sorted(
+            {d.name for d in lib.deps(frozenset({"peer"}))} - provided - set(lib.optional_peers) - {lib.name}
+        )
+        if lib.name != inputs.pkg.name and missing:
+            out.append(
+                f"target {inputs.cfg.name!r}: {lib.name} requires the peer dependencies {', '.join(missing)}, "
+                f"which neither {inputs.pkg.name} nor its other runtime packages depend on (in the repository "
+                f"{lib.name}'s devDependencies provide them); unless a dependency brings them, the app fails "
+                f"with `Cannot find module`: add them to {inputs.pkg.name}'s dependencies"
+            )
+    return out
 
 
 LIB_FILES = "lib-files"  # the stage that gathers the libraries' built runtime files

@@ -56,6 +56,7 @@ class Package:
     type_module: bool = False  # "type": "module": .js files are ES modules
     entries: tuple[str, ...] = ()  # names directly inside the package folder
     dangling: tuple[str, ...] = ()  # entries that are links to nothing (a submodule not checked out)
+    optional_peers: tuple[str, ...] = ()  # peerDependenciesMeta.<name>.optional: true
 
     def script(self, name: str) -> str | None:
         return dict(self.scripts).get(name)
@@ -89,9 +90,17 @@ def parse_manifest(data: Any, directory: str, path: str, entries: tuple[str, ...
         engines_node=_engine(data, "node"),
         type_module=data.get("type") == "module",
         entries=entries,
+        optional_peers=_optional_peers(data.get("peerDependenciesMeta")),
     )
     _check_values(pkg)
     return pkg
+
+
+def _optional_peers(meta: Any) -> tuple[str, ...]:
+    """Names marked optional; anything malformed counts as not optional (pnpm reads it the same)."""
+    if not isinstance(meta, dict):
+        return ()
+    return tuple(sorted(str(k) for k, v in meta.items() if isinstance(v, dict) and v.get("optional") is True))
 
 
 def _check_values(pkg: Package) -> None:
