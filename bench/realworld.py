@@ -124,10 +124,21 @@ def run_verdict(tag: str, port: int | None) -> tuple[str, str, list[str]]:
     return "app code runs (stops on its configuration)", stop_reason(tail), tail
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def stop_reason(tail: list[str]) -> str:
-    """The line that says why the app stopped (an error it raised), else its last line."""
-    telling = re.compile(r"\b[A-Z]\w*Error\b|Invalid|ECONNREFUSED|is not set|is missing")
-    return next((line.strip() for line in tail if telling.search(line)), tail[-1] if tail else "exited")
+    """The line that says why the app stopped (an error it raised, the settings it misses), else
+    its last line; a list of missing settings (names on the following lines) is joined to it."""
+    lines = [ANSI.sub("", line).strip() for line in tail]
+    names = [m.group(1) for line in lines if (m := re.match(r'^"?([A-Z][A-Z0-9_]{2,})"?\s*[:,{]?', line))]
+    telling = re.compile(r"\b[A-Z]\w*Error\b|Invalid|ECONNREFUSED|is not set|is missing|Missing")
+    line = next((line for line in lines if telling.search(line)), "")
+    if line and line.endswith(":") and names:
+        return f"{line} {', '.join(names)}"
+    if not line and names and any('"Required"' in x or "Required" in x for x in lines):
+        return f"required settings missing: {', '.join(names)}"
+    return line or (lines[-1] if lines else "exited")
 
 
 def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path) -> Result:
@@ -247,6 +258,7 @@ def main() -> None:
     parser.add_argument("--checkouts", type=Path, required=True, help="folder of <owner>__<name> checkouts")
     parser.add_argument("--app", action="append", default=[], help="REPO:PACKAGE, e.g. makeplane__plane:live")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "realworld.json")
+    parser.add_argument("--report", action="store_true", help="print the table of the stored rows, run nothing")
     args = parser.parse_args()
     assert CORPUS is not None, "../shared/corpus is missing"
     # Results accumulate in the JSON file across runs (a run of some apps updates their rows), so
@@ -255,6 +267,9 @@ def main() -> None:
     for row in known.values():  # rows of earlier runs: the stop reason as this version reads it
         if row["verdict"] == "app code runs (stops on its configuration)":
             row["reason"] = stop_reason(row["log_tail"])
+    if args.report:
+        print(table([Result(**known[k]) for k in sorted(known)]))
+        return
     with tempfile.TemporaryDirectory(prefix="dockergen-realworld-") as tmp:
         for repo, directory, package in apps(CORPUS, set(args.app)):
             print(f"... {repo} {package}", file=sys.stderr, flush=True)
