@@ -77,11 +77,11 @@ def test_check_hook_passes_in_sync_and_fails_with_a_diff_after_a_new_package(
     assert drift.returncode == 1
     assert "+COPY packages/metrics/package.json packages/metrics/" in drift.stdout
     assert "run `dockergen generate`" in drift.stdout
-    assert not (project / "apps/api/Dockerfile").read_text().count("metrics")  # read-only
+    assert not (project / "Dockerfile").read_text().count("metrics")  # read-only
 
 
 def test_check_hook_fails_after_a_generated_file_is_edited(project: Path, env: dict[str, str]) -> None:
-    dockerfile = project / "apps/api/Dockerfile"
+    dockerfile = project / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text().replace("USER 1000:1000", "USER 0"))
     git(project, "add", "-A")
     result = hook(project, "dockergen-check", env)
@@ -92,7 +92,7 @@ def test_generate_hook_fails_when_it_changes_files_then_passes(project: Path, en
     add_package(project)
     first = hook(project, "dockergen", env)
     assert first.returncode == 1 and "files were modified by this hook" in first.stdout
-    assert "packages/metrics" in (project / "apps/api/Dockerfile").read_text()
+    assert "packages/metrics" in (project / "Dockerfile").read_text()
     git(project, "add", "-A")
     second = hook(project, "dockergen", env)
     assert second.returncode == 0, second.stdout
