@@ -12,6 +12,11 @@ app-code rebuild (a comment appended to the app's entry source) and an unrelated
 changed in a package outside the app's closure). Results: a Markdown table on stdout and
 bench/results/realworld.json (rows of earlier runs kept, rows of this run replaced). Builds run one
 at a time; each starts with an empty builder cache.
+
+`--together REPO:PKG,PKG,...` inits those apps together (one shared Dockerfile), empties the builder
+cache once, then builds each `--target` in turn: its time, its steps run and how many of those are
+shared stages (none after the first app), and the run verdict (bench/results/realworld-together.json).
+`--report` prints the stored table without running anything.
 """
 
 from __future__ import annotations
@@ -191,6 +196,50 @@ def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path) 
     return result
 
 
+def together(checkouts: Path, spec: str, work: Path) -> list[dict[str, object]]:
+    """Several apps of one repository in the one Dockerfile dockergen shares between them: init
+    with every package, an empty builder cache, then each target built in turn (`--target`):
+    its time, its steps run, how many of them are shared stages (0 after the first app), verdict."""
+    repo, names = spec.split(":", 1)
+    workspace = work / f"{repo}-together"
+    shutil.rmtree(workspace, ignore_errors=True)
+    shutil.copytree(checkouts / repo, workspace, symlinks=True, ignore=shutil.ignore_patterns(".git", "node_modules"))
+    packages = [arg for name in names.split(",") for arg in ("--package", name)]
+    subprocess.run([*DOCKERGEN, "init", "--root", str(workspace), *packages], capture_output=True, check=True)
+    plan = json.loads(
+        subprocess.run(
+            [*DOCKERGEN, "plan", "--root", str(workspace), "--format", "json"], capture_output=True, text=True
+        ).stdout
+    )
+    empty_builder_cache()
+    rows: list[dict[str, object]] = []
+    for target in plan["targets"]:
+        stage = target["build_target"]
+        own = {stage, *(s["name"] for s in target["stages"] if s["name"].startswith(f"{stage}-"))}
+        tag = f"realworld/together-{stage}"
+        _alias_exact_node_images(workspace / target["dockerfile"])
+        start = time.monotonic()
+        done = docker(
+            "build", "--progress=plain", "-f", str(workspace / target["dockerfile"]), "--target", stage, "-t", tag,
+            str(workspace),
+        )  # fmt: skip
+        seconds = time.monotonic() - start
+        log = done.stderr + done.stdout
+        steps = re.findall(r"^#(\d+) \[([^\]]+)\] (.*)$", log, re.M)
+        cached = set(re.findall(r"^#(\d+) CACHED$", log, re.M))
+        ran = [
+            s for s in steps if s[0] not in cached and not s[1].startswith("internal") and not s[2].startswith("FROM")
+        ]
+        port = next((s["port"] for st in target["stages"] for s in st["steps"] if s["kind"] == "expose"), None)
+        verdict, reason, _ = run_verdict(tag, port) if done.returncode == 0 else ("build failed", "", [])
+        rows.append({
+            "app": target["package"], "target": stage, "build_s": round(seconds, 1), "steps_run": len(ran),
+            "shared_steps_run": sum(1 for s in ran if s[1].split()[0] not in own), "verdict": verdict, "reason": reason,
+        })  # fmt: skip
+        docker("image", "rm", "-f", tag)
+    return rows
+
+
 def _alias_exact_node_images(dockerfile: Path) -> None:
     """This machine has `node:<major>-slim` only: tag `node:<exact>-slim` as that major's image so
     the Dockerfile builds unchanged (the Node inside is the stand-in's version of that major)."""
@@ -259,6 +308,7 @@ def main() -> None:
     parser.add_argument("--app", action="append", default=[], help="REPO:PACKAGE, e.g. makeplane__plane:live")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "realworld.json")
     parser.add_argument("--report", action="store_true", help="print the table of the stored rows, run nothing")
+    parser.add_argument("--together", help="REPO:PKG,PKG,...: those apps in one shared Dockerfile, built in turn")
     args = parser.parse_args()
     assert CORPUS is not None, "../shared/corpus is missing"
     # Results accumulate in the JSON file across runs (a run of some apps updates their rows), so
@@ -269,6 +319,17 @@ def main() -> None:
             row["reason"] = stop_reason(row["log_tail"])
     if args.report:
         print(table([Result(**known[k]) for k in sorted(known)]))
+        return
+    if args.together:
+        with tempfile.TemporaryDirectory(prefix="dockergen-realworld-") as tmp:
+            rows = together(args.checkouts, args.together, Path(tmp))
+        (args.out.parent / "realworld-together.json").write_text(json.dumps(rows, indent=2) + "\n")
+        print("| app | `--target` | cold build, in turn | steps run | of them in shared stages | verdict | note |")
+        print("|---|---|---:|---:|---:|---|---|")
+        for r in rows:
+            note = str(r["reason"]).replace("|", "\\|")[:140]
+            print(f"| {r['app']} | {r['target']} | {r['build_s']} s | {r['steps_run']} | {r['shared_steps_run']} "
+                  f"| {r['verdict']} | {note} |")  # fmt: skip
         return
     with tempfile.TemporaryDirectory(prefix="dockergen-realworld-") as tmp:
         for repo, directory, package in apps(CORPUS, set(args.app)):
