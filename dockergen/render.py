@@ -169,7 +169,7 @@ def _environment() -> jinja2.Environment:
 
     sources = {
         name: resources.files("dockergen.templates").joinpath(name).read_text(encoding="utf-8")
-        for name in ("Dockerfile.j2", "dockerignore.j2", "docker-bake.hcl.j2")
+        for name in ("header.j2", "Dockerfile.j2", "dockerignore.j2", "docker-bake.hcl.j2")
     }
     env = jinja2.Environment(
         loader=jinja2.DictLoader(sources),

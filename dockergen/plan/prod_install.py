@@ -18,6 +18,7 @@ COMMENT = "the production tree from the lockfile (pnpm < 10's deploy would resol
 # Install inputs the runtime does not need (the manifests stay: node resolves `exports` with them).
 # A library whose sources folder is a link to nothing (an optional private submodule) builds nothing.
 SOURCE_FOLDERS = frozenset({"src", "source", "lib"})
+PEER = frozenset({"peer"})
 DEV_OR_PEER = frozenset({"dev", "peer"})
 DROPPED = ("pnpm-lock.yaml", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".npmrc")
 
@@ -47,7 +48,7 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
             " pnpm's hoisted one): in the repository the devDependency provides it, and npm would resolve"
             " a peer from the dependant or the hoisted tree"
         )
-    inputs.warnings.extend(unmet_peers(inputs))
+    inputs.warnings.extend(_unmet_peers(inputs, packages))
     install = inputs.pnpm_run(commands, comment)
     link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
     return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
@@ -70,20 +71,20 @@ LINK_AS_AT_DEV_TIME = (
 )
 
 
-def unmet_peers(inputs: StageInputs) -> list[str]:
-    """Required peers of the runtime libraries that no runtime package depends on: in the
-    repository the library's devDependency provides them, in the production tree nothing does
-    unless some dependency happens to bring them (then the link step finds pnpm's hoisted copy)."""
-    packages = prod_packages(inputs)
+def _unmet_peers(inputs: StageInputs, packages: tuple[Package, ...]) -> list[str]:
+    """Required peers of the runtime libraries (`packages`: the app's runtime closure) that no
+    runtime package depends on: in the repository the library's devDependency provides them, in
+    the production tree nothing does unless some dependency happens to bring them (then the link
+    step finds pnpm's hoisted copy)."""
     provided = {d.name for p in packages for d in p.deps(PROD_KINDS)}
     if inputs.root_ships_dependencies:
         provided |= {d.name for d in inputs.ws.root.deps(PROD_KINDS)}
     out = []
     for lib in packages:
-        missing = sorted(
-            {d.name for d in lib.deps(frozenset({"peer"}))} - provided - set(lib.optional_peers) - {lib.name}
-        )
-        if lib.name != inputs.pkg.name and missing:
+        if lib.name == inputs.pkg.name:
+            continue
+        missing = sorted({d.name for d in lib.deps(PEER)} - provided - set(lib.optional_peers) - {lib.name})
+        if missing:
             out.append(
                 f"target {inputs.cfg.name!r}: {lib.name} requires the peer dependencies {', '.join(missing)}, "
                 f"which neither {inputs.pkg.name} nor its other runtime packages depend on (in the repository "

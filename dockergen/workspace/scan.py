@@ -76,9 +76,7 @@ class Workspace:
         names = graph.closure(self.links, name, kinds)
         for extra in (*((self.root.name,) if with_root else ()), *also):
             names |= graph.closure(self.links, extra, kinds)
-        order, _ = graph.topological(self.links, names, kinds)
-        by_name = {p.name: p for p in self.all_packages}
-        return tuple(by_name[n] for n in order)
+        return self.in_order(names, prod=prod)
 
     def in_order(self, names: set[str], *, prod: bool) -> tuple[Package, ...]:
         """The named members, dependencies first, ties by name (whoever depends on them)."""
