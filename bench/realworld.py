@@ -93,11 +93,17 @@ def build(workspace: Path, dockerfile: str, tag: str, lines: int = 25) -> tuple[
     start = time.monotonic()
     done = docker("build", "--progress=plain", "-f", str(workspace / dockerfile), "-t", tag, str(workspace))
     log = done.stderr + done.stdout
+    ran, total = steps_of(log)
+    return done.returncode == 0, time.monotonic() - start, f"{len(ran)}/{len(total)}", log.splitlines()[-lines:]
+
+
+def steps_of(log: str) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """(steps that ran, all steps) of a `--progress=plain` build log: (vertex, "stage i/n",
+    instruction), FROM lines and BuildKit's internal vertices left out."""
     steps = re.findall(r"^#(\d+) \[([^\]]+)\] (.*)$", log, re.M)
     cached = set(re.findall(r"^#(\d+) CACHED$", log, re.M))
-    ran = [s for s in steps if s[0] not in cached and not s[1].startswith("internal") and not s[2].startswith("FROM")]
     total = [s for s in steps if not s[1].startswith("internal") and not s[2].startswith("FROM")]
-    return done.returncode == 0, time.monotonic() - start, f"{len(ran)}/{len(total)}", log.splitlines()[-lines:]
+    return [s for s in total if s[0] not in cached], total
 
 
 def run_verdict(tag: str, port: int | None) -> tuple[str, str, list[str]]:
@@ -224,12 +230,7 @@ def together(checkouts: Path, spec: str, work: Path) -> list[dict[str, object]]:
             str(workspace),
         )  # fmt: skip
         seconds = time.monotonic() - start
-        log = done.stderr + done.stdout
-        steps = re.findall(r"^#(\d+) \[([^\]]+)\] (.*)$", log, re.M)
-        cached = set(re.findall(r"^#(\d+) CACHED$", log, re.M))
-        ran = [
-            s for s in steps if s[0] not in cached and not s[1].startswith("internal") and not s[2].startswith("FROM")
-        ]
+        ran, _ = steps_of(done.stderr + done.stdout)
         port = next((s["port"] for st in target["stages"] for s in st["steps"] if s["kind"] == "expose"), None)
         verdict, reason, _ = run_verdict(tag, port) if done.returncode == 0 else ("build failed", "", [])
         rows.append({
