@@ -55,7 +55,8 @@ def test_library_source_reruns_from_that_library(sample: Path) -> None:
     libs = [s for s in e.steps if s.stage == "libs"]
     assert libs[0].summary == "@acme/db sources" and all(s.status == RERUN for s in libs)
     assert "lib-deps" not in _stages(e, RERUN)  # the libraries' install stays cached
-    assert _stages(e, RERUN).get("api-deps") == 3 and e.image == MAY_CHANGE
+    # the app's install runs beside the libraries' builds: cached; the built libraries laid over it may differ
+    assert "api-deps" not in _stages(e, RERUN) and _stages(e, MAYBE)["api-deps"] == 2 and e.image == MAY_CHANGE
 
 
 def test_lockfile_reruns_the_installs(sample: Path) -> None:

@@ -13,6 +13,7 @@ from dockergen.workspace.tsconfig import BuildInfo
 
 DEV_SCRIPTS = ("start", "start:dev", "dev", "start:prod", "watch")
 DEV_RUNNERS = frozenset({"tsx", "ts-node", "ts-node-dev", "nodemon", "node", "bun", "jiti"})
+OUT_FLAGS = ("--out-dir", "--outDir", "--outdir", "--outfile", "--outFile")
 SOURCE_SUFFIX = re.compile(r"\.(m|c)?[jt]sx?$")
 
 
@@ -35,6 +36,18 @@ def nest_entry(pkg: Package, info: BuildInfo) -> str:
     """Where `nest build` writes `src/main.ts`: tsconfig.build.json's outDir and (inferred) rootDir."""
     entry = f"{info.nest_source_root}/{info.nest_entry_file}.ts"
     return _tsc_output(entry, pkg, info, info.nest_tsconfig) or "dist/main.js"
+
+
+def declared_outputs(pkg: Package) -> tuple[str, ...]:
+    """Where the build script's commands say they write (`--outDir`, a bundler's `-d`/`--out-dir`/
+    `--outfile`), relative to the package folder."""
+    out = []
+    for words in _commands(pkg.script("build") or "", pkg):
+        names = OUT_FLAGS if words[0] == "tsc" else ("-d", *OUT_FLAGS)  # tsc's -d is --declaration
+        flag = _flag(words, names)
+        if flag and not flag.startswith("-"):
+            out.append(posixpath.normpath(flag))
+    return tuple(out)
 
 
 def _dev_entry(pkg: Package) -> tuple[str | None, str | None]:

@@ -10,6 +10,10 @@ from dockergen.workspace.manifest import Package
 
 LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
+DEPS_BESIDE_COMMENT = (
+    "the app's dependencies, installed while the libraries build (both start from their install),"
+    " then the built libraries"
+)
 HOISTED_COMMENT = "one install for the app and its libraries: a hoisted node_modules holds the whole lockfile"
 
 
@@ -65,9 +69,10 @@ def _install_run(inputs: StageInputs, filters: list[str], cleanup: list[str], co
 
 def _bin_placeholders(inputs: StageInputs) -> list[Step]:
     """pnpm links a workspace package's bins only when the files exist; before the libraries are
-    built they do not, so a library using another library's bin would fail to build."""
-    lib_names = {p.name for p in inputs.libs}
-    used = {link.target for link in inputs.ws.links if link.source in lib_names}
+    built they do not, so a package using a library's bin would fail to build: the app too, whose
+    install runs beside the libraries' builds (every user counts, so targets sharing the libraries'
+    install get the same one)."""
+    used = {link.target for link in inputs.ws.links}
     files = sorted(
         posixpath.normpath(f"{pkg.dir}/{path}")
         for pkg in inputs.libs
@@ -102,14 +107,15 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     return (*manifests, *root_inputs(inputs), install)
 
 
-def deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
-    """Stage `deps`: the app's manifest and install inputs, its install, `instructions.deps`."""
+def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = ()) -> tuple[Step, ...]:
+    """Stage `deps`: the app's manifest and install inputs, its install, the built libraries
+    (when installed beside their builds), `instructions.deps`."""
     manifests = manifest_steps(inputs, (inputs.pkg,))
     filters = [f"{inputs.pkg.name}..."] if inputs.libs else [inputs.pkg.name]
     install = _install_run(
         inputs, filters, [], f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
     )
-    return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))
+    return (*manifests, *root_inputs(inputs), install, *built_libs, *extra_steps(inputs, "deps"))
 
 
 def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:

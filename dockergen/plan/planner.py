@@ -7,7 +7,16 @@ import difflib
 
 from dockergen.config import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
-from dockergen.plan import base_stage, build_stages, install_stages, nextjs, prod_install, runtime_stages, static_site
+from dockergen.plan import (
+    base_stage,
+    build_stages,
+    install_stages,
+    nextjs,
+    overlay,
+    prod_install,
+    runtime_stages,
+    static_site,
+)
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
 from dockergen.plan.inputs import StageInputs, copy_from
@@ -206,7 +215,13 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     head = copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
     libs = build_stages.lib_build_steps(inputs)
     stages += _chain("libs", build_stages.LIBS_COMMENT, libs, head, "base")
-    stages.append(Stage("deps", "libs", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs)))
+    after = overlay.sequential_reason(inputs, libs)
+    if after is None:  # the app installs while the libraries build; then they are laid over it
+        steps = install_stages.deps_steps(inputs, overlay.overlay_steps(libs, "libs"))
+        stages.append(Stage("deps", "lib-deps", install_stages.DEPS_BESIDE_COMMENT, steps))
+    else:
+        comment = f"{install_stages.DEPS_COMMENT}: {after}"
+        stages.append(Stage("deps", "libs", comment, install_stages.deps_steps(inputs)))
     return stages, "deps"
 
 

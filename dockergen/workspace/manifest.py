@@ -57,6 +57,7 @@ class Package:
     entries: tuple[str, ...] = ()  # names directly inside the package folder
     dangling: tuple[str, ...] = ()  # entries that are links to nothing (a submodule not checked out)
     optional_peers: tuple[str, ...] = ()  # peerDependenciesMeta.<name>.optional: true
+    injected: tuple[str, ...] = ()  # dependenciesMeta.<name>.injected: true (a copy, not a link)
 
     def script(self, name: str) -> str | None:
         return dict(self.scripts).get(name)
@@ -90,17 +91,19 @@ def parse_manifest(data: Any, directory: str, path: str, entries: tuple[str, ...
         engines_node=_engine(data, "node"),
         type_module=data.get("type") == "module",
         entries=entries,
-        optional_peers=_optional_peers(data.get("peerDependenciesMeta")),
+        optional_peers=_meta_flag(data.get("peerDependenciesMeta"), "optional"),
+        injected=_meta_flag(data.get("dependenciesMeta"), "injected"),
     )
     _check_values(pkg)
     return pkg
 
 
-def _optional_peers(meta: Any) -> tuple[str, ...]:
-    """Names marked optional; anything malformed counts as not optional (pnpm reads it the same)."""
+def _meta_flag(meta: Any, flag: str) -> tuple[str, ...]:
+    """Names whose `*Meta` entry sets `flag` to true; anything malformed counts as unset (pnpm
+    reads it the same)."""
     if not isinstance(meta, dict):
         return ()
-    return tuple(sorted(str(k) for k, v in meta.items() if isinstance(v, dict) and v.get("optional") is True))
+    return tuple(sorted(str(k) for k, v in meta.items() if isinstance(v, dict) and v.get(flag) is True))
 
 
 def _check_values(pkg: Package) -> None:

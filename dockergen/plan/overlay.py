@@ -1,0 +1,94 @@
+"""The app's install beside the libraries' builds. Both start from the libraries' install
+(`lib-deps`), so BuildKit runs them at once; the app's stage then lays the built libraries over its
+own install: one `COPY --from=libs` per top-level folder or file the libraries' stage copied from
+the context (their sources, shared build configuration). node_modules is never copied: it is large
+(the copy alone took 48 s on a real repository) and the app's install holds all of it already.
+
+That is only right when the libraries' builds write nothing else the app needs. When they may
+(a code generator writing into node_modules, a library pnpm copies into node_modules at install,
+output outside the folders laid over), the app installs after the libraries are built instead."""
+
+from __future__ import annotations
+
+import posixpath
+
+from dockergen.plan.build_output import declared_outputs
+from dockergen.plan.inputs import WORKDIR, StageInputs
+from dockergen.plan.model import Copy, Step
+from dockergen.workspace.manifest import Package
+from dockergen.workspace.tasks import GENERATORS
+
+NODE_MODULES = "node_modules"
+
+
+def sequential_reason(inputs: StageInputs, lib_steps: tuple[Step, ...]) -> str | None:
+    """Why the app's install must wait for the libraries' builds, or None when it need not."""
+    tops = _tops(lib_steps)
+    if tops is None:
+        return "the libraries' stage copies into node_modules or spills a folder into the workspace root"
+    return _injected(inputs) or next(filter(None, (_writes_elsewhere(inputs, lib, tops) for lib in inputs.libs)), None)
+
+
+def _injected(inputs: StageInputs) -> str | None:
+    """pnpm copies an injected workspace package into node_modules at install: built by then."""
+    if inputs.ws.settings.flag("injectWorkspacePackages"):
+        return "injectWorkspacePackages: pnpm copies the built libraries into node_modules at install"
+    lib_names = {p.name for p in inputs.libs}
+    for pkg in (*inputs.libs, inputs.pkg):
+        injected = sorted(set(pkg.injected) & lib_names)
+        if injected:
+            return f"{pkg.name} injects {injected[0]} (dependenciesMeta): pnpm copies it into node_modules at install"
+    return None
+
+
+def _writes_elsewhere(inputs: StageInputs, lib: Package, tops: frozenset[str]) -> str | None:
+    """Does the library's build (maybe) write outside the folders laid over the app's install?"""
+    generator = sorted({d.name for d in lib.dependencies} & GENERATORS)
+    if generator:
+        return f"{lib.name} uses {generator[0]}, a code generator that may write into node_modules"
+    build = lib.script("build") or ""
+    if dict(inputs.cfg.prebuild).get(lib.name) or any(
+        lib.script(t) and t not in build for t in inputs.ws.build_prerequisites
+    ):
+        return f"{lib.name} runs a script before its build, which may write into node_modules"
+    for out in _outputs(inputs, lib):
+        if out.split("/", 1)[0] not in tops:
+            return f"{lib.name}'s build writes {out}, outside the folders the app's stage takes from it"
+    return None
+
+
+def overlay_steps(lib_steps: tuple[Step, ...], stage: str) -> tuple[Step, ...]:
+    """COPY --from=`stage` per top-level name the libraries' stage copied from the context."""
+    return tuple(
+        Copy(
+            (f"{WORKDIR}/{top}",),
+            top,
+            f"{top} from the libraries' stage: what their builds read and wrote",
+            from_stage=stage,
+        )
+        for top in sorted(_tops(lib_steps) or ())
+    )
+
+
+def _outputs(inputs: StageInputs, lib: Package) -> list[str]:
+    """Where the library's build says it writes: tsconfig outDirs, bundlers' out flags."""
+    outs = [p.out_dir for p in inputs.ws.build_info(lib).projects if p.out_dir]
+    outs += [posixpath.normpath(posixpath.join(lib.dir, out)) for out in declared_outputs(lib)]
+    return outs
+
+
+def _tops(steps: tuple[Step, ...]) -> frozenset[str] | None:
+    """Top-level names the steps' context COPYs create; None when one spills a folder's contents
+    into the root (the names it creates are unknown here) or writes into node_modules."""
+    tops: set[str] = set()
+    for step in steps:
+        if not isinstance(step, Copy) or step.from_stage is not None:
+            continue
+        dest = posixpath.normpath(step.dest)
+        if dest == ".":
+            if any(source.endswith("/") for source in step.sources):
+                return None
+            tops.update(posixpath.basename(source) for source in step.sources)
+        else:
+            tops.add(dest.split("/", 1)[0])
+    return None if NODE_MODULES in tops else frozenset(tops)
