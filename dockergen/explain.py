@@ -52,6 +52,8 @@ def explain(plan: BuildPlan, ignore: DockerIgnore, changed: tuple[str, ...]) -> 
     if plan.dockerfile in changed or plan.dockerignore in changed:
         note = f"{plan.dockerfile} or its ignore file changed itself: steps whose instruction changed re-run too"
     last: dict[str, str] = {}
+    # a stage of context COPYs only re-runs when a file it copies changed: its content differs then
+    plain = {s.name for s in plan.stages if all(_from_context(st) for st in s.steps if st.kind in _EXECUTED)}
     verdicts: list[StepVerdict] = []
     for stage in plan.stages:
         status = last.get(stage.base, CACHED)
@@ -59,7 +61,7 @@ def explain(plan: BuildPlan, ignore: DockerIgnore, changed: tuple[str, ...]) -> 
         for step in stage.steps:
             if step.kind not in _EXECUTED:
                 continue
-            own, own_why = _own(step, sent, last)
+            own, own_why = _own(step, sent, last, plain)
             if own != CACHED and _ORDER[own] >= _ORDER[status]:
                 status, why = own, own_why
                 carried = f"an earlier step of stage `{stage.name}` {own} ({_summary(step)})"
@@ -73,7 +75,11 @@ def explain(plan: BuildPlan, ignore: DockerIgnore, changed: tuple[str, ...]) -> 
     return Explanation(plan.target, plan.dockerfile, sent, tuple(verdicts), executed, image, note)
 
 
-def _own(step: Step, sent: tuple[str, ...], last: dict[str, str]) -> tuple[str, str]:
+def _from_context(step: Step) -> bool:
+    return isinstance(step, Copy) and step.from_stage is None
+
+
+def _own(step: Step, sent: tuple[str, ...], last: dict[str, str], plain: set[str]) -> tuple[str, str]:
     """What the step itself reads: changed context files, or a stage that (may have) re-run."""
     hits = [p for p in sent if any(_within(p, r) for r in step.reads)]
     if hits:
@@ -83,6 +89,9 @@ def _own(step: Step, sent: tuple[str, ...], last: dict[str, str]) -> tuple[str, 
     if isinstance(step, Run):
         stages += [m.from_stage for m in step.mounts if m.from_stage]
     upstream = [s for s in stages if s and last.get(s, CACHED) != CACHED]
+    changed = [s for s in upstream if s in plain and last[s] == RERUN]
+    if changed:
+        return RERUN, f"it copies from stage `{changed[0]}`, whose copied files changed"
     if upstream:
         return MAYBE, f"it copies from stage `{upstream[0]}`, which {last[upstream[0]]}: only if those files changed"
     return CACHED, ""

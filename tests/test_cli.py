@@ -45,7 +45,7 @@ def test_exit_1_check_shows_a_diff_after_a_new_package(repo: Path, capsys: pytes
     (repo / "apps/api/package.json").write_text(json.dumps(manifest))
     code, out, err = run(capsys, "check", "--root", str(repo))
     assert code == 1
-    assert "+COPY packages/new/package.json packages/new/" in out and "+!packages/new" in out
+    assert "+COPY packages/new/package.json /repo/packages/new/" in out and "+!packages/new" in out
     assert "run `dockergen generate`" in err
 
 

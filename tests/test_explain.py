@@ -116,3 +116,13 @@ def test_cli_bad_input(tmp_path: Path, sample: Path, capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "explain", "--root", str(not_git))
     assert code == 2 and "not in a git repository with a commit" in err and "dockergen explain PATH" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_library_manifest_reruns_its_install_through_the_gathered_manifests(sample: Path) -> None:
+    """The manifests stage copies context files only: when it re-runs, what it holds changed, so
+    the COPY that takes it into the libraries' install re-runs for sure (not "may")."""
+    e = _explain(sample, "api", "packages/db/package.json")
+    reruns = _stages(e, RERUN)
+    assert reruns["lib-manifests"] >= 1 and reruns["lib-deps"] == 3  # the COPY, the lockfile COPY after it, the install
+    taken = next(s for s in e.steps if s.stage == "lib-deps")
+    assert "whose copied files changed" in taken.why

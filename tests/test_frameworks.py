@@ -40,7 +40,16 @@ def test_standalone_behind_an_environment_variable(text: str, expected: tuple[st
 
 def test_standalone_ships_the_trace_static_and_public_without_deploy(tmp_path: Path) -> None:
     p = plan(tmp_path, "next-standalone")
-    assert [s.name for s in p.stages] == ["base", "lib-deps", "libs", "deps", "build", "data-dirs", "runtime"]
+    assert [s.name for s in p.stages] == [
+        "base",
+        "lib-manifests",
+        "lib-deps",
+        "libs",
+        "deps",
+        "build",
+        "data-dirs",
+        "runtime",
+    ]
     build = instructions(p, "build")
     assert "ENV NEXT_TELEMETRY_DISABLED=1 NEXT_PRIVATE_OUTPUT_TRACE_ROOT=/repo" in build
     assert any("--mount=type=cache,id=next-apps-web,target=/repo/apps/web/.next/cache" in i for i in build)

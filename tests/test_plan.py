@@ -40,21 +40,24 @@ def one_line(text: str) -> str:
 def test_stages_in_order_with_libraries(tmp_path: Path) -> None:
     plan = plan_for(api_workspace(tmp_path))
     assert [(s.name, s.base) for s in plan.stages] == [
-        ("base", "node:22-slim"), ("lib-deps", "base"), ("libs", "base"), ("deps", "lib-deps"),
+        ("base", "node:22-slim"), ("lib-manifests", "scratch"), ("lib-deps", "base"), ("libs", "base"), ("deps", "lib-deps"),
         ("build", "deps"), ("deploy", "deps"), ("runtime", "node:22-slim"),
     ]  # fmt: skip
 
 
 def test_manifests_and_install_inputs_come_before_any_source(tmp_path: Path) -> None:
     plan = plan_for(api_workspace(tmp_path))
+    assert instructions(plan, "lib-manifests") == [  # gathered beside the base stage, taken in one COPY
+        "COPY packages/util/package.json /repo/packages/util/",
+        "COPY packages/core/package.json /repo/packages/core/",
+    ]
     lib_deps = instructions(plan, "lib-deps")
     assert lib_deps[:2] == [
-        "COPY packages/util/package.json packages/util/",
-        "COPY packages/core/package.json packages/core/",
+        "COPY --from=lib-manifests /repo/ ./",
+        "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./",
     ]
-    assert lib_deps[2] == "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./"
-    assert "pnpm install --frozen-lockfile" in lib_deps[3] and "--filter=@t/util --filter=@t/core" in lib_deps[3]
-    assert lib_deps[3].startswith("RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm install")
+    assert "pnpm install --frozen-lockfile" in lib_deps[2] and "--filter=@t/util --filter=@t/core" in lib_deps[2]
+    assert lib_deps[2].startswith("RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm install")
     libs = instructions(plan, "libs")
     assert libs[0] == "COPY --from=lib-deps /repo/ ./"
     assert libs[1:] == ["COPY packages/util/ packages/util/", "COPY packages/core/ packages/core/",
@@ -145,9 +148,9 @@ def test_plain_npmrc_is_copied(tmp_path: Path) -> None:
 def test_package_with_install_script_is_copied_whole_before_install(tmp_path: Path) -> None:
     root = api_workspace(tmp_path)
     (root / "packages/util/package.json").write_text('{"name": "@t/util", "scripts": {"postinstall": "node gen.js"}}')
-    lib_deps = plan_for(root).stages[1].steps
-    assert lib_deps[0] == Copy(("packages/util/",), "packages/util/", lib_deps[0].comment)
-    assert "postinstall script runs during install" in lib_deps[0].comment
+    manifests = plan_for(root).stages[1].steps
+    assert manifests[0] == Copy(("packages/util/",), "/repo/packages/util/", manifests[0].comment)
+    assert "postinstall script runs during install" in manifests[0].comment
 
 
 def test_app_without_libraries_has_no_lib_stages(tmp_path: Path) -> None:

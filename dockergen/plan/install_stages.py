@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 
-from dockergen.plan.inputs import STORE, VOLATILE, StageInputs, checked, copy, extra_steps, folder
+from dockergen.plan.inputs import STORE, VOLATILE, WORKDIR, StageInputs, checked, copy, copy_from, extra_steps, folder
 from dockergen.plan.model import Command, Copy, Run, Step
 from dockergen.workspace.manifest import Package
 
+LIB_MANIFESTS = "lib-manifests"
+LIB_MANIFESTS_COMMENT = "the libraries' manifests, gathered while the base stage installs pnpm"
 LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
 DEPS_BESIDE_COMMENT = (
@@ -94,9 +97,20 @@ def _top(path: str) -> str:
     return posixpath.normpath(path).split("/", 1)[0]
 
 
+def lib_manifest_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `lib-manifests` (from scratch): the libraries' manifests, and the folders their
+    install needs, at their place under /repo; BuildKit gathers them while the base stage installs
+    pnpm, and `lib-deps` takes them in one COPY instead of one step per library."""
+    out: list[Step] = []
+    for step in manifest_steps(inputs, inputs.libs):
+        assert isinstance(step, Copy)  # manifest_steps copies from the context only
+        out.append(dataclasses.replace(step, dest=WORKDIR + "/" + ("" if step.dest == "./" else step.dest)))
+    return tuple(out)
+
+
 def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `lib-deps`: the libraries' manifests and install inputs, then their install."""
-    manifests = [*manifest_steps(inputs, inputs.libs), *_bin_placeholders(inputs)]
+    manifests = [copy_from(LIB_MANIFESTS, "the libraries' manifests"), *_bin_placeholders(inputs)]
     install = _install_run(
         inputs,
         [p.name for p in inputs.libs],

@@ -19,7 +19,7 @@ from dockergen.plan import (
 )
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
-from dockergen.plan.inputs import StageInputs, copy_from
+from dockergen.plan.inputs import WORKDIR, StageInputs, copy_from
 from dockergen.plan.model import BuildPlan, Copy, Stage, Step
 from dockergen.plan.start_command import StartCommand, resolve_start
 from dockergen.workspace.manifest import Package
@@ -211,7 +211,9 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     a new dependency of the app reinstalls but does not rebuild the libraries."""
     if not inputs.libs:
         return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
-    stages = _chain("lib-deps", install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base")
+    manifests = install_stages.lib_manifest_steps(inputs)
+    stages = _chain(install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, manifests, None, "scratch")
+    stages += _chain("lib-deps", install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base")
     head = copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
     libs = build_stages.lib_build_steps(inputs)
     stages += _chain("libs", build_stages.LIBS_COMMENT, libs, head, "base")
@@ -244,10 +246,12 @@ def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None, f
     previous one's /repo, so no image nears Docker's layer limit (the copy is content-addressed)."""
     chunks = _chunk(body)
     stages: list[Stage] = []
+    later_base, carry_to = ("scratch", f"{WORKDIR}/") if first_base == "scratch" else ("base", "./")
     for index, chunk in enumerate(chunks):
         stage_name = name if index == len(chunks) - 1 else f"{name}-{index + 1}"
-        first = head if index == 0 else copy_from(stages[-1].name, f"{name}: the work of the previous stage")
-        stage_base = first_base if index == 0 else "base"
+        carry = f"{name}: the work of the previous stage"
+        first = head if index == 0 else copy_from(stages[-1].name, carry, dest=carry_to)
+        stage_base = first_base if index == 0 else later_base
         stages.append(Stage(stage_name, stage_base, comment, (first, *chunk) if first else chunk))
     return stages
 
