@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from dockergen.cli import main
 from tests import dockerutil as d
+from tests import scenarios
 from tests.helpers import SAMPLE, copy_tree
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
@@ -108,3 +110,21 @@ def test_dive_finds_no_waste(tag: str) -> None:
     efficiency = float(re.search(r"efficiency:\s*([\d.]+)\s*%", text).group(1))  # type: ignore[union-attr]
     wasted = int(re.search(r"wastedBytes:\s*(\d+)", text).group(1))  # type: ignore[union-attr]
     assert efficiency >= 99.9 and wasted < 100_000, text
+
+
+def test_optimize_cold_builds_every_library_in_one_step_and_still_rebuilds_only_the_app(tmp_path: Path) -> None:
+    root = scenarios.materialize("sample-cold", tmp_path / "cold")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "--root", str(root)])
+    assert exit_info.value.code == 0
+    append(root / "pnpm-workspace.yaml", f"# test run {uuid.uuid4().hex}\n")
+    first = d.build(root, DOCKERFILE)
+    try:
+        installs = [s for s in first.executed if "pnpm install" in s]
+        builds = [s for s in first.executed if s.startswith("[libs") and "run build" in s]
+        assert len(installs) == 1 and len(builds) == 1, first.executed  # one install, one step for the libraries
+        append(root / "apps/api/src/app.ts", f'\nexport const buildMarker = "{uuid.uuid4().hex}";\n')
+        rebuild = d.build(root, DOCKERFILE, first.tag)
+        assert stages(rebuild.executed) == ["build", "build", "runtime"], rebuild.executed
+    finally:
+        d.remove_images(first.tag)

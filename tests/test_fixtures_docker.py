@@ -34,6 +34,8 @@ PROBES = {
     # turbo.json's db:generate before a build, a root script a library build runs, root install hooks
     # through `cd` and `run-s`, and an app whose own postinstall needs a devDependency
     "build-inputs": (3000, "/info", '"stampedBy":"scripts/stamp.mjs"', "1000"),
+    # optimize: cold: one install, all libraries in one build step; the notes service answers through them
+    "sample-cold": (3000, "/notes", '"notes":', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {

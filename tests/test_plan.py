@@ -354,3 +354,26 @@ def test_link_script_links_the_apps_copy_else_the_hoisted_one(tmp_path: Path) ->
     assert not (tmp_path / "lib/node_modules/b").is_symlink() and not os.path.lexists(
         tmp_path / "lib/node_modules/next"
     )
+
+
+def test_optimize_cold_installs_once_and_builds_every_library_in_one_step(tmp_path: Path) -> None:
+    plan = plan_for(api_workspace(tmp_path), API_CONFIG + "    optimize: cold\n")
+    assert [(s.name, s.base) for s in plan.stages] == [
+        ("base", "node:22-slim"), ("manifests", "scratch"), ("deps", "base"), ("libs", "deps"),
+        ("build", "libs"), ("deploy", "libs"), ("runtime", "node:22-slim"),
+    ]  # fmt: skip
+    assert instructions(plan, "manifests") == [
+        "COPY packages/util/package.json /repo/packages/util/",
+        "COPY packages/core/package.json /repo/packages/core/",
+        "COPY apps/api/package.json /repo/apps/api/",
+    ]
+    installs = [line for s in plan.stages for line in instructions(plan, s.name) if "pnpm install" in line]
+    assert len(installs) == 1 and "--filter=@t/api..." in installs[0]
+    builds = [line for line in instructions(plan, "libs") if "run build" in line]
+    assert builds == ["RUN pnpm --filter=@t/core run build"]  # @t/util has no build script
+
+
+def test_optimize_takes_rebuilds_or_cold(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        plan_for(api_workspace(tmp_path), API_CONFIG + "    optimize: fast\n")
+    assert "optimize" in err.value.message and err.value.line == 6

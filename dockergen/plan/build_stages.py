@@ -13,6 +13,7 @@ from dockergen.workspace.manifest import Package
 from dockergen.workspace.tasks import before_build
 from dockergen.workspace.tsconfig import TsLink
 
+LIBS_TOGETHER_COMMENT = "workspace libraries: their sources, then one step that builds them all in dependency order"
 LIBS_COMMENT = (
     "workspace libraries, level by level in dependency order: each level's sources, then one step"
     " that builds them (pnpm runs a level's builds in parallel)"
@@ -132,11 +133,16 @@ def _sources(pkg: Package, comment: str) -> Copy:
     return copy([folder(pkg.dir)], folder(pkg.dir), comment, pkg.manifest)
 
 
-def lib_build_steps(inputs: StageInputs) -> tuple[Step, ...]:
+def lib_build_steps(inputs: StageInputs, *, together: bool = False) -> tuple[Step, ...]:
     """Stage `libs`: build configs, then per topological level the libraries' sources and one
     build step: a level's builds run in parallel (cold builds), and a change to a library re-runs
-    the builds from its level on (libraries of earlier levels stay cached)."""
+    the builds from its level on (libraries of earlier levels stay cached). `together`: every
+    source, then one step building all (pnpm runs them in dependency order): fewest steps."""
     out = _build_files(inputs)
+    if together:
+        out += [_sources(pkg, f"{pkg.name} sources") for pkg in inputs.libs]
+        built = [p for p in inputs.libs if p.script("build")]
+        return tuple(out + (_build(inputs, built) if built else []))
     names = {p.name for p in inputs.libs}
     order = tuple(p.name for p in inputs.libs)
     by_name = {p.name: p for p in inputs.libs}

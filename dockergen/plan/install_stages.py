@@ -11,6 +11,8 @@ from dockergen.workspace.manifest import Package
 
 LIB_MANIFESTS = "lib-manifests"
 LIB_MANIFESTS_COMMENT = "the libraries' manifests, gathered while the base stage installs pnpm"
+MANIFESTS = "manifests"
+MANIFESTS_COMMENT = "the manifests of the app and its libraries, gathered while the base stage installs pnpm"
 LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
 DEPS_BESIDE_COMMENT = (
@@ -18,6 +20,7 @@ DEPS_BESIDE_COMMENT = (
     " then the built libraries"
 )
 HOISTED_COMMENT = "one install for the app and its libraries: a hoisted node_modules holds the whole lockfile"
+COLD_COMMENT = "one install for the app and its libraries (optimize: cold): fewest steps for a build without a cache"
 
 
 def root_inputs(inputs: StageInputs) -> list[Step]:
@@ -97,12 +100,12 @@ def _top(path: str) -> str:
     return posixpath.normpath(path).split("/", 1)[0]
 
 
-def lib_manifest_steps(inputs: StageInputs) -> tuple[Step, ...]:
-    """Stage `lib-manifests` (from scratch): the libraries' manifests, and the folders their
-    install needs, at their place under /repo; BuildKit gathers them while the base stage installs
-    pnpm, and `lib-deps` takes them in one COPY instead of one step per library."""
+def lib_manifest_steps(inputs: StageInputs, packages: tuple[Package, ...] | None = None) -> tuple[Step, ...]:
+    """Stage `lib-manifests` (from scratch): the libraries' manifests (or `packages`'), and the
+    folders their install needs, at their place under /repo; BuildKit gathers them while the base
+    stage installs pnpm, and the install's stage takes them in one COPY instead of one per package."""
     out: list[Step] = []
-    for step in manifest_steps(inputs, inputs.libs):
+    for step in manifest_steps(inputs, inputs.libs if packages is None else packages):
         assert isinstance(step, Copy)  # manifest_steps copies from the context only
         out.append(dataclasses.replace(step, dest=WORKDIR + "/" + ("" if step.dest == "./" else step.dest)))
     return tuple(out)
@@ -133,7 +136,13 @@ def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = ()) -> tuple[
 
 
 def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
-    """Stage `deps` of a hoisted workspace: every manifest of the closure, then one install."""
+    """Stage `deps` with one install for the app and its libraries: every manifest of the closure
+    (hoisted: in this stage; `optimize: cold`: gathered beside the base stage), then the install."""
+    if not inputs.ws.hoisted:
+        manifests = [copy_from(MANIFESTS, "the manifests of the app and its libraries"), *_bin_placeholders(inputs)]
+        comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile)"
+        install = _install_run(inputs, [f"{inputs.pkg.name}..."], [], comment)
+        return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))
     manifests = [*manifest_steps(inputs, (*inputs.libs, inputs.pkg)), *_bin_placeholders(inputs)]
     closure = {p.name for p in (*inputs.libs, inputs.pkg)}
     for local in inputs.ws.local_paths:  # a hoisted install fetches every importer's, in the closure or not

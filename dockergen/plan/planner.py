@@ -60,6 +60,8 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
         *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
     ]
     assets = tuple(_asset_package(ws, cfg, a.package).name for a in cfg.assets)
+    if cfg.optimize == "cold":  # its install includes the app: no stage to share, no other app's libraries
+        shared_libs = ()
     build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=(*assets, *shared_libs))
     libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
     if shared_libs:  # the same order whichever target builds them: the shared stages must match
@@ -169,7 +171,8 @@ def _command(ws: Workspace, pkg: Package, cfg: TargetConfig, standalone: bool, i
 
 def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
     base = Stage("base", inputs.images.build, base_stage.BASE_COMMENT, base_stage.base_steps(inputs))
-    installed, ready = _hoisted_installs(inputs) if inputs.ws.hoisted else _split_installs(inputs)
+    single = inputs.ws.hoisted or inputs.cfg.optimize == "cold"
+    installed, ready = _single_install(inputs) if single else _split_installs(inputs)
     out = [base, *installed]
     if inputs.pkg.script("build"):
         comment = f"build {inputs.pkg.name} from its sources"
@@ -227,18 +230,29 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     return stages, "deps"
 
 
-def _hoisted_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
-    """node-linker=hoisted installs every package of the lockfile whatever the filter, so one
-    install serves the libraries and the app; the libraries build on top of it."""
-    inputs.warnings.append(
-        "nodeLinker is hoisted: pnpm installs every package of the lockfile whatever the filter, "
-        "so the build installs once, for the whole workspace"
-    )
-    stages = [Stage("deps", "base", install_stages.HOISTED_COMMENT, install_stages.single_install_steps(inputs))]
+def _single_install(inputs: StageInputs) -> tuple[list[Stage], str]:
+    """One install for the app and its libraries, the libraries built on top of it: with
+    node-linker=hoisted (pnpm installs every package of the lockfile whatever the filter), or with
+    `optimize: cold` (fewest steps; all libraries built in one step)."""
+    cold = inputs.cfg.optimize == "cold"
+    if inputs.ws.hoisted:
+        inputs.warnings.append(
+            "nodeLinker is hoisted: pnpm installs every package of the lockfile whatever the filter, "
+            "so the build installs once, for the whole workspace"
+        )
+        comment = install_stages.HOISTED_COMMENT
+    else:
+        comment = install_stages.COLD_COMMENT
+    stages = []
+    if not inputs.ws.hoisted:
+        manifests = install_stages.lib_manifest_steps(inputs, (*inputs.libs, inputs.pkg))
+        stages += _chain(install_stages.MANIFESTS, install_stages.MANIFESTS_COMMENT, manifests, None, "scratch")
+    stages.append(Stage("deps", "base", comment, install_stages.single_install_steps(inputs)))
     if not inputs.libs:
         return stages, "deps"
-    libs = build_stages.lib_build_steps(inputs)
-    return [*stages, *_chain("libs", build_stages.LIBS_COMMENT, libs, None, "deps")], "libs"
+    libs = build_stages.lib_build_steps(inputs, together=cold)
+    libs_comment = build_stages.LIBS_TOGETHER_COMMENT if cold else build_stages.LIBS_COMMENT
+    return [*stages, *_chain("libs", libs_comment, libs, None, "deps")], "libs"
 
 
 def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None, first_base: str) -> list[Stage]:
