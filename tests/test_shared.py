@@ -106,3 +106,18 @@ def test_dockergens_old_files_left_behind_are_reported(tmp_path: Path) -> None:
     assert "apps/web/Dockerfile was written by dockergen and no target writes it any more: delete it" in warnings
     (root / "apps/api/Dockerfile").write_text("FROM scratch\n")  # not dockergen's: not reported
     assert not any("apps/api/Dockerfile" in w for w in generate_all(Repo(root), config_text=TWO).warnings)
+
+
+def test_a_target_whose_stage_differs_keeps_its_own_and_the_others_still_share(tmp_path: Path) -> None:
+    """`optimize: cold` on one of three apps: its `libs` differs (one install, one build step), so
+    it gets `admin-libs`; the other two still share `libs` and the libraries' install."""
+    root = scenarios.materialize("multi-app", tmp_path / "multi-app")
+    config = root / "dockergen.yaml"
+    config.write_text(
+        config.read_text().replace('    package: "@acme/admin"\n', '    package: "@acme/admin"\n    optimize: cold\n')
+    )
+    admin, api, worker = generate_all(Repo(root)).plans
+    assert [s.name for s in admin.stages][:4] == ["base", "admin-manifests", "admin-deps", "admin-libs"]
+    for plan in (api, worker):
+        assert [s.name for s in plan.stages][:4] == ["base", "lib-manifests", "lib-deps", "libs"]
+    assert api.libraries == worker.libraries and "@acme/queue" not in admin.libraries  # the admin's own only

@@ -11,6 +11,7 @@ runs the shared steps once for all of them (the second target finds them in the 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 from dockergen.errors import ConfigError
 from dockergen.plan.build_context import outermost
@@ -41,10 +42,11 @@ def views(plans: tuple[BuildPlan, ...]) -> tuple[BuildPlan, ...]:
             path="dockergen.yaml",
             hint="one Dockerfile has one ignore file: give them the same `dockerignore:`, or set `shared: false`",
         )
-    shared = _shared_names(plans)
+    common = _shared_stages(plans)
     out = []
-    owners: dict[str, str] = {name: "the shared stages" for name in shared}
+    owners: dict[str, str] = {name: "the shared stages" for name in common}
     for plan in plans:
+        shared = _matching(plan, common)
         last = plan.stages[-1].name
         names = {
             s.name: s.name if s.name in shared else (plan.target if s.name == last else f"{plan.target}-{s.name}")
@@ -93,23 +95,31 @@ def merged(group: tuple[BuildPlan, ...]) -> BuildPlan:
     )
 
 
-def _shared_names(plans: tuple[BuildPlan, ...]) -> set[str]:
-    """Stage names that two or more plans have with the same content (never a runtime stage),
-    whose upstream stages are shared as well."""
-    seen: dict[str, list[Stage]] = {}
+def _shared_stages(plans: tuple[BuildPlan, ...]) -> dict[str, Stage]:
+    """Stage name -> the content that two or more plans have under it (never a runtime stage),
+    counting a plan's stage only when every stage it builds on is shared as well. A target whose
+    stage of that name differs (say, `optimize: cold`) keeps its own, prefixed."""
+    found: dict[str, Counter[Stage]] = {}
     for plan in plans:
         for stage in plan.stages[:-1]:
-            seen.setdefault(stage.name, []).append(stage)
-    shared = {name for name, found in seen.items() if len(found) >= 2 and all(s == found[0] for s in found)}
-    stage_names = {s.name for plan in plans for s in plan.stages}
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(shared):
-            if any(ref in stage_names and ref not in shared for ref in _upstream(seen[name][0])):
-                shared.discard(name)
-                changed = True
-    return shared
+            found.setdefault(stage.name, Counter())[stage] += 1
+    candidates = {name: c.most_common(1)[0][0] for name, c in found.items() if c.most_common(1)[0][1] >= 2}
+    while True:
+        counts = Counter(name for plan in plans for name in _matching(plan, candidates))
+        kept = {name: stage for name, stage in candidates.items() if counts[name] >= 2}
+        if kept == candidates:
+            return kept
+        candidates = kept
+
+
+def _matching(plan: BuildPlan, shared: dict[str, Stage]) -> set[str]:
+    """The plan's stages that are the shared ones, upstream included (stages come after those they use)."""
+    names = {s.name for s in plan.stages}
+    ok: set[str] = set()
+    for stage in plan.stages[:-1]:
+        if shared.get(stage.name) == stage and all(ref in ok or ref not in names for ref in _upstream(stage)):
+            ok.add(stage.name)
+    return ok
 
 
 def _upstream(stage: Stage) -> set[str]:
