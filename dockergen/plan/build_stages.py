@@ -103,7 +103,7 @@ def _build(
     commands: list[Command] = []
     why: list[str] = []
     for pkg in packages:
-        for script in _before_build(inputs, pkg):
+        for script in scripts_before_build(inputs, pkg):
             commands.append(Command(("pnpm", f"--filter={pkg.name}", "run", script)))
             why.append(f"{pkg.name}: {script} first ({inputs.prebuild_reason(pkg)})")
     commands.append(Command(("pnpm", *(f"--filter={p.name}" for p in packages), "run", "build")))
@@ -113,7 +113,9 @@ def _build(
     return [Run(tuple(commands), comment, mounts)]
 
 
-def _before_build(inputs: StageInputs, pkg: Package) -> tuple[str, ...]:
+def scripts_before_build(inputs: StageInputs, pkg: Package) -> tuple[str, ...]:
+    """The package's scripts its build step runs first: `prebuild` from dockergen.yaml, else turbo's
+    prerequisites or its code generator's script."""
     configured = dict(inputs.cfg.prebuild).get(pkg.name)
     if configured is not None:
         return configured

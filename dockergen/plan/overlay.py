@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 
 from dockergen.plan.build_output import declared_outputs
+from dockergen.plan.build_stages import scripts_before_build
 from dockergen.plan.inputs import WORKDIR, StageInputs
 from dockergen.plan.model import Copy, Step
 from dockergen.workspace.manifest import Package
@@ -46,10 +47,7 @@ def _writes_elsewhere(inputs: StageInputs, lib: Package, tops: frozenset[str]) -
     generator = sorted({d.name for d in lib.dependencies} & GENERATORS)
     if generator:
         return f"{lib.name} uses {generator[0]}, a code generator that may write into node_modules"
-    build = lib.script("build") or ""
-    if dict(inputs.cfg.prebuild).get(lib.name) or any(
-        lib.script(t) and t not in build for t in inputs.ws.build_prerequisites
-    ):
+    if scripts_before_build(inputs, lib):
         return f"{lib.name} runs a script before its build, which may write into node_modules"
     for out in _outputs(inputs, lib):
         if out.split("/", 1)[0] not in tops:
