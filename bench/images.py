@@ -30,7 +30,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,18 +155,23 @@ def rebuild(ctx: Path, dockerfile: str, stage: str, tag: str, previous: str) -> 
                    result.image_id == previous, downloaded(result.log))  # fmt: skip
 
 
+def cold_median(run: Callable[[], float]) -> float:
+    """The median seconds of COLD_RUNS runs, each from an empty builder cache (no layer cache, empty
+    pnpm store and npm cache mounts): one cold build varies by a second here."""
+    times = []
+    for _ in range(COLD_RUNS):
+        empty_builder_cache()
+        times.append(run())
+    return round(statistics.median(times), 2)
+
+
 def measure(name: str, variant: Variant, change: dict[str, str]) -> Row:
     ctx, dockerfile, stage = variant
     tag = f"dockergen-bench/{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}"
-    times = []
-    for _ in range(COLD_RUNS):  # the median of a few: one cold build varies by a second here
-        empty_builder_cache()  # cold: no layer cache, empty pnpm store and npm cache mounts
-        cold = build(ctx, dockerfile, tag, *target_args(stage))
-        times.append(cold.seconds)
+    cold = cold_median(lambda: build(ctx, dockerfile, tag, *target_args(stage)).seconds)
     base = base_of(ctx, dockerfile, stage)
-    size, base_size = inspect(tag)["Size"], inspect(base)["Size"]
+    image, size, base_size = inspect(tag)["Id"], inspect(tag)["Size"], inspect(base)["Size"]
     efficiency, wasted = dive(tag)
-    image = cold.image_id
     app = ctx / "apps/api/src/app.ts"
     app.write_text(app.read_text() + '\nexport const benchMarker = "(a) an app-source change";\n')
     a = rebuild(ctx, dockerfile, stage, tag, image)
@@ -174,7 +181,7 @@ def measure(name: str, variant: Variant, change: dict[str, str]) -> Row:
     for rel, text in change.items():
         (ctx / rel).write_text(text)
     c = rebuild(ctx, dockerfile, stage, tag, inspect(tag)["Id"])
-    return Row(name, base, size, size - base_size, efficiency, wasted, round(statistics.median(times), 2), a, b, c)
+    return Row(name, base, size, size - base_size, efficiency, wasted, cold, a, b, c)
 
 
 def limit(variant: Variant) -> tuple[str, int, int]:
@@ -203,19 +210,19 @@ def all_apps(work: Path) -> list[AllApps]:
             config.write_text(config.read_text().replace("targets:\n", "defaults:\n  shared: false\ntargets:\n", 1))
         dockergen("generate", "--root", str(root))
 
-        singles, everys = [], []
-        for _ in range(COLD_RUNS):  # medians, as for the cold builds above
-            empty_builder_cache()
-            singles.append(cold_app(root, own, "api"))
-            empty_builder_cache()
-            everys.append(sum(cold_app(root, own, app) for app in APPS))
-        out.append(AllApps(layout, round(statistics.median(singles), 2), round(statistics.median(everys), 2)))
+        single = cold_median(partial(cold_app, root, own, "api"))
+        every = cold_median(partial(cold_apps, root, own))
+        out.append(AllApps(layout, single, every))
     return out
 
 
 def cold_app(root: Path, own: bool, app: str) -> float:
     dockerfile, stage = (f"apps/{app}/Dockerfile", "") if own else ("Dockerfile", app)
     return build(root, dockerfile, f"dockergen-bench/all-{app}", *target_args(stage)).seconds
+
+
+def cold_apps(root: Path, own: bool) -> float:
+    return sum(cold_app(root, own, app) for app in APPS)
 
 
 def all_apps_table(rows: list[AllApps]) -> str:

@@ -77,7 +77,9 @@ def _shared_plans(ws: Workspace, config: Config) -> tuple[tuple[BuildPlan, ...],
             files_of.append(group[0])
             continue
         libs = shared.libraries(group)
-        views = shared.views(tuple(build_plan(ws, config, p.target, libs) for p in group))
+        # an `optimize: cold` target installs its app with its libraries: no stage to share, no others' libraries
+        cold = {t.name for t in config.targets if t.optimize == "cold"}
+        views = shared.views(tuple(p if p.target in cold else build_plan(ws, config, p.target, libs) for p in group))
         by_target.update((v.target, v) for v in views)
         files_of.append(shared.merged(views))
     for plan in alone:

@@ -50,8 +50,8 @@ def root_inputs(inputs: StageInputs) -> list[Step]:
     return sorted(out, key=lambda step: step.dest if isinstance(step, Copy) else "")
 
 
-def manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> list[Step]:
-    out: list[Step] = []
+def manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> list[Copy]:
+    out: list[Copy] = []
     for pkg in packages:
         if pkg.install_scripts:
             reason = f"{pkg.name}: whole folder, its {'/'.join(pkg.install_scripts)} script runs during install"
@@ -100,15 +100,15 @@ def _top(path: str) -> str:
     return posixpath.normpath(path).split("/", 1)[0]
 
 
-def lib_manifest_steps(inputs: StageInputs, packages: tuple[Package, ...] | None = None) -> tuple[Step, ...]:
-    """Stage `lib-manifests` (from scratch): the libraries' manifests (or `packages`'), and the
-    folders their install needs, at their place under /repo; BuildKit gathers them while the base
-    stage installs pnpm, and the install's stage takes them in one COPY instead of one per package."""
-    out: list[Step] = []
-    for step in manifest_steps(inputs, inputs.libs if packages is None else packages):
-        assert isinstance(step, Copy)  # manifest_steps copies from the context only
-        out.append(dataclasses.replace(step, dest=WORKDIR + "/" + ("" if step.dest == "./" else step.dest)))
-    return tuple(out)
+def gathered_manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> tuple[Step, ...]:
+    """A stage from scratch (`lib-manifests`, or `manifests` with `optimize: cold`): the packages'
+    manifests, and the folders their install needs, at their place under /repo; BuildKit gathers
+    them while the base stage installs pnpm, and the install's stage takes them in one COPY
+    instead of one per package."""
+    return tuple(
+        dataclasses.replace(step, dest=WORKDIR + "/" + ("" if step.dest == "./" else step.dest))
+        for step in manifest_steps(inputs, packages)
+    )
 
 
 def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
@@ -138,17 +138,17 @@ def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = ()) -> tuple[
 def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `deps` with one install for the app and its libraries: every manifest of the closure
     (hoisted: in this stage; `optimize: cold`: gathered beside the base stage), then the install."""
-    if not inputs.ws.hoisted:
+    manifests: list[Step]
+    if inputs.ws.hoisted:
+        manifests = [*manifest_steps(inputs, (*inputs.libs, inputs.pkg)), *_bin_placeholders(inputs)]
+        closure = {p.name for p in (*inputs.libs, inputs.pkg)}
+        for local in inputs.ws.local_paths:  # a hoisted install fetches every importer's, in the closure or not
+            if local.package not in closure and not local.outside_root:
+                comment = f"{local.spec} of {local.package}: a hoisted install installs every importer's dependencies"
+                manifests.append(copy([local.path], folder(posixpath.dirname(local.path)), comment))
+        comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile; hoisted: the whole lockfile)"
+    else:
         manifests = [copy_from(MANIFESTS, "the manifests of the app and its libraries"), *_bin_placeholders(inputs)]
         comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile)"
-        install = _install_run(inputs, [f"{inputs.pkg.name}..."], [], comment)
-        return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))
-    manifests = [*manifest_steps(inputs, (*inputs.libs, inputs.pkg)), *_bin_placeholders(inputs)]
-    closure = {p.name for p in (*inputs.libs, inputs.pkg)}
-    for local in inputs.ws.local_paths:  # a hoisted install fetches every importer's, in the closure or not
-        if local.package not in closure and not local.outside_root:
-            comment = f"{local.spec} of {local.package}: a hoisted install installs every importer's dependencies"
-            manifests.append(copy([local.path], folder(posixpath.dirname(local.path)), comment))
-    comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile; hoisted: the whole lockfile)"
     install = _install_run(inputs, [f"{inputs.pkg.name}..."], [], comment)
     return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))

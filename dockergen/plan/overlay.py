@@ -17,17 +17,31 @@ from dockergen.plan.build_stages import scripts_before_build
 from dockergen.plan.inputs import WORKDIR, StageInputs
 from dockergen.plan.model import Copy, Step
 from dockergen.workspace.manifest import Package
-from dockergen.workspace.tasks import GENERATORS
+from dockergen.workspace.tasks import generators
 
 NODE_MODULES = "node_modules"
 
 
-def sequential_reason(inputs: StageInputs, lib_steps: tuple[Step, ...]) -> str | None:
-    """Why the app's install must wait for the libraries' builds, or None when it need not."""
+def built_libraries(inputs: StageInputs, lib_steps: tuple[Step, ...], stage: str) -> tuple[tuple[Step, ...], str]:
+    """(the COPY --from=`stage` steps that lay the built libraries over the app's install, "") when
+    the app may install beside their builds; else ((), why it must wait for them)."""
     tops = _tops(lib_steps)
     if tops is None:
-        return "the libraries' stage copies into node_modules or spills a folder into the workspace root"
-    return _injected(inputs) or next(filter(None, (_writes_elsewhere(inputs, lib, tops) for lib in inputs.libs)), None)
+        return (), "the libraries' stage copies into node_modules or spills a folder into the workspace root"
+    reason = _injected(inputs) or next(
+        filter(None, (_writes_elsewhere(inputs, lib, tops) for lib in inputs.libs)), None
+    )
+    if reason:
+        return (), reason
+    return tuple(
+        Copy(
+            (f"{WORKDIR}/{top}",),
+            top,
+            f"{top} from the libraries' stage: what their builds read and wrote",
+            from_stage=stage,
+        )
+        for top in sorted(tops)
+    ), ""
 
 
 def _injected(inputs: StageInputs) -> str | None:
@@ -44,28 +58,15 @@ def _injected(inputs: StageInputs) -> str | None:
 
 def _writes_elsewhere(inputs: StageInputs, lib: Package, tops: frozenset[str]) -> str | None:
     """Does the library's build (maybe) write outside the folders laid over the app's install?"""
-    generator = sorted({d.name for d in lib.dependencies} & GENERATORS)
-    if generator:
-        return f"{lib.name} uses {generator[0]}, a code generator that may write into node_modules"
+    used = generators(lib)
+    if used:
+        return f"{lib.name} uses {used[0]}, a code generator that may write into node_modules"
     if scripts_before_build(inputs, lib):
         return f"{lib.name} runs a script before its build, which may write into node_modules"
     for out in _outputs(inputs, lib):
         if out.split("/", 1)[0] not in tops:
             return f"{lib.name}'s build writes {out}, outside the folders the app's stage takes from it"
     return None
-
-
-def overlay_steps(lib_steps: tuple[Step, ...], stage: str) -> tuple[Step, ...]:
-    """COPY --from=`stage` per top-level name the libraries' stage copied from the context."""
-    return tuple(
-        Copy(
-            (f"{WORKDIR}/{top}",),
-            top,
-            f"{top} from the libraries' stage: what their builds read and wrote",
-            from_stage=stage,
-        )
-        for top in sorted(_tops(lib_steps) or ())
-    )
 
 
 def _outputs(inputs: StageInputs, lib: Package) -> list[str]:

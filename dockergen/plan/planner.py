@@ -60,8 +60,6 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
         *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
     ]
     assets = tuple(_asset_package(ws, cfg, a.package).name for a in cfg.assets)
-    if cfg.optimize == "cold":  # its install includes the app: no stage to share, no other app's libraries
-        shared_libs = ()
     build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=(*assets, *shared_libs))
     libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
     if shared_libs:  # the same order whichever target builds them: the shared stages must match
@@ -214,15 +212,14 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     a new dependency of the app reinstalls but does not rebuild the libraries."""
     if not inputs.libs:
         return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
-    manifests = install_stages.lib_manifest_steps(inputs)
-    stages = _chain(install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, manifests, None, "scratch")
+    stages = _gathered(install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, inputs.libs)
     stages += _chain("lib-deps", install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base")
     head = copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
     libs = build_stages.lib_build_steps(inputs)
     stages += _chain("libs", build_stages.LIBS_COMMENT, libs, head, "base")
-    after = overlay.sequential_reason(inputs, libs)
-    if after is None:  # the app installs while the libraries build; then they are laid over it
-        steps = install_stages.deps_steps(inputs, overlay.overlay_steps(libs, "libs"))
+    built, after = overlay.built_libraries(inputs, libs, "libs")
+    if not after:  # the app installs while the libraries build; then they are laid over it
+        steps = install_stages.deps_steps(inputs, built)
         stages.append(Stage("deps", "lib-deps", install_stages.DEPS_BESIDE_COMMENT, steps))
     else:
         comment = f"{install_stages.DEPS_COMMENT}: {after}"
@@ -240,19 +237,22 @@ def _single_install(inputs: StageInputs) -> tuple[list[Stage], str]:
             "nodeLinker is hoisted: pnpm installs every package of the lockfile whatever the filter, "
             "so the build installs once, for the whole workspace"
         )
-        comment = install_stages.HOISTED_COMMENT
+        stages, comment = [], install_stages.HOISTED_COMMENT
     else:
+        closure = (*inputs.libs, inputs.pkg)
+        stages = _gathered(install_stages.MANIFESTS, install_stages.MANIFESTS_COMMENT, inputs, closure)
         comment = install_stages.COLD_COMMENT
-    stages = []
-    if not inputs.ws.hoisted:
-        manifests = install_stages.lib_manifest_steps(inputs, (*inputs.libs, inputs.pkg))
-        stages += _chain(install_stages.MANIFESTS, install_stages.MANIFESTS_COMMENT, manifests, None, "scratch")
     stages.append(Stage("deps", "base", comment, install_stages.single_install_steps(inputs)))
     if not inputs.libs:
         return stages, "deps"
     libs = build_stages.lib_build_steps(inputs, together=cold)
     libs_comment = build_stages.LIBS_TOGETHER_COMMENT if cold else build_stages.LIBS_COMMENT
     return [*stages, *_chain("libs", libs_comment, libs, None, "deps")], "libs"
+
+
+def _gathered(name: str, comment: str, inputs: StageInputs, packages: tuple[Package, ...]) -> list[Stage]:
+    """A stage from scratch holding the packages' manifests, gathered while `base` installs pnpm."""
+    return _chain(name, comment, install_stages.gathered_manifest_steps(inputs, packages), None, "scratch")
 
 
 def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None, first_base: str) -> list[Stage]:

@@ -28,6 +28,11 @@ def build_prerequisites(repo: Repo) -> tuple[str, ...]:
     return tuple(t for t in needs if isinstance(t, str) and t and not t.startswith(("^", "$")) and "#" not in t)
 
 
+def generators(pkg: Package) -> tuple[str, ...]:
+    """The code generators the package depends on (any kind of dependency), sorted."""
+    return tuple(sorted({d.name for d in pkg.dependencies} & GENERATORS))
+
+
 def before_build(pkg: Package, prerequisites: tuple[str, ...]) -> tuple[str, ...]:
     """Scripts of `pkg` to run before its build: turbo's prerequisites it defines, else its
     code-generation script when it uses a generator and its build does not run it already."""
@@ -35,7 +40,7 @@ def before_build(pkg: Package, prerequisites: tuple[str, ...]) -> tuple[str, ...
     found = tuple(t for t in prerequisites if pkg.script(t) and t not in build)
     if found:
         return found
-    if not {d.name for d in pkg.dependencies} & GENERATORS:
+    if not generators(pkg):
         return ()
     name = next((n for n in GENERATE_SCRIPTS if pkg.script(n)), None)
     return (name,) if name and name not in build and "prisma generate" not in build else ()
