@@ -15,7 +15,8 @@ table (paste it into the README) and writes the raw numbers to bench/results/ima
 
 Then "all apps, cold" on the multi-app fixture (three apps sharing libraries): one app, then every
 app one after another, from an empty builder cache, with the shared Dockerfile and with one
-Dockerfile per app (`shared: false`); medians of three. `--all-apps-only` runs just that table.
+Dockerfile per app (`shared: false`), and the naive recipe there; medians of three.
+`--all-apps-only` runs just that table.
 """
 
 from __future__ import annotations
@@ -216,6 +217,15 @@ def all_apps(work: Path) -> list[AllApps]:
     return out
 
 
+def naive_multi_app(work: Path) -> float:
+    """The naive recipe on the multi-app fixture (it builds every app into one image): the
+    reference for one app's cold build there."""
+    root = scenarios.materialize("multi-app", work / "multi-app-naive")
+    shutil.copy(RECIPES / "naive.Dockerfile", root / "Dockerfile")
+    shutil.copy(RECIPES / "naive.Dockerfile.dockerignore", root / "Dockerfile.dockerignore")
+    return cold_median(lambda: build(root, "Dockerfile", "dockergen-bench/all-naive").seconds)
+
+
 def cold_app(root: Path, own: bool, app: str) -> float:
     dockerfile, stage = (f"apps/{app}/Dockerfile", "") if own else ("Dockerfile", app)
     return build(root, dockerfile, f"dockergen-bench/all-{app}", *target_args(stage)).seconds
@@ -225,10 +235,11 @@ def cold_apps(root: Path, own: bool) -> float:
     return sum(cold_app(root, own, app) for app in APPS)
 
 
-def all_apps_table(rows: list[AllApps]) -> str:
+def all_apps_table(rows: list[AllApps], naive: float) -> str:
     lines = ["| multi-app, cold | one app (api) | all 3 apps, one after another | ratio |", "|---|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r.layout} | {r.one_app:.1f} s | {r.all_apps:.1f} s | {r.all_apps / r.one_app:.2f}x |")
+    lines.append(f"| naive recipe (every app in one image) | {naive:.1f} s | | |")
     return "\n".join(lines)
 
 
@@ -267,10 +278,11 @@ def main() -> None:
     results = ROOT / "bench" / "results"
     try:
         if args.all_apps_only:
-            apps = all_apps(work)
-            print(all_apps_table(apps))
+            apps, naive = all_apps(work), naive_multi_app(work)
+            print(all_apps_table(apps, naive))
             data = json.loads((results / "images.json").read_text())
             data["all_apps"] = [asdict(r) for r in apps]
+            data["multi_app_naive"] = naive
             (results / "images.json").write_text(json.dumps(data, indent=2) + "\n")
             return
         change = dependency_change(work)
@@ -280,16 +292,17 @@ def main() -> None:
         for rel in change:  # the limit is measured on the unchanged sample
             shutil.copy(SAMPLE / rel, slim[0] / rel)
         lim = limit(slim)
-        apps = all_apps(work)
+        apps, naive = all_apps(work), naive_multi_app(work)
         print(f"sample API, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
         print(table(rows, lim))
         print()
-        print(all_apps_table(apps))
+        print(all_apps_table(apps, naive))
         results.mkdir(exist_ok=True)
         data = {
             "rows": [asdict(r) for r in rows],
             "limit": {"base": lim[0], "base_size": lim[1], "deploy": lim[2]},
             "all_apps": [asdict(r) for r in apps],
+            "multi_app_naive": naive,
         }
         (results / "images.json").write_text(json.dumps(data, indent=2) + "\n")
     finally:

@@ -52,7 +52,7 @@ class TargetConfig:
     tags: tuple[str, ...] | None = None  # bake: the image tags (None: ${REGISTRY}<name>:${TAG})
     platforms: tuple[str, ...] = ()  # bake: platforms to build for (none: the builder's)
     shared: bool = True  # several targets: share one Dockerfile (and its common stages) with the others
-    optimize: str = "rebuilds"  # rebuilds: fewest steps re-run after a change; cold: fastest build without a cache
+    optimize: str = "rebuilds"  # rebuilds | libraries (a build step per library level) | cold (one install)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +104,9 @@ TARGET_KEYS: dict[str, str] = {
     "tags": "bake: image tags (default: ${REGISTRY}<target>:${TAG})",
     "platforms": "bake: platforms to build, e.g. [linux/amd64, linux/arm64]",
     "shared": "several targets: one Dockerfile for all, sharing the libraries' stages (false: a Dockerfile of its own)",
-    "optimize": "rebuilds (default: fewest steps re-run after a change) or cold (CI without a layer cache: "
-    "one install, one build step for all libraries)",
+    "optimize": "rebuilds (default: an app change or a new dependency re-runs only what it must), "
+    "libraries (also one build step per library level: a library change re-runs its level on) or "
+    "cold (CI without a layer cache: one install, so a new dependency rebuilds the libraries)",
 }
 BAKE_FILE = "docker-bake.hcl"
 
@@ -214,7 +215,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         tags=f.checked("tags", validate.image_reference),
         platforms=f.checked("platforms", validate.platform) or (),
         shared=f.flag("shared") is not False,
-        optimize=f.choice("optimize", ("rebuilds", "cold")) or "rebuilds",
+        optimize=f.choice("optimize", ("rebuilds", "libraries", "cold")) or "rebuilds",
     )
 
 

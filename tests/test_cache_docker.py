@@ -128,3 +128,26 @@ def test_optimize_cold_builds_every_library_in_one_step_and_still_rebuilds_only_
         assert stages(rebuild.executed) == ["build", "build", "runtime"], rebuild.executed
     finally:
         d.remove_images(first.tag)
+
+
+def test_optimize_libraries_reruns_only_the_changed_librarys_level_on(tmp_path: Path) -> None:
+    """One build step per library level: a change to a library of the last level re-runs that
+    level's build, not the builds of the levels below it."""
+    root = copy_tree(SAMPLE, tmp_path / "levels")
+    config = root / "dockergen.yaml"
+    config.write_text(config.read_text().replace("targets:\n", "defaults:\n  optimize: libraries\ntargets:\n", 1))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "--root", str(root)])
+    assert exit_info.value.code == 0
+    append(root / "pnpm-workspace.yaml", f"# test run {uuid.uuid4().hex}\n")
+    first = d.build(root, DOCKERFILE, None, *API)
+    try:
+        builds = [s for s in first.executed if s.startswith("[libs") and "run build" in s]
+        assert len(builds) == 3, first.executed  # config+logger, core+queue, db+testing
+        append(root / "packages/db/src/index.ts", f"\n// a change to a last-level library {uuid.uuid4().hex}\n")
+        rebuild = d.build(root, DOCKERFILE, first.tag, *API)
+        rebuilt = [s for s in rebuild.executed if s.startswith("[libs") and "run build" in s]
+        assert len(rebuilt) == 1 and "--filter=@acme/db" in rebuilt[0], rebuild.executed
+        assert not any(s.startswith("[lib-deps") for s in rebuild.executed)
+    finally:
+        d.remove_images(first.tag)

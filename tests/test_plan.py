@@ -212,10 +212,29 @@ def _big_workspace(root: Path, count: int) -> Path:
     return workspace(root, members)
 
 
+def _lib_builds(plan: BuildPlan) -> list[str]:
+    return [
+        line
+        for s in plan.stages
+        if s.name.startswith("libs")
+        for line in instructions(plan, s.name)
+        if " run build" in line
+    ]
+
+
+def test_libraries_build_in_one_step_by_default_and_per_level_when_asked(tmp_path: Path) -> None:
+    root = _big_workspace(tmp_path, 6)  # lib{i} depends on lib{i-1} and lib{i-2}: six levels
+    default = _lib_builds(plan_for(root, "targets: {api: {package: '@t/api'}}\n"))
+    assert len(default) == 1 and all(f"--filter=lib{i} " in default[0] for i in range(6))
+    by_level = _lib_builds(plan_for(root, "targets: {api: {package: '@t/api', optimize: libraries}}\n"))
+    assert [line.count("--filter=") for line in by_level] == [1] * 6
+
+
 def test_large_closure_is_grouped_by_level_and_split_into_stages(tmp_path: Path) -> None:
-    plan = plan_for(_big_workspace(tmp_path, 120), "targets: {api: {package: '@t/api'}}\n")
+    plan = plan_for(_big_workspace(tmp_path, 120), "targets: {api: {package: '@t/api', optimize: libraries}}\n")
     lib_stages = [s for s in plan.stages if s.name.startswith("libs")]
     assert len(lib_stages) >= 3
+    assert len(_lib_builds(plan)) == 120  # every library is a level of its own here
     for stage in plan.stages:
         assert len(stage.steps) <= MAX_LAYERS_PER_STAGE + 2, stage.name
     copies = [

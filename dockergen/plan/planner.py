@@ -209,14 +209,15 @@ def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
 
 def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     """The libraries' install alone (lib-deps), their builds (libs), then the app's install (deps):
-    a new dependency of the app reinstalls but does not rebuild the libraries."""
+    a new dependency of the app reinstalls but does not rebuild the libraries. The libraries build
+    in one step (every RUN costs a cold build time); `optimize: libraries`, one step per level."""
     if not inputs.libs:
         return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
     stages = _gathered(install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, inputs.libs)
     stages += _chain("lib-deps", install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base")
     head = copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
-    libs = build_stages.lib_build_steps(inputs)
-    stages += _chain("libs", build_stages.LIBS_COMMENT, libs, head, "base")
+    libs, comment = _lib_builds(inputs)
+    stages += _chain("libs", comment, libs, head, "base")
     built, after = overlay.built_libraries(inputs, libs, "libs")
     if not after:  # the app installs while the libraries build; then they are laid over it
         steps = install_stages.deps_steps(inputs, built)
@@ -230,8 +231,7 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
 def _single_install(inputs: StageInputs) -> tuple[list[Stage], str]:
     """One install for the app and its libraries, the libraries built on top of it: with
     node-linker=hoisted (pnpm installs every package of the lockfile whatever the filter), or with
-    `optimize: cold` (fewest steps; all libraries built in one step)."""
-    cold = inputs.cfg.optimize == "cold"
+    `optimize: cold` (fewest steps)."""
     if inputs.ws.hoisted:
         inputs.warnings.append(
             "nodeLinker is hoisted: pnpm installs every package of the lockfile whatever the filter, "
@@ -245,9 +245,16 @@ def _single_install(inputs: StageInputs) -> tuple[list[Stage], str]:
     stages.append(Stage("deps", "base", comment, install_stages.single_install_steps(inputs)))
     if not inputs.libs:
         return stages, "deps"
-    libs = build_stages.lib_build_steps(inputs, together=cold)
-    libs_comment = build_stages.LIBS_TOGETHER_COMMENT if cold else build_stages.LIBS_COMMENT
-    return [*stages, *_chain("libs", libs_comment, libs, None, "deps")], "libs"
+    libs, comment = _lib_builds(inputs)
+    return [*stages, *_chain("libs", comment, libs, None, "deps")], "libs"
+
+
+def _lib_builds(inputs: StageInputs) -> tuple[tuple[Step, ...], str]:
+    """The libraries' sources and builds: one build step for all (every RUN adds to a cold build),
+    or with `optimize: libraries` one per level (a library change re-runs the builds from its level on)."""
+    if inputs.cfg.optimize == "libraries":
+        return build_stages.lib_build_steps(inputs), build_stages.LIBS_COMMENT
+    return build_stages.lib_build_steps(inputs, together=True), build_stages.LIBS_TOGETHER_COMMENT
 
 
 def _gathered(name: str, comment: str, inputs: StageInputs, packages: tuple[Package, ...]) -> list[Stage]:
