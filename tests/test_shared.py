@@ -121,3 +121,18 @@ def test_a_target_whose_stage_differs_keeps_its_own_and_the_others_still_share(t
     for plan in (api, worker):
         assert [s.name for s in plan.stages][:4] == ["base", "lib-manifests", "lib-deps", "libs"]
     assert api.libraries == worker.libraries and "@acme/queue" not in admin.libraries  # the admin's own only
+
+
+def test_the_shared_libraries_leave_out_those_only_a_cold_target_uses(tmp_path: Path) -> None:
+    """@acme/queue is the worker's alone: with `optimize: cold` the worker builds it in its own
+    stages, so the stages api and admin share do not build it."""
+    root = scenarios.materialize("multi-app", tmp_path / "multi-app")
+    config = root / "dockergen.yaml"
+    config.write_text(
+        config.read_text().replace('    package: "@acme/worker"\n', '    package: "@acme/worker"\n    optimize: cold\n')
+    )
+    admin, api, worker = generate_all(Repo(root)).plans
+    assert "@acme/queue" in worker.libraries
+    assert "@acme/queue" not in api.libraries and admin.libraries == api.libraries
+    libs = next(s for s in api.stages if s.name == "libs")
+    assert not any("packages/queue" in r for step in libs.steps for r in step.reads)
