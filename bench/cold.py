@@ -1,0 +1,75 @@
+"""Benchmark: the sample API's cold build, the naive recipe against dockergen's layouts, interleaved.
+
+    bash ../shared/e2e/setup-docker && .venv/bin/python bench/cold.py [--rounds 3]
+
+Each round builds every variant once, one after another, each from an empty builder cache (layer
+cache, pnpm store and npm cache mounts emptied): a machine that slows down mid-run slows every
+variant alike, so the ratios hold better than in separate runs. Prints each variant's times, its
+median and its ratio to the naive recipe's median (the fastest recipe in bench/images.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.dockerutil import build, empty_builder_cache, remove_images_named  # noqa: E402
+from tests.helpers import SAMPLE, copy_tree  # noqa: E402
+
+RECIPES = ROOT / "bench" / "recipes"
+LAYOUTS = {  # variant -> the `defaults:` line added to the sample's dockergen.yaml ("" = none)
+    "dockergen default": "",
+    "dockergen, optimize: libraries": "  optimize: libraries\n",
+    "dockergen, optimize: cold": "  optimize: cold\n",
+}
+
+
+def variants(work: Path) -> dict[str, tuple[Path, str, tuple[str, ...]]]:
+    """variant -> (context, Dockerfile in it, extra build arguments)."""
+    naive = copy_tree(SAMPLE, work / "naive")
+    shutil.copy(RECIPES / "naive.Dockerfile", naive / "Dockerfile")
+    shutil.copy(RECIPES / "naive.Dockerfile.dockerignore", naive / "Dockerfile.dockerignore")
+    out = {"naive recipe": (naive, "Dockerfile", ())}
+    for index, (name, defaults) in enumerate(LAYOUTS.items()):
+        ctx = copy_tree(SAMPLE, work / f"layout-{index}")
+        if defaults:
+            config = ctx / "dockergen.yaml"
+            config.write_text(config.read_text().replace("targets:\n", f"defaults:\n{defaults}targets:\n", 1))
+        subprocess.run([sys.executable, "-m", "dockergen", "generate", "--root", str(ctx)], check=True,
+                       capture_output=True)  # fmt: skip
+        out[name] = (ctx, "Dockerfile", ("--target", "api"))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="dockergen-cold-"))
+    try:
+        found = variants(work)
+        times: dict[str, list[float]] = {name: [] for name in found}
+        for _ in range(args.rounds):
+            for name, (ctx, dockerfile, extra) in found.items():
+                empty_builder_cache()
+                times[name].append(build(ctx, dockerfile, "dockergen-bench/cold", *extra).seconds)
+        naive = statistics.median(times["naive recipe"])
+        print("| variant | cold builds (s) | median | x naive |\n|---|---|---:|---:|")
+        for name, xs in times.items():
+            median = statistics.median(xs)
+            print(f"| {name} | {', '.join(f'{x:.1f}' for x in xs)} | {median:.1f} s | {median / naive:.2f}x |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        remove_images_named("dockergen-bench/")
+
+
+if __name__ == "__main__":
+    main()
