@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.images import dockergen, with_defaults, with_recipe  # noqa: E402
 from tests.dockerutil import build, empty_builder_cache, remove_images_named  # noqa: E402
 from tests.helpers import SAMPLE, copy_tree  # noqa: E402
 
-RECIPES = ROOT / "bench" / "recipes"
 LAYOUTS = {  # variant -> the `defaults:` line added to the sample's dockergen.yaml ("" = none)
     "dockergen default": "",
     "dockergen, optimize: libraries": "  optimize: libraries\n",
@@ -34,17 +33,12 @@ LAYOUTS = {  # variant -> the `defaults:` line added to the sample's dockergen.y
 
 def variants(work: Path) -> dict[str, tuple[Path, str, tuple[str, ...]]]:
     """variant -> (context, Dockerfile in it, extra build arguments)."""
-    naive = copy_tree(SAMPLE, work / "naive")
-    shutil.copy(RECIPES / "naive.Dockerfile", naive / "Dockerfile")
-    shutil.copy(RECIPES / "naive.Dockerfile.dockerignore", naive / "Dockerfile.dockerignore")
-    out = {"naive recipe": (naive, "Dockerfile", ())}
+    out = {"naive recipe": (with_recipe(copy_tree(SAMPLE, work / "naive"), "naive"), "Dockerfile", ())}
     for index, (name, defaults) in enumerate(LAYOUTS.items()):
         ctx = copy_tree(SAMPLE, work / f"layout-{index}")
         if defaults:
-            config = ctx / "dockergen.yaml"
-            config.write_text(config.read_text().replace("targets:\n", f"defaults:\n{defaults}targets:\n", 1))
-        subprocess.run([sys.executable, "-m", "dockergen", "generate", "--root", str(ctx)], check=True,
-                       capture_output=True)  # fmt: skip
+            with_defaults(ctx, defaults)
+        dockergen("generate", "--root", str(ctx))
         out[name] = (ctx, "Dockerfile", ("--target", "api"))
     return out
 

@@ -93,13 +93,24 @@ def dockergen(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "dockergen", *args], check=True, capture_output=True)
 
 
+def with_recipe(ctx: Path, recipe: str) -> Path:
+    """The context with `bench/recipes/<recipe>.Dockerfile` (and its ignore file) as its Dockerfile."""
+    shutil.copy(RECIPES / f"{recipe}.Dockerfile", ctx / "Dockerfile")
+    shutil.copy(RECIPES / f"{recipe}.Dockerfile.dockerignore", ctx / "Dockerfile.dockerignore")
+    return ctx
+
+
+def with_defaults(root: Path, lines: str) -> None:
+    """Adds `lines` (indented keys) under `defaults:` in the root's dockergen.yaml."""
+    config = root / "dockergen.yaml"
+    config.write_text(config.read_text().replace("targets:\n", f"defaults:\n{lines}targets:\n", 1))
+
+
 def variants(work: Path) -> dict[str, Variant]:
     """variant -> (context folder, Dockerfile path in it, stage)."""
     out: dict[str, Variant] = {}
     for name, recipe in (("naive, 1 stage", "naive"), ("tutorial, 3 stages (made to work)", "tutorial")):
-        ctx = copy_tree(SAMPLE, work / recipe)
-        shutil.copy(RECIPES / f"{recipe}.Dockerfile", ctx / "Dockerfile")
-        shutil.copy(RECIPES / f"{recipe}.Dockerfile.dockerignore", ctx / "Dockerfile.dockerignore")
+        ctx = with_recipe(copy_tree(SAMPLE, work / recipe), recipe)
         out[name] = (ctx, "Dockerfile", "")
     for name, key in (
         ("dockergen, slim", ""),
@@ -207,8 +218,7 @@ def all_apps(work: Path) -> list[AllApps]:
     for layout, own in (("one Dockerfile for all apps (default)", False), ("one Dockerfile per app", True)):
         root = scenarios.materialize("multi-app", work / f"multi-app-{own}")
         if own:
-            config = root / "dockergen.yaml"
-            config.write_text(config.read_text().replace("targets:\n", "defaults:\n  shared: false\ntargets:\n", 1))
+            with_defaults(root, "  shared: false\n")
         dockergen("generate", "--root", str(root))
 
         single = cold_median(partial(cold_app, root, own, "api"))
@@ -220,9 +230,7 @@ def all_apps(work: Path) -> list[AllApps]:
 def naive_multi_app(work: Path) -> float:
     """The naive recipe on the multi-app fixture (it builds every app into one image): the
     reference for one app's cold build there."""
-    root = scenarios.materialize("multi-app", work / "multi-app-naive")
-    shutil.copy(RECIPES / "naive.Dockerfile", root / "Dockerfile")
-    shutil.copy(RECIPES / "naive.Dockerfile.dockerignore", root / "Dockerfile.dockerignore")
+    root = with_recipe(scenarios.materialize("multi-app", work / "multi-app-naive"), "naive")
     return cold_median(lambda: build(root, "Dockerfile", "dockergen-bench/all-naive").seconds)
 
 

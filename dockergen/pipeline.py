@@ -69,6 +69,9 @@ def _shared_plans(ws: Workspace, config: Config) -> tuple[tuple[BuildPlan, ...],
     all of them, and share one file."""
     alone = tuple(build_plan(ws, config, t.name) for t in config.targets)
     sharing = {t.name for t in config.targets if t.shared}
+    # an `optimize: cold` target installs its app with its libraries: no stage to share, no others'
+    # libraries, and the others' shared stages do not build its libraries
+    cold = {t.name for t in config.targets if t.optimize == "cold"}
     by_target: dict[str, BuildPlan] = {}
     files_of: list[BuildPlan] = []
     for group in shared.group_by_file(tuple(p for p in alone if p.target in sharing)):
@@ -76,9 +79,6 @@ def _shared_plans(ws: Workspace, config: Config) -> tuple[tuple[BuildPlan, ...],
             by_target[group[0].target] = group[0]
             files_of.append(group[0])
             continue
-        # an `optimize: cold` target installs its app with its libraries: no stage to share, no others'
-        # libraries, and the others' shared stages do not build its libraries
-        cold = {t.name for t in config.targets if t.optimize == "cold"}
         libs = shared.libraries(tuple(p for p in group if p.target not in cold))
         views = shared.views(tuple(p if p.target in cold else build_plan(ws, config, p.target, libs) for p in group))
         by_target.update((v.target, v) for v in views)

@@ -135,7 +135,7 @@ def _sources(pkg: Package, comment: str) -> Copy:
     return copy([folder(pkg.dir)], folder(pkg.dir), comment, pkg.manifest)
 
 
-def lib_build_steps(inputs: StageInputs, *, together: bool = False) -> tuple[Step, ...]:
+def lib_build_steps(inputs: StageInputs, *, together: bool) -> tuple[Step, ...]:
     """Stage `libs`: build configs, then per topological level the libraries' sources and one
     build step: a level's builds run in parallel (cold builds), and a change to a library re-runs
     the builds from its level on (libraries of earlier levels stay cached). `together`: every

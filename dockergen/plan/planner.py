@@ -253,7 +253,7 @@ def _lib_builds(inputs: StageInputs) -> tuple[tuple[Step, ...], str]:
     """The libraries' sources and builds: one build step for all (every RUN adds to a cold build),
     or with `optimize: libraries` one per level (a library change re-runs the builds from its level on)."""
     if inputs.cfg.optimize == "libraries":
-        return build_stages.lib_build_steps(inputs), build_stages.LIBS_COMMENT
+        return build_stages.lib_build_steps(inputs, together=False), build_stages.LIBS_COMMENT
     return build_stages.lib_build_steps(inputs, together=True), build_stages.LIBS_TOGETHER_COMMENT
 
 
