@@ -75,6 +75,8 @@ CASES: dict[tuple[str, str | None], tuple[int, str, list[tuple[str, int, str]], 
         "101",
         [
             ("/", 200, "<title>vs spa</title>"),
+            # the app's vite.config.ts imports ../../vite.shared.config.ts, whose plugin adds this
+            ("/", 200, '<meta name="built-with" content="vite.shared.config">'),
             ("/about", 200, "<title>vs spa</title>"),  # SPA fallback for a client-side route
             ("/assets/missing.js", 404, "not found"),  # but not for a missing file
             ("/favicon.svg", 200, "<svg"),

@@ -23,7 +23,7 @@ LIBS_COMMENT = (
 def _build_files(inputs: StageInputs) -> list[Step]:
     """Files every build may read, copied before any source: the root's build configuration,
     tsconfig files other packages extend or reference, and `keep`."""
-    names = [f for f in inputs.ws.root_files if f.startswith(BUILD_CONFIG_PREFIXES) and not context_path(f)]
+    names = _root_configs(inputs)
     out: list[Step] = []
     if names:
         out.append(copy(sorted(names), "./", "shared build configuration at the workspace root"))
@@ -33,18 +33,45 @@ def _build_files(inputs: StageInputs) -> list[Step]:
             out.append(copy([target], folder(posixpath.dirname(target)), f"{target}: extended by {by}"))
         else:
             out.append(copy([folder(target)], folder(target), f"{target}: a TypeScript project referenced by {by}"))
-    closure = {p.name for p in (*inputs.libs, inputs.pkg)}
-    scripts: dict[str, set[str]] = {}
-    for name, path in inputs.ws.build_script_files:
-        if name in closure and path not in names:
-            scripts.setdefault(path, set()).add(name)
-    for path, users in sorted(scripts.items()):
-        comment = f"{path}: run by the build of {', '.join(sorted(users))}"
-        out.append(copy([path], folder(posixpath.dirname(path)), comment))
     for path in inputs.cfg.keep:
         source = path.rstrip("/")  # `COPY x x` puts a file at x and a folder's contents in x alike
         out.append(copy([source], source, "listed under `keep` in dockergen.yaml"))
     return out
+
+
+def _root_configs(inputs: StageInputs) -> list[str]:
+    return [f for f in inputs.ws.root_files if f.startswith(BUILD_CONFIG_PREFIXES) and not context_path(f)]
+
+
+def _files_used_by(
+    inputs: StageInputs,
+    packages: tuple[Package, ...],
+    skip: frozenset[str] = frozenset(),
+    present: tuple[Package, ...] = (),
+) -> list[Step]:
+    """Files outside these packages that their builds read: run by their build scripts, imported
+    by their build tools' config files. Copied in the stage that builds them (the libraries' stage
+    for theirs, the app's build stage for the app's own), so a target's files do not change the
+    stages targets share. Left out: `skip`, and files inside `present` (packages whose sources
+    are copied before the build runs)."""
+    names = {p.name for p in packages}
+    skip = skip | frozenset(_root_configs(inputs))
+    order = {p.dir: i for i, p in enumerate(present)}
+    users: dict[str, dict[str, set[str]]] = {}  # file -> how it is used -> packages
+    for how, pairs in (("run by the build of", inputs.ws.build_script_files),
+                       ("imported by the build config of", inputs.ws.config_import_files)):  # fmt: skip
+        for name, path in pairs:
+            if name in names and path not in skip and _owner(path, order) is None:
+                users.setdefault(path, {}).setdefault(how, set()).add(name)
+    out: list[Step] = []
+    for path, uses in sorted(users.items()):
+        comment = "; ".join(f"{how} {', '.join(sorted(by))}" for how, by in sorted(uses.items(), reverse=True))
+        out.append(copy([path], folder(posixpath.dirname(path)), f"{path}: {comment}"))
+    return out
+
+
+def _file_paths(steps: list[Step]) -> frozenset[str]:
+    return frozenset(source for step in steps if isinstance(step, Copy) for source in step.sources)
 
 
 def _ts_inputs(inputs: StageInputs, root_configs: list[str]) -> dict[str, tuple[str, set[str]]]:
@@ -140,7 +167,8 @@ def lib_build_steps(inputs: StageInputs, *, together: bool) -> tuple[Step, ...]:
     build step: a level's builds run in parallel (cold builds), and a change to a library re-runs
     the builds from its level on (libraries of earlier levels stay cached). `together`: every
     source, then one step building all (pnpm runs them in dependency order): fewest steps."""
-    out = _build_files(inputs)
+    # one step builds them all once every source is copied: a file inside a library is there
+    out = _build_files(inputs) + _files_used_by(inputs, inputs.libs, present=inputs.libs if together else ())
     if together:
         out += [_sources(pkg, f"{pkg.name} sources") for pkg in inputs.libs]
         built = [p for p in inputs.libs if p.script("build")]
@@ -160,7 +188,11 @@ def lib_build_steps(inputs: StageInputs, *, together: bool) -> tuple[Step, ...]:
 
 def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `build`: the app's sources and build, `instructions.build`."""
-    out = [] if inputs.libs else _build_files(inputs)
+    closure = (*inputs.libs, inputs.pkg)  # the libraries' sources are there, the app's come next
+    if inputs.libs:  # the libraries' stage copied what every build reads, and what theirs read
+        out = _files_used_by(inputs, (inputs.pkg,), _file_paths(_files_used_by(inputs, inputs.libs)), closure)
+    else:
+        out = _build_files(inputs) + _files_used_by(inputs, (inputs.pkg,), present=closure)
     out.append(_sources(inputs.pkg, f"{inputs.pkg.name} sources, last: they change most often"))
     if inputs.pkg.script("build"):
         out += nextjs.build_env(inputs)

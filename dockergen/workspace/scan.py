@@ -11,6 +11,7 @@ from dockergen.errors import InputError
 from dockergen.repo import Repo, item_position, key_position
 from dockergen.validate import context_path
 from dockergen.workspace import graph
+from dockergen.workspace.config_imports import config_imports
 from dockergen.workspace.frameworks import NestConfig, NextConfig, nest_configs, next_configs
 from dockergen.workspace.globs import escapes_root, find_members
 from dockergen.workspace.hooks import build_script_files, hook_files
@@ -48,6 +49,7 @@ class Workspace:
     ts_projects: tuple[TsProject, ...] = ()  # where each package's tsc writes
     build_prerequisites: tuple[str, ...] = ()  # same-package tasks turbo.json runs before `build`
     build_script_files: tuple[tuple[str, str], ...] = ()  # (package, file outside it its build runs)
+    config_import_files: tuple[tuple[str, str], ...] = ()  # (package, file outside it its build configs import)
     next_configs: tuple[NextConfig, ...] = ()
     nest_configs: tuple[NestConfig, ...] = ()
 
@@ -138,6 +140,7 @@ def scan(repo: Repo) -> Workspace:
         ts_projects=ts_projects(repo, members),
         build_prerequisites=build_prerequisites(repo),
         build_script_files=tuple((p.name, f) for p in members for f in build_script_files(repo, p)),
+        config_import_files=tuple((p.name, f) for p in members for f in config_imports(repo, p)),
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
         native_builds=native_builds(policy, lockfile.package_names),
