@@ -5,23 +5,24 @@
 Each round builds every variant once, one after another, each from an empty builder cache (layer
 cache, pnpm store and npm cache mounts emptied): a machine that slows down mid-run slows every
 variant alike, so the ratios hold better than in separate runs. Prints each variant's times, its
-median and its ratio to the naive recipe's median (the fastest recipe in bench/images.py).
+median and the median of its per-round ratios to the naive recipe (the fastest recipe in
+bench/images.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.images import dockergen, with_defaults, with_recipe  # noqa: E402
-from tests.dockerutil import build, empty_builder_cache, remove_images_named  # noqa: E402
+from bench.images import dockergen, interleaved, median, ratio, with_defaults, with_recipe  # noqa: E402
+from tests.dockerutil import build, remove_images_named  # noqa: E402
 from tests.helpers import SAMPLE, copy_tree  # noqa: E402
 
 LAYOUTS = {  # variant -> the `defaults:` line added to the sample's dockergen.yaml ("" = none)
@@ -43,23 +44,22 @@ def variants(work: Path) -> dict[str, tuple[Path, str, tuple[str, ...]]]:
     return out
 
 
+def cold_run(ctx: Path, dockerfile: str, extra: tuple[str, ...]) -> float:
+    return build(ctx, dockerfile, "dockergen-bench/cold", *extra).seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dockergen-cold-"))
     try:
-        found = variants(work)
-        times: dict[str, list[float]] = {name: [] for name in found}
-        for _ in range(args.rounds):
-            for name, (ctx, dockerfile, extra) in found.items():
-                empty_builder_cache()
-                times[name].append(build(ctx, dockerfile, "dockergen-bench/cold", *extra).seconds)
-        naive = statistics.median(times["naive recipe"])
-        print("| variant | cold builds (s) | median | x naive |\n|---|---|---:|---:|")
+        runs = {name: partial(cold_run, *variant) for name, variant in variants(work).items()}
+        times = interleaved(runs, args.rounds)
+        naive = times["naive recipe"]
+        print("| variant | cold builds (s) | median | x naive (median of the rounds' ratios) |\n|---|---|---:|---:|")
         for name, xs in times.items():
-            median = statistics.median(xs)
-            print(f"| {name} | {', '.join(f'{x:.1f}' for x in xs)} | {median:.1f} s | {median / naive:.2f}x |")
+            print(f"| {name} | {', '.join(f'{x:.1f}' for x in xs)} | {median(xs):.1f} s | {ratio(xs, naive):.2f}x |")
     finally:
         shutil.rmtree(work, ignore_errors=True)
         remove_images_named("dockergen-bench/")

@@ -10,6 +10,9 @@ efficiency and wasted bytes, the cold build (builder cache and pnpm store emptie
 of three), then three rebuilds: (a) an app-source change, (b) a change in a package
 outside the API's closure (a library only the worker uses), (c) a dependency added to the API.
 Each rebuild reports its time and how many Dockerfile steps ran (FROM lines are not counted).
+Cold builds are interleaved: each round builds every variant once, so a machine whose speed drifts
+during the run slows every variant alike; `x naive` is the median of the rounds' ratios to the
+naive recipe's build in the same round.
 The limit row is the base image plus the bytes of `pnpm deploy --prod`'s output. Prints a Markdown
 table (paste it into the README) and writes the raw numbers to bench/results/images.json.
 
@@ -67,6 +70,7 @@ class Row:
     efficiency: float
     wasted: int
     cold: float
+    cold_x_naive: float
     a: Rebuild
     b: Rebuild
     c: Rebuild
@@ -77,6 +81,10 @@ class AllApps:
     layout: str
     one_app: float
     all_apps: float
+    ratio: float  # median of the rounds' all-apps / one-app
+
+
+Cold = dict[str, list[float]]  # variant -> its cold build seconds, one per round
 
 
 Variant = tuple[Path, str, str]  # context, Dockerfile path in it, stage to build ("" = the last)
@@ -167,20 +175,40 @@ def rebuild(ctx: Path, dockerfile: str, stage: str, tag: str, previous: str) -> 
                    result.image_id == previous, downloaded(result.log))  # fmt: skip
 
 
-def cold_median(run: Callable[[], float]) -> float:
-    """The median seconds of COLD_RUNS runs, each from an empty builder cache (no layer cache, empty
-    pnpm store and npm cache mounts): one cold build varies by a second here."""
-    times = []
-    for _ in range(COLD_RUNS):
-        empty_builder_cache()
-        times.append(run())
-    return round(statistics.median(times), 2)
+def interleaved(runs: dict[str, Callable[[], float]], rounds: int = COLD_RUNS) -> Cold:
+    """Each run `rounds` times, round by round (every run once per round), each from an empty
+    builder cache (no layer cache, empty pnpm store and npm cache mounts)."""
+    times: Cold = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            empty_builder_cache()
+            times[name].append(run())
+    return times
 
 
-def measure(name: str, variant: Variant, change: dict[str, str]) -> Row:
+def median(xs: list[float]) -> float:
+    return round(statistics.median(xs), 2)
+
+
+def ratio(xs: list[float], ys: list[float]) -> float:
+    """The median of the rounds' x / y."""
+    return round(statistics.median(x / y for x, y in zip(xs, ys, strict=True)), 3)
+
+
+def tag_of(name: str) -> str:
+    return f"dockergen-bench/{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}"
+
+
+def cold_build(name: str, variant: Variant) -> float:
     ctx, dockerfile, stage = variant
-    tag = f"dockergen-bench/{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}"
-    cold = cold_median(lambda: build(ctx, dockerfile, tag, *target_args(stage)).seconds)
+    return build(ctx, dockerfile, tag_of(name), *target_args(stage)).seconds
+
+
+def measure(name: str, variant: Variant, change: dict[str, str], cold: list[float], naive: list[float]) -> Row:
+    """Size, dive and the three rebuilds, after a build that fills the cache for this variant."""
+    ctx, dockerfile, stage = variant
+    tag = tag_of(name)
+    build(ctx, dockerfile, tag, *target_args(stage))
     base = base_of(ctx, dockerfile, stage)
     image, size, base_size = inspect(tag)["Id"], inspect(tag)["Size"], inspect(base)["Size"]
     efficiency, wasted = dive(tag)
@@ -193,7 +221,7 @@ def measure(name: str, variant: Variant, change: dict[str, str]) -> Row:
     for rel, text in change.items():
         (ctx / rel).write_text(text)
     c = rebuild(ctx, dockerfile, stage, tag, inspect(tag)["Id"])
-    return Row(name, base, size, size - base_size, efficiency, wasted, cold, a, b, c)
+    return Row(name, base, size, size - base_size, efficiency, wasted, median(cold), ratio(cold, naive), a, b, c)
 
 
 def limit(variant: Variant) -> tuple[str, int, int]:
@@ -211,27 +239,33 @@ def limit(variant: Variant) -> tuple[str, int, int]:
 APPS = ("admin", "api", "worker")
 
 
-def all_apps(work: Path) -> list[AllApps]:
-    """multi-app: the API alone, then every app one after another, each from an empty builder
-    cache; with the shared Dockerfile and with one Dockerfile per app."""
-    out = []
-    for layout, own in (("one Dockerfile for all apps (default)", False), ("one Dockerfile per app", True)):
+NAIVE_MULTI = "naive recipe (every app in one image)"
+LAYOUTS = (("one Dockerfile for all apps (default)", False), ("one Dockerfile per app", True))
+
+
+def all_apps_runs(work: Path) -> dict[str, Callable[[], float]]:
+    """multi-app: the API alone, then every app one after another, with the shared Dockerfile and
+    with one Dockerfile per app; and the naive recipe there (it builds every app into one image)."""
+    runs: dict[str, Callable[[], float]] = {}
+    for layout, own in LAYOUTS:
         root = scenarios.materialize("multi-app", work / f"multi-app-{own}")
         if own:
             with_defaults(root, "  shared: false\n")
         dockergen("generate", "--root", str(root))
+        runs[f"{layout}: one"] = partial(cold_app, root, own, "api")
+        runs[f"{layout}: all"] = partial(cold_apps, root, own)
+    naive = with_recipe(scenarios.materialize("multi-app", work / "multi-app-naive"), "naive")
+    runs[NAIVE_MULTI] = lambda: build(naive, "Dockerfile", "dockergen-bench/all-naive").seconds
+    return runs
 
-        single = cold_median(partial(cold_app, root, own, "api"))
-        every = cold_median(partial(cold_apps, root, own))
-        out.append(AllApps(layout, single, every))
-    return out
 
-
-def naive_multi_app(work: Path) -> float:
-    """The naive recipe on the multi-app fixture (it builds every app into one image): the
-    reference for one app's cold build there."""
-    root = with_recipe(scenarios.materialize("multi-app", work / "multi-app-naive"), "naive")
-    return cold_median(lambda: build(root, "Dockerfile", "dockergen-bench/all-naive").seconds)
+def all_apps(times: Cold) -> tuple[list[AllApps], float]:
+    rows = [
+        AllApps(layout, median(times[f"{layout}: one"]), median(times[f"{layout}: all"]),
+                ratio(times[f"{layout}: all"], times[f"{layout}: one"]))
+        for layout, _ in LAYOUTS
+    ]  # fmt: skip
+    return rows, median(times[NAIVE_MULTI])
 
 
 def cold_app(root: Path, own: bool, app: str) -> float:
@@ -246,7 +280,7 @@ def cold_apps(root: Path, own: bool) -> float:
 def all_apps_table(rows: list[AllApps], naive: float) -> str:
     lines = ["| multi-app, cold | one app (api) | all 3 apps, one after another | ratio |", "|---|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r.layout} | {r.one_app:.1f} s | {r.all_apps:.1f} s | {r.all_apps / r.one_app:.2f}x |")
+        lines.append(f"| {r.layout} | {r.one_app:.1f} s | {r.all_apps:.1f} s | {r.ratio:.2f}x |")
     lines.append(f"| naive recipe (every app in one image) | {naive:.1f} s | | |")
     return "\n".join(lines)
 
@@ -261,20 +295,20 @@ def steps(r: Rebuild) -> str:
 
 def table(rows: list[Row], lim: tuple[str, int, int]) -> str:
     lines = [
-        "| variant | image MB | above base MB | dive efficiency | wasted | cold build "
+        "| variant | image MB | above base MB | dive efficiency | wasted | cold build | x naive "
         "| (a) app change: rebuild, steps run | (b) outside change: steps run, same image "
         "| (c) added dependency: rebuild, steps run, downloaded |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.variant} (`{r.base}`) | {mb(r.size)} | {mb(r.above_base)} | {r.efficiency:.4f} % | "
-            f"{r.wasted / 1000:.1f} kB | {r.cold:.1f} s | {steps(r.a)} | {r.b.ran}/{r.b.total}, "
-            f"{'yes' if r.b.same_image else 'no'} | {steps(r.c)}, {r.c.downloaded} pkg |"
+            f"{r.wasted / 1000:.1f} kB | {r.cold:.1f} s | {r.cold_x_naive:.2f}x | {steps(r.a)} | "
+            f"{r.b.ran}/{r.b.total}, {'yes' if r.b.same_image else 'no'} | {steps(r.c)}, {r.c.downloaded} pkg |"
         )
     base, base_size, deploy = lim
     lines.append(f"| limit: `{base}` + `pnpm deploy --prod` output | {mb(base_size + deploy)} | {mb(deploy)} "
-                 "| | | | | | |")  # fmt: skip
+                 "| | | | | | | |")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -286,7 +320,7 @@ def main() -> None:
     results = ROOT / "bench" / "results"
     try:
         if args.all_apps_only:
-            apps, naive = all_apps(work), naive_multi_app(work)
+            apps, naive = all_apps(interleaved(all_apps_runs(work)))
             print(all_apps_table(apps, naive))
             data = json.loads((results / "images.json").read_text())
             data["all_apps"] = [asdict(r) for r in apps]
@@ -295,12 +329,14 @@ def main() -> None:
             return
         change = dependency_change(work)
         found = variants(work)
-        rows = [measure(name, variant, change) for name, variant in found.items()]
+        cold = interleaved({name: partial(cold_build, name, variant) for name, variant in found.items()})
+        naive_times = cold["naive, 1 stage"]
+        rows = [measure(name, variant, change, cold[name], naive_times) for name, variant in found.items()]
         slim = found["dockergen, slim"]
         for rel in change:  # the limit is measured on the unchanged sample
             shutil.copy(SAMPLE / rel, slim[0] / rel)
         lim = limit(slim)
-        apps, naive = all_apps(work), naive_multi_app(work)
+        apps, naive = all_apps(interleaved(all_apps_runs(work)))
         print(f"sample API, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
         print(table(rows, lim))
         print()
@@ -311,6 +347,7 @@ def main() -> None:
             "limit": {"base": lim[0], "base_size": lim[1], "deploy": lim[2]},
             "all_apps": [asdict(r) for r in apps],
             "multi_app_naive": naive,
+            "cold_runs": cold,
         }
         (results / "images.json").write_text(json.dumps(data, indent=2) + "\n")
     finally:
