@@ -297,3 +297,30 @@ def test_plain_unusual_values_are_rendered_not_refused(tmp_path: Path) -> None:
     assert ("packages/my util \\$x \\'q\\' ü/", "packages/my util \\$x \\'q\\' ü/") in [c.value for c in copies]
     assert "!packages/my util $x 'q' ü" in outcome.dockerignore.split("\n")
     assert 'GREETING="it\'s \\"quoted\\" \\$HOME ü \\\\"' in outcome.dockerfile
+
+
+@pytest.mark.slow
+def test_hostile_config_import_paths(baseline: Outcome) -> None:
+    """A file at the root whose name a build config imports: copied as one more COPY of exactly
+    that file, or left out; never another instruction or a broken one."""
+
+    @settings(suppress_health_check=[HealthCheck.too_slow])
+    @given(value=HOSTILE.filter(_filename))
+    def check(value: str) -> None:
+        with _fresh() as root:
+            before = _files(root)
+            try:
+                (root / value).write_text("export const x = 1;\n")
+            except OSError:
+                return  # not a name this file system takes
+            (root / "apps/api/vite.config.ts").write_text(f'import "../../{value}";\nexport default {{}};\n')
+            outcome = _generate(root)
+            _check(baseline, outcome, before, value, same_keywords=False)
+            new, old = _keywords(outcome.dockerfile), _keywords(baseline.dockerfile)
+            if new != old:
+                extra = [c for c in dockerfile.parse_string(outcome.dockerfile) if c.cmd.upper() == "COPY"]
+                assert len(new) == len(old) + 1, (value, outcome.dockerfile)
+                escaped = value.replace("\\", "\\\\").replace("$", "\\$")  # COPY expands variables
+                assert any(escaped in c.value for c in extra), (value, outcome.dockerfile)
+
+    check()
