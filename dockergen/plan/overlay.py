@@ -6,7 +6,8 @@ the context (their sources, shared build configuration). node_modules is never c
 
 That is only right when the libraries' builds write nothing else the app needs. When they may
 (a code generator writing into node_modules, a library pnpm copies into node_modules at install,
-output outside the folders laid over), the app installs after the libraries are built instead."""
+output outside the folders laid over, per tsconfig, build script flags or a bundler's config file),
+the app installs after the libraries are built instead."""
 
 from __future__ import annotations
 
@@ -70,9 +71,11 @@ def _writes_elsewhere(inputs: StageInputs, lib: Package, tops: frozenset[str]) -
 
 
 def _outputs(inputs: StageInputs, lib: Package) -> list[str]:
-    """Where the library's build says it writes: tsconfig outDirs, bundlers' out flags."""
+    """Where the library's build says it writes: tsconfig outDirs, bundlers' out flags, bundlers'
+    config files (the folders outside the library they name)."""
     outs = [p.out_dir for p in inputs.ws.build_info(lib).projects if p.out_dir]
     outs += [posixpath.normpath(posixpath.join(lib.dir, out)) for out in declared_outputs(lib)]
+    outs += [out for name, out in inputs.ws.config_out_dirs if name == lib.name]
     return outs
 
 

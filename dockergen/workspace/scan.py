@@ -11,7 +11,7 @@ from dockergen.errors import InputError
 from dockergen.repo import Repo, item_position, key_position
 from dockergen.validate import context_path
 from dockergen.workspace import graph
-from dockergen.workspace.config_imports import config_imports
+from dockergen.workspace.build_configs import config_imports, config_out_dirs
 from dockergen.workspace.frameworks import NestConfig, NextConfig, nest_configs, next_configs
 from dockergen.workspace.globs import escapes_root, find_members
 from dockergen.workspace.hooks import build_script_files, hook_files
@@ -50,6 +50,7 @@ class Workspace:
     build_prerequisites: tuple[str, ...] = ()  # same-package tasks turbo.json runs before `build`
     build_script_files: tuple[tuple[str, str], ...] = ()  # (package, file outside it its build runs)
     config_import_files: tuple[tuple[str, str], ...] = ()  # (package, file outside it its build configs import)
+    config_out_dirs: tuple[tuple[str, str], ...] = ()  # (package, folder outside it its build configs write)
     next_configs: tuple[NextConfig, ...] = ()
     nest_configs: tuple[NestConfig, ...] = ()
 
@@ -141,6 +142,7 @@ def scan(repo: Repo) -> Workspace:
         build_prerequisites=build_prerequisites(repo),
         build_script_files=tuple((p.name, f) for p in members for f in build_script_files(repo, p)),
         config_import_files=tuple((p.name, f) for p in members for f in config_imports(repo, p)),
+        config_out_dirs=tuple((p.name, d) for p in members for d in config_out_dirs(repo, p)),
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
         native_builds=native_builds(policy, lockfile.package_names),

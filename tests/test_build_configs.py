@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
-from dockergen.workspace.config_imports import config_imports
+from dockergen.workspace.build_configs import config_imports
 from dockergen.workspace.manifest import parse_manifest
 from dockergen.workspace.scan import scan
 from tests.helpers import api_workspace, build_tree
@@ -119,3 +119,37 @@ def test_a_file_inside_a_library_is_copied_early_only_when_its_sources_may_come_
     # one step per level: util's level builds before core's sources are copied
     levels = plan_for(root, "defaults:\n  optimize: libraries\n" + API)
     assert instructions(levels, "libs")[1] == copy
+
+
+def test_out_folders_outside_the_package_from_literals_and_dirname_paths(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path, {
+        "packages/core/vite.config.ts": (
+            'import { shared } from "../../vite.shared.config";\n'
+            'export default { build: { outDir: "../../dist/core", emptyOutDir: true } };\n'
+        ),
+        # a shared config's literal is relative to the package the tool runs in: inside it here
+        "vite.shared.config.ts": 'export const shared = { build: { outDir: "dist" } };\n',
+        "packages/util/rollup.config.mjs": (
+            'export default { input: "src/index.ts", output: { file: "../../public/util/index.js" } };\n'
+        ),
+        "apps/api/webpack.config.cjs": (
+            'const path = require("path");\n'
+            'module.exports = { resolve: { alias: { ui: path.resolve(__dirname, "../../packages/ui") } },\n'
+            '  output: { path: path.resolve(__dirname, "../../build/api") } };\n'  # the alias is not an output
+        ),
+    })  # fmt: skip
+    ws = scan(Repo(root))
+    assert sorted(ws.config_out_dirs) == [("@t/api", "build/api"), ("@t/core", "dist/core"), ("@t/util", "public/util")]
+
+
+def test_a_library_writing_outside_the_folders_laid_over_makes_the_app_install_after_it(tmp_path: Path) -> None:
+    config = {"packages/core/vite.config.ts": 'export default { build: { outDir: "../../dist/core" } };\n'}
+    plan = plan_for(api_workspace(tmp_path / "out", config))
+    deps = next(s for s in plan.stages if s.name == "deps")
+    assert deps.base == "libs" and "dist/core" in deps.comment
+    inside = plan_for(
+        api_workspace(
+            tmp_path / "in", {"packages/core/vite.config.ts": 'export default { build: { outDir: "lib" } };\n'}
+        )
+    )
+    assert next(s for s in inside.stages if s.name == "deps").base == "lib-deps"  # beside the libraries' builds
