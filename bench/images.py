@@ -205,9 +205,11 @@ def cold_build(name: str, variant: Variant) -> float:
 
 
 def measure(name: str, variant: Variant, change: dict[str, str], cold: list[float], naive: list[float]) -> Row:
-    """Size, dive and the three rebuilds, after a build that fills the cache for this variant."""
+    """Size, dive and the three rebuilds, after a cold build of this variant alone (no other
+    variant's layers or pnpm store in the cache: they would serve this one's rebuilds)."""
     ctx, dockerfile, stage = variant
     tag = tag_of(name)
+    empty_builder_cache()
     build(ctx, dockerfile, tag, *target_args(stage))
     base = base_of(ctx, dockerfile, stage)
     image, size, base_size = inspect(tag)["Id"], inspect(tag)["Size"], inspect(base)["Size"]
@@ -315,12 +317,13 @@ def table(rows: list[Row], lim: tuple[str, int, int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--all-apps-only", action="store_true", help="only the all-apps table (updates its results)")
+    parser.add_argument("--rounds", type=int, default=COLD_RUNS, help="cold builds of each variant (interleaved)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dockergen-images-"))
     results = ROOT / "bench" / "results"
     try:
         if args.all_apps_only:
-            apps, naive = all_apps(interleaved(all_apps_runs(work)))
+            apps, naive = all_apps(interleaved(all_apps_runs(work), args.rounds))
             print(all_apps_table(apps, naive))
             data = json.loads((results / "images.json").read_text())
             data["all_apps"] = [asdict(r) for r in apps]
@@ -329,14 +332,14 @@ def main() -> None:
             return
         change = dependency_change(work)
         found = variants(work)
-        cold = interleaved({name: partial(cold_build, name, variant) for name, variant in found.items()})
+        cold = interleaved({name: partial(cold_build, name, variant) for name, variant in found.items()}, args.rounds)
         naive_times = cold["naive, 1 stage"]
         rows = [measure(name, variant, change, cold[name], naive_times) for name, variant in found.items()]
         slim = found["dockergen, slim"]
         for rel in change:  # the limit is measured on the unchanged sample
             shutil.copy(SAMPLE / rel, slim[0] / rel)
         lim = limit(slim)
-        apps, naive = all_apps(interleaved(all_apps_runs(work)))
+        apps, naive = all_apps(interleaved(all_apps_runs(work), args.rounds))
         print(f"sample API, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
         print(table(rows, lim))
         print()
