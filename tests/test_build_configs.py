@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
-from dockergen.workspace.build_configs import config_imports
+from dockergen.workspace.build_configs import build_configs
 from dockergen.workspace.manifest import parse_manifest
 from dockergen.workspace.scan import scan
 from tests.helpers import api_workspace, build_tree
@@ -18,7 +18,7 @@ from tests.test_shared import two_apps
 def imports_of(root: Path, pkg_dir: str) -> tuple[str, ...]:
     ws = scan(Repo(root))
     pkg = next(p for p in ws.packages if p.dir == pkg_dir)
-    return config_imports(Repo(root), pkg)
+    return build_configs(Repo(root), pkg).imports
 
 
 def test_follows_relative_imports_out_of_the_package_and_through_the_files_they_import(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_only_build_tool_configs_are_read(tmp_path: Path) -> None:
         "test/setup.ts": "", "lint/rules.js": "",
     })  # fmt: skip
     assert imports_of(root, "apps/api") == ()
-    assert config_imports(Repo(root), parse_manifest({"name": "x"}, "none", "none/package.json")) == ()
+    assert build_configs(Repo(root), parse_manifest({"name": "x"}, "none", "none/package.json")).imports == ()
 
 
 def test_a_librarys_imports_go_in_the_libraries_stage_the_apps_in_its_build_stage(tmp_path: Path) -> None:

@@ -43,12 +43,15 @@ def _root_configs(inputs: StageInputs) -> list[str]:
     return [f for f in inputs.ws.root_files if f.startswith(BUILD_CONFIG_PREFIXES) and not context_path(f)]
 
 
+Uses = dict[str, dict[str, set[str]]]  # file -> how a build uses it -> the packages whose builds do
+
+
 def _files_used_by(
     inputs: StageInputs,
     packages: tuple[Package, ...],
     skip: frozenset[str] = frozenset(),
     present: tuple[Package, ...] = (),
-) -> list[Step]:
+) -> Uses:
     """Files outside these packages that their builds read: run by their build scripts, imported
     by their build tools' config files. Copied in the stage that builds them (the libraries' stage
     for theirs, the app's build stage for the app's own), so a target's files do not change the
@@ -57,21 +60,22 @@ def _files_used_by(
     names = {p.name for p in packages}
     skip = skip | frozenset(_root_configs(inputs))
     order = {p.dir: i for i, p in enumerate(present)}
-    users: dict[str, dict[str, set[str]]] = {}  # file -> how it is used -> packages
+    users: Uses = {}
     for how, pairs in (("run by the build of", inputs.ws.build_script_files),
                        ("imported by the build config of", inputs.ws.config_import_files)):  # fmt: skip
         for name, path in pairs:
             if name in names and path not in skip and _owner(path, order) is None:
                 users.setdefault(path, {}).setdefault(how, set()).add(name)
+    return users
+
+
+def _copies(users: Uses) -> list[Step]:
+    """One COPY per used file, its comment saying which builds use it and how."""
     out: list[Step] = []
     for path, uses in sorted(users.items()):
         comment = "; ".join(f"{how} {', '.join(sorted(by))}" for how, by in sorted(uses.items(), reverse=True))
         out.append(copy([path], folder(posixpath.dirname(path)), f"{path}: {comment}"))
     return out
-
-
-def _file_paths(steps: list[Step]) -> frozenset[str]:
-    return frozenset(source for step in steps if isinstance(step, Copy) for source in step.sources)
 
 
 def _ts_inputs(inputs: StageInputs, root_configs: list[str]) -> dict[str, tuple[str, set[str]]]:
@@ -168,7 +172,7 @@ def lib_build_steps(inputs: StageInputs, *, together: bool) -> tuple[Step, ...]:
     the builds from its level on (libraries of earlier levels stay cached). `together`: every
     source, then one step building all (pnpm runs them in dependency order): fewest steps."""
     # one step builds them all once every source is copied: a file inside a library is there
-    out = _build_files(inputs) + _files_used_by(inputs, inputs.libs, present=inputs.libs if together else ())
+    out = _build_files(inputs) + _copies(_files_used_by(inputs, inputs.libs, present=inputs.libs if together else ()))
     if together:
         out += [_sources(pkg, f"{pkg.name} sources") for pkg in inputs.libs]
         built = [p for p in inputs.libs if p.script("build")]
@@ -190,9 +194,9 @@ def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `build`: the app's sources and build, `instructions.build`."""
     closure = (*inputs.libs, inputs.pkg)  # the libraries' sources are there, the app's come next
     if inputs.libs:  # the libraries' stage copied what every build reads, and what theirs read
-        out = _files_used_by(inputs, (inputs.pkg,), _file_paths(_files_used_by(inputs, inputs.libs)), closure)
+        out = _copies(_files_used_by(inputs, (inputs.pkg,), frozenset(_files_used_by(inputs, inputs.libs)), closure))
     else:
-        out = _build_files(inputs) + _files_used_by(inputs, (inputs.pkg,), present=closure)
+        out = _build_files(inputs) + _copies(_files_used_by(inputs, (inputs.pkg,), present=closure))
     out.append(_sources(inputs.pkg, f"{inputs.pkg.name} sources, last: they change most often"))
     if inputs.pkg.script("build"):
         out += nextjs.build_env(inputs)

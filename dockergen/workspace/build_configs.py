@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 
 from dockergen.errors import InputError
 from dockergen.repo import Repo
@@ -40,38 +41,43 @@ _OUT_DIRNAME = re.compile(
 _FILE_KEYS = frozenset({"file", "outfile"})
 
 
-def config_imports(repo: Repo, pkg: Package) -> tuple[str, ...]:
-    """Existing files outside `pkg` that its build tools' config files import, directly or
-    through the files they import (repository-relative, sorted)."""
-    inside = f"{pkg.dir}/"
-    return tuple(sorted(p for p in _config_files(repo, pkg) if not p.startswith(inside)))
+@dataclass(frozen=True, slots=True)
+class BuildConfigs:
+    """What a package's build tools' config files say about files outside the package."""
+
+    imports: tuple[str, ...]  # existing files they import, directly or through the files they import
+    out_dirs: tuple[str, ...]  # folders they write (normalized; `..` first when outside the workspace)
 
 
-def config_out_dirs(repo: Repo, pkg: Package) -> tuple[str, ...]:
-    """Folders outside `pkg` that its build tools' config files (or the files they import) say the
-    build writes to (repository-relative, normalized; `..` first when outside the workspace)."""
+def build_configs(repo: Repo, pkg: Package) -> BuildConfigs:
+    """Reads the package's build tools' config files and every file they import, once each."""
+    texts = _config_texts(repo, pkg)
     found: set[str] = set()
-    for path in _config_files(repo, pkg):
-        text = _text(repo, path)
+    for path, text in texts.items():
         for match in _OUT_LITERAL.finditer(text):
             out = posixpath.normpath(posixpath.join(pkg.dir, match.group(3)))
             found.add(posixpath.dirname(out) if match.group(1) in _FILE_KEYS else out)
         for match in _OUT_DIRNAME.finditer(text):
             found.add(posixpath.normpath(posixpath.join(posixpath.dirname(path), match.group(2))))
     inside = f"{pkg.dir}/"
-    return tuple(sorted(f for f in found if f != pkg.dir and not f.startswith(inside)))
+    return BuildConfigs(
+        imports=tuple(sorted(p for p in texts if not p.startswith(inside))),
+        out_dirs=tuple(sorted(f for f in found if f != pkg.dir and not f.startswith(inside))),
+    )
 
 
-def _config_files(repo: Repo, pkg: Package) -> list[str]:
-    """The package's build tools' config files and every file they import, transitively."""
+def _config_texts(repo: Repo, pkg: Package) -> dict[str, str]:
+    """The package's build tools' config files and every file they import, transitively: path ->
+    text (in the order found; "" for JSON, which is read by the tool, not followed)."""
     queue = [f"{pkg.dir}/{name}" for name in sorted(pkg.entries) if CONFIG_FILE.match(name)]
-    seen = list(queue)
-    while queue and len(seen) <= MAX_FILES:
-        for found in _imports(repo, queue.pop(0)):
-            if found not in seen:
-                seen.append(found)
+    texts = {path: _text(repo, path) for path in queue}
+    while queue and len(texts) <= MAX_FILES:
+        path = queue.pop(0)
+        for found in _imports(texts[path], path, repo):
+            if found not in texts:
+                texts[found] = _text(repo, found)
                 queue.append(found)
-    return seen
+    return texts
 
 
 def _text(repo: Repo, path: str) -> str:
@@ -83,9 +89,8 @@ def _text(repo: Repo, path: str) -> str:
         return ""  # unreadable (a link out of the workspace, not UTF-8): the build will say so
 
 
-def _imports(repo: Repo, path: str) -> list[str]:
-    """The files `path` imports with relative specifiers (JSON files are read, not followed)."""
-    text = _text(repo, path)
+def _imports(text: str, path: str, repo: Repo) -> list[str]:
+    """The files that `text`, the contents of `path`, imports with relative specifiers."""
     base = posixpath.dirname(path)
     found = (_resolve(repo, posixpath.join(base, m.group(2))) for m in _SPECIFIER.finditer(text))
     return [f for f in found if f is not None]

@@ -11,7 +11,7 @@ from dockergen.errors import InputError
 from dockergen.repo import Repo, item_position, key_position
 from dockergen.validate import context_path
 from dockergen.workspace import graph
-from dockergen.workspace.build_configs import config_imports, config_out_dirs
+from dockergen.workspace.build_configs import build_configs
 from dockergen.workspace.frameworks import NestConfig, NextConfig, nest_configs, next_configs
 from dockergen.workspace.globs import escapes_root, find_members
 from dockergen.workspace.hooks import build_script_files, hook_files
@@ -124,6 +124,7 @@ def scan(repo: Repo) -> Workspace:
     warnings.extend(_lockfile_warnings(lockfile, (root, *members)))
     inputs = install_inputs(repo, ws_yaml, root_pnpm, settings, lockfile, npmrc)
     policy = build_policy(ws_yaml, root_pnpm, versions.pnpm_major)
+    configs = [(p.name, build_configs(repo, p)) for p in members]
     return Workspace(
         root=root,
         packages=members,
@@ -141,8 +142,8 @@ def scan(repo: Repo) -> Workspace:
         ts_projects=ts_projects(repo, members),
         build_prerequisites=build_prerequisites(repo),
         build_script_files=tuple((p.name, f) for p in members for f in build_script_files(repo, p)),
-        config_import_files=tuple((p.name, f) for p in members for f in config_imports(repo, p)),
-        config_out_dirs=tuple((p.name, d) for p in members for d in config_out_dirs(repo, p)),
+        config_import_files=tuple((name, f) for name, c in configs for f in c.imports),
+        config_out_dirs=tuple((name, d) for name, c in configs for d in c.out_dirs),
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
         native_builds=native_builds(policy, lockfile.package_names),
