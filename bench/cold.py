@@ -21,8 +21,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.images import dockergen, interleaved, median, ratio, with_defaults, with_recipe  # noqa: E402
-from tests.dockerutil import build, remove_images_named  # noqa: E402
+from bench.images import (  # noqa: E402
+    Variant,
+    cold_build,
+    dockergen,
+    interleaved,
+    median,
+    ratio,
+    with_defaults,
+    with_recipe,
+)
+from tests.dockerutil import remove_images_named  # noqa: E402
 from tests.helpers import SAMPLE, copy_tree  # noqa: E402
 
 LAYOUTS = {  # variant -> the `defaults:` line added to the sample's dockergen.yaml ("" = none)
@@ -32,20 +41,18 @@ LAYOUTS = {  # variant -> the `defaults:` line added to the sample's dockergen.y
 }
 
 
-def variants(work: Path) -> dict[str, tuple[Path, str, tuple[str, ...]]]:
-    """variant -> (context, Dockerfile in it, extra build arguments)."""
-    out = {"naive recipe": (with_recipe(copy_tree(SAMPLE, work / "naive"), "naive"), "Dockerfile", ())}
+def variants(work: Path) -> dict[str, Variant]:
+    """variant -> (context, Dockerfile in it, stage)."""
+    out: dict[str, Variant] = {
+        "naive recipe": (with_recipe(copy_tree(SAMPLE, work / "naive"), "naive"), "Dockerfile", "")
+    }
     for index, (name, defaults) in enumerate(LAYOUTS.items()):
         ctx = copy_tree(SAMPLE, work / f"layout-{index}")
         if defaults:
             with_defaults(ctx, defaults)
         dockergen("generate", "--root", str(ctx))
-        out[name] = (ctx, "Dockerfile", ("--target", "api"))
+        out[name] = (ctx, "Dockerfile", "api")
     return out
-
-
-def cold_run(ctx: Path, dockerfile: str, extra: tuple[str, ...]) -> float:
-    return build(ctx, dockerfile, "dockergen-bench/cold", *extra).seconds
 
 
 def main() -> None:
@@ -54,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dockergen-cold-"))
     try:
-        runs = {name: partial(cold_run, *variant) for name, variant in variants(work).items()}
+        runs = {name: partial(cold_build, name, variant) for name, variant in variants(work).items()}
         times = interleaved(runs, args.rounds)
         naive = times["naive recipe"]
         print("| variant | cold builds (s) | median | x naive (median of the rounds' ratios) |\n|---|---|---:|---:|")

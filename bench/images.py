@@ -51,7 +51,6 @@ from tests.helpers import SAMPLE, copy_tree  # noqa: E402
 RECIPES = ROOT / "bench" / "recipes"
 PNPM = "pnpm@10.34.9"
 ADDED_DEPENDENCY = "dayjs@1.11.13"  # not in the sample's lockfile: a real download
-_PROGRESS = re.compile(r"resolved (\d+), reused (\d+), downloaded (\d+)")
 
 
 @dataclass
@@ -169,21 +168,11 @@ def base_of(ctx: Path, dockerfile: str, stage: str = "") -> str:
     return re.findall(r"^FROM\s+(\S+)", text, re.M)[-1]
 
 
-def downloaded(log: str) -> int:
-    """Packages downloaded, summed over the build's steps: each step's last pnpm progress line (a
-    slow machine prints intermediate ones too, whose counts the last one includes)."""
-    last: dict[str, int] = {}
-    for line in log.splitlines():
-        found = _PROGRESS.search(line)
-        if found and line.startswith("#"):
-            last[line.split(" ", 1)[0]] = int(found.group(3))
-    return sum(last.values())
-
-
 def rebuild(ctx: Path, dockerfile: str, stage: str, tag: str, previous: str) -> Rebuild:
     result: Build = build(ctx, dockerfile, tag, *target_args(stage))
+    downloaded = sum(counts[2] for counts in result.pnpm_totals.values())  # summed over the build's steps
     return Rebuild(round(result.seconds, 2), len(result.executed), len(result.steps),
-                   result.image_id == previous, downloaded(result.log))  # fmt: skip
+                   result.image_id == previous, downloaded)  # fmt: skip
 
 
 def interleaved(runs: dict[str, Callable[[], float]], rounds: int = COLD_RUNS) -> Cold:
@@ -274,7 +263,7 @@ def all_apps_runs(work: Path) -> dict[str, Callable[[], float]]:
     return runs
 
 
-def one_session(root: Path) -> str:
+def one_session(root: Path) -> Path:
     """A copy of the shared Dockerfile with a last stage that takes a file from every app's image:
     building it runs every app's stages in one BuildKit session, as `docker buildx bake` does with
     the generated bake file (buildx is not installed here). Benchmark only."""
@@ -282,11 +271,11 @@ def one_session(root: Path) -> str:
     text += "".join(f"COPY --from={app} /app/package.json /{app}.json\n" for app in APPS)
     (root / "Dockerfile.bench-all").write_text(text)
     shutil.copy(root / ".dockerignore", root / "Dockerfile.bench-all.dockerignore")
-    return str(root)
+    return root
 
 
-def cold_together(root: str) -> float:
-    return build(Path(root), "Dockerfile.bench-all", "dockergen-bench/all-together").seconds
+def cold_together(root: Path) -> float:
+    return build(root, "Dockerfile.bench-all", "dockergen-bench/all-together").seconds
 
 
 def all_apps(times: Cold) -> tuple[list[AllApps], float]:

@@ -15,6 +15,7 @@ from pathlib import Path
 ENV = {**os.environ, "DOCKER_BUILDKIT": "1"}
 _STEP = re.compile(r"^#(\d+) \[([^\]]+)\] (.*)$", re.M)
 _CACHED = re.compile(r"^#(\d+) CACHED$", re.M)
+_PNPM_PROGRESS = re.compile(r"^#(\d+) .*resolved (\d+), reused (\d+), downloaded (\d+)", re.M)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,13 @@ class Build:
     def executed(self) -> list[str]:
         cached = set(_CACHED.findall(self.log))
         return [text for vid, text in self.steps.items() if vid not in cached]
+
+    @property
+    def pnpm_totals(self) -> dict[str, tuple[int, int, int]]:
+        """vertex id -> (resolved, reused, downloaded) from the step's last pnpm progress line: pnpm
+        prints one every so often, and a slow machine prints intermediate ones (`resolved 156,
+        reused 131`) that the last one includes."""
+        return {vid: (int(a), int(b), int(c)) for vid, a, b, c in _PNPM_PROGRESS.findall(self.log)}
 
     @property
     def image_id(self) -> str:

@@ -95,12 +95,7 @@ def test_c_added_dependency_reruns_under_half_and_downloads_only_it(sample: Path
     assert len(rebuild.executed) < len(rebuild.steps) / 2, rebuild.executed
     assert not any(s.startswith("[libs") for s in rebuild.executed)  # libraries are not rebuilt
     # store cache hit: every package but the new one comes from the cache-mounted store
-    # pnpm prints a progress line every so often: only each step's last one is its total (a slow
-    # machine prints intermediate ones such as "resolved 156, reused 131")
-    last: dict[str, tuple[int, ...]] = {}
-    for step, *counts in re.findall(r"^(#\d+) .*resolved (\d+), reused (\d+), downloaded (\d+)", rebuild.log, re.M):
-        last[step] = tuple(map(int, counts))
-    final = [p for p in last.values() if p[0] > 100]  # the installs, not the deploy
+    final = [p for p in rebuild.pnpm_totals.values() if p[0] > 100]  # the installs, not the deploy
     assert final and all(resolved - reused <= 1 and downloaded <= 1 for resolved, reused, downloaded in final), final
     listing = d.docker("run", "--rm", "--entrypoint", "ls", tag, "/app/node_modules").stdout.split()
     assert "dayjs" in listing
