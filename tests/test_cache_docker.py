@@ -31,13 +31,18 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def tag(sample: Path) -> Iterator[str]:
+def first(sample: Path) -> Iterator[d.Build]:
     # A unique install input: the builder cache holds earlier runs' identical edits, which would
     # otherwise turn every rebuild below into a full cache hit.
     append(sample / "pnpm-workspace.yaml", f"# test run {uuid.uuid4().hex}\n")
-    first = d.build(sample, DOCKERFILE, None, *API)
-    yield first.tag
-    d.remove_images(first.tag)
+    build = d.build(sample, DOCKERFILE, None, *API)
+    yield build
+    d.remove_images(build.tag)
+
+
+@pytest.fixture(scope="module")
+def tag(first: d.Build) -> str:
+    return first.tag
 
 
 def append(path: Path, text: str) -> None:
@@ -46,6 +51,16 @@ def append(path: Path, text: str) -> None:
 
 def stages(steps: list[str]) -> list[str]:
     return [s.split("]")[0].lstrip("[").rsplit(" ", 1)[0].strip() for s in steps]
+
+
+def test_the_apps_install_adds_only_what_the_libraries_lack(first: d.Build) -> None:
+    """The libraries' install hands pnpm's record of it to the app's install (not to /repo of the
+    libraries' stage), so the app's install links its own few packages instead of all of them."""
+    totals = {first.steps[vid]: counts for vid, counts in first.pnpm_totals.items() if vid in first.steps}
+    libs = [resolved for step, (resolved, _, _) in totals.items() if step.startswith("[lib-deps ")]
+    app = [resolved for step, (resolved, _, _) in totals.items() if step.startswith("[api-deps ")]
+    assert libs and libs[0] > 100, totals
+    assert all(resolved < libs[0] / 10 for resolved in app), totals
 
 
 def test_a_app_source_change_rebuilds_only_the_app(sample: Path, tag: str) -> None:

@@ -63,7 +63,9 @@ def test_manifests_and_install_inputs_come_before_any_source(tmp_path: Path) -> 
     assert libs[1:] == ["COPY packages/util/ packages/util/", "COPY packages/core/ packages/core/",
                         "RUN pnpm --filter=@t/core run build"]  # fmt: skip
     deps = instructions(plan, "deps")
-    assert deps[0] == "COPY apps/api/package.json apps/api/" and "--filter=@t/api..." in deps[2]
+    assert deps[:2] == ["COPY --from=lib-deps /pnpm/libs-install/ ./", "COPY apps/api/package.json apps/api/"]
+    assert "--filter=@t/api..." in deps[3]
+    assert "rm -f pnpm-lock.yaml" in lib_deps[2] and "/pnpm/libs-install node_modules/.modules.yaml" in lib_deps[2]
 
 
 def test_runtime_is_minimal_non_root_and_exec_form(tmp_path: Path) -> None:

@@ -21,6 +21,17 @@ DEPS_BESIDE_COMMENT = (
 )
 HOISTED_COMMENT = "one install for the app and its libraries: a hoisted node_modules holds the whole lockfile"
 COLD_COMMENT = "one install for the app and its libraries (optimize: cold): fewest steps for a build without a cache"
+# pnpm's record of an install: what it installed (its current lockfile) and how. The libraries'
+# install moves it out of /repo, so the libraries' stage, which copies /repo, gets identical files
+# whenever their dependencies are (the record holds the whole lockfile and timestamps); each app's
+# install puts it back, and then adds only what the libraries lack instead of relinking every package.
+INSTALL_RECORD = (*VOLATILE, "node_modules/.pnpm/lock.yaml")
+RECORD_DIR = "/pnpm/libs-install"
+MOVE_RECORD = (
+    'const fs=require("fs"),path=require("path");const[to,...files]=process.argv.slice(1);'
+    "fs.mkdirSync(to,{recursive:true});for(const f of files){if(fs.existsSync(f)){"
+    "const t=path.join(to,f);fs.mkdirSync(path.dirname(t),{recursive:true});fs.renameSync(f,t)}}"
+)
 
 
 def root_inputs(inputs: StageInputs) -> list[Step]:
@@ -65,12 +76,9 @@ def manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> list[C
     return out
 
 
-def _install_run(inputs: StageInputs, filters: list[str], cleanup: list[str], comment: str) -> Run:
+def _install_run(inputs: StageInputs, filters: list[str], comment: str, *after: Command) -> Run:
     argv = ("pnpm", "install", "--frozen-lockfile", f"--store-dir={STORE}", *(f"--filter={f}" for f in filters))
-    commands = [Command(argv)]
-    if cleanup:
-        commands.append(Command(("rm", "-f", *cleanup)))
-    return inputs.pnpm_run(commands, comment)
+    return inputs.pnpm_run([Command(argv), *after], comment)
 
 
 def _bin_placeholders(inputs: StageInputs) -> list[Step]:
@@ -117,9 +125,11 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     install = _install_run(
         inputs,
         [p.name for p in inputs.libs],
-        ["pnpm-lock.yaml", *VOLATILE, "node_modules/.pnpm/lock.yaml"],
-        "install for the libraries only; dropping the lockfile and pnpm's timestamps makes the result "
-        "identical whenever their dependencies are",
+        "install for the libraries only; dropping the lockfile and moving pnpm's record of the install "
+        f"(timestamps, the whole lockfile) to {RECORD_DIR} leaves /repo identical whenever their "
+        "dependencies are",
+        Command(("rm", "-f", "pnpm-lock.yaml")),
+        Command(("node", "-e", MOVE_RECORD, RECORD_DIR, *INSTALL_RECORD)),
     )
     return (*manifests, *root_inputs(inputs), install)
 
@@ -127,10 +137,14 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
 def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = ()) -> tuple[Step, ...]:
     """Stage `deps`: the app's manifest and install inputs, its install, the built libraries
     (when installed beside their builds), `instructions.deps`."""
-    manifests = manifest_steps(inputs, (inputs.pkg,))
+    manifests: list[Step] = []
+    if inputs.libs:
+        why = "pnpm's record of the libraries' install: the app's install adds only what they lack"
+        manifests.append(Copy((RECORD_DIR + "/",), "./", why, from_stage="lib-deps"))
+    manifests += manifest_steps(inputs, (inputs.pkg,))
     filters = [f"{inputs.pkg.name}..."] if inputs.libs else [inputs.pkg.name]
     install = _install_run(
-        inputs, filters, [], f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
+        inputs, filters, f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
     )
     return (*manifests, *root_inputs(inputs), install, *built_libs, *extra_steps(inputs, "deps"))
 
@@ -150,5 +164,5 @@ def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     else:
         manifests = [copy_from(MANIFESTS, "the manifests of the app and its libraries"), *_bin_placeholders(inputs)]
         comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile)"
-    install = _install_run(inputs, [f"{inputs.pkg.name}..."], [], comment)
+    install = _install_run(inputs, [f"{inputs.pkg.name}..."], comment)
     return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))
