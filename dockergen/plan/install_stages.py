@@ -10,6 +10,7 @@ from dockergen.plan.model import Command, Copy, Run, Step
 from dockergen.workspace.manifest import Package
 
 LIB_MANIFESTS = "lib-manifests"
+LIB_DEPS = "lib-deps"
 LIB_MANIFESTS_COMMENT = "the libraries' manifests, gathered while the base stage installs pnpm"
 MANIFESTS = "manifests"
 MANIFESTS_COMMENT = "the manifests of the app and its libraries, gathered while the base stage installs pnpm"
@@ -140,7 +141,7 @@ def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = ()) -> tuple[
     manifests: list[Step] = []
     if inputs.libs:
         why = "pnpm's record of the libraries' install: the app's install adds only what they lack"
-        manifests.append(Copy((RECORD_DIR + "/",), "./", why, from_stage="lib-deps"))
+        manifests.append(copy_from(LIB_DEPS, why, f"{RECORD_DIR}/"))
     manifests += manifest_steps(inputs, (inputs.pkg,))
     filters = [f"{inputs.pkg.name}..."] if inputs.libs else [inputs.pkg.name]
     install = _install_run(

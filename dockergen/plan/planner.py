@@ -214,14 +214,18 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     if not inputs.libs:
         return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
     stages = _gathered(install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, inputs.libs)
-    stages += _chain("lib-deps", install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base")
-    head = copy_from("lib-deps", "the libraries' installed dependencies (content-addressed: cached when unchanged)")
+    stages += _chain(
+        install_stages.LIB_DEPS, install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base"
+    )
+    head = copy_from(
+        install_stages.LIB_DEPS, "the libraries' installed dependencies (content-addressed: cached when unchanged)"
+    )
     libs, comment = _lib_builds(inputs)
     stages += _chain("libs", comment, libs, head, "base")
     built, after = overlay.built_libraries(inputs, libs, "libs")
     if not after:  # the app installs while the libraries build; then they are laid over it
         steps = install_stages.deps_steps(inputs, built)
-        stages.append(Stage("deps", "lib-deps", install_stages.DEPS_BESIDE_COMMENT, steps))
+        stages.append(Stage("deps", install_stages.LIB_DEPS, install_stages.DEPS_BESIDE_COMMENT, steps))
     else:
         comment = f"{install_stages.DEPS_COMMENT}: {after}"
         stages.append(Stage("deps", "libs", comment, install_stages.deps_steps(inputs)))
