@@ -42,7 +42,16 @@ INIT_PROBES = {
     "nest-prod": (3000, "/live/health", '"status":"ok"'),  # start:prod preferred; health under a prefix
     "dev-start-worker": (None, None, None),  # tsx watch start; the command inferred from tsup
     "foreign-files": (8080, "/health", '"status":"ok"'),  # the repository's own Dockerfile left alone
+    # node --import ./instrumentation.mjs -r ./tracing.cjs dist/index.js: both preloads shipped and
+    # loaded (relative specifiers kept), the script's own arguments as written (a URL's `//` kept)
+    "preload-start": (
+        3000,
+        "/info",
+        '"preloaded":true,"traced":true,"args":["--port","3000","--upstream","http://upstream//api"]',
+    ),
 }
+# init scenarios whose logs must show a line (what the app printed while starting)
+INIT_LOGS = {"preload-start": "instrumentation loaded"}
 
 
 @pytest.mark.parametrize("name", sorted(PROBES))
@@ -86,9 +95,11 @@ def test_init_output_builds_and_starts(name: str, tmp_path: Path) -> None:
     try:
         if port and path and needle:
             status, body = d.http_get(f"http://127.0.0.1:{d.host_port(container, port)}{path}")
-            assert status == 200 and needle in body
+            assert status == 200 and needle in body, body
         else:
             d.wait_for_log(container, "heartbeat")
+        if name in INIT_LOGS:
+            d.wait_for_log(container, INIT_LOGS[name])
         assert d.inspect(image.tag)["Config"]["User"] == "1000:1000"
         assert d.docker("inspect", "-f", "{{.State.Running}}", container).stdout.strip() == "true"
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from dockergen.plan import node_args
 from dockergen.plan.start_command import StartCommand
 from dockergen.workspace.manifest import PROD_KINDS, Package
 
@@ -32,7 +33,18 @@ def http_frameworks(pkg: Package) -> tuple[str, ...]:
 
 def runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...], str]:
     """Package-relative paths the runtime image needs, and why: `files`, a framework's layout,
-    else the entry point's folder; () means the whole package."""
+    else the entry point's folder; () means the whole package. Files node preloads before the
+    script (`--import ./instrumentation.mjs`) are added to the first three."""
+    paths, why = _runtime_paths(pkg, command)
+    if not paths:
+        return paths, why
+    extra = [f for f in command.preload_files if not any(f == p or f.startswith(f"{p}/") for p in paths)]
+    if extra:
+        why += f", and the file(s) the start command preloads ({', '.join(extra)})"
+    return (*paths, *extra), why
+
+
+def _runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...], str]:
     if pkg.files:
         paths = sorted({_static_prefix(f) for f in pkg.files if not f.startswith("!")} - {""})
         paths = [p for p in paths if not _missing_document(pkg, p)]
@@ -52,16 +64,29 @@ def runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...],
 
 
 def _argument_folders(command: StartCommand) -> tuple[str, ...]:
-    """Top folders of the relative paths a command names (`node dist/x.js`, `serve -s build/client`)."""
+    """Top folders of the relative paths a command names (`node dist/x.js`, `serve -s build/client`);
+    words that are URLs (`http://upstream/api`) name no folder."""
     found: list[str] = []
-    for arg in command.argv[1:]:
-        value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
+    for value in _path_words(command):
         path = posixpath.normpath(value)
         if value.startswith("-") or "/" not in path or path.startswith(("..", "/", "node_modules/")):
             continue
-        if path.split("/", 1)[0] not in found:
-            found.append(path.split("/", 1)[0])
+        top = path.split("/", 1)[0]
+        if top.endswith(":") or "://" in value:
+            continue
+        if top not in found:
+            found.append(top)
     return tuple(found)
+
+
+def _path_words(command: StartCommand) -> list[str]:
+    """The words of a command that may be paths: node's script and preloads (not its options'
+    other values), then the program's own arguments (`--static=dist/client` -> `dist/client`)."""
+    words = list(command.argv[1:])
+    if command.argv[:1] == ("node",):
+        parsed = node_args.parse(words)
+        words = [*([parsed.script] if parsed.script else []), *command.preload_files, *parsed.args]
+    return [word.split("=", 1)[1] if word.startswith("-") and "=" in word else word for word in words]
 
 
 _DOCUMENTS = re.compile(r"^(readme|changelog|license|licence|notice|authors|history)(\.|$)|\.(md|txt)$", re.I)

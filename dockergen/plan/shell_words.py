@@ -1,5 +1,6 @@
 """Shell command lines as words: what dockergen can turn into exec form (no operators, no
-substitutions), with leading `VAR=value`, `cross-env`, `env`, `dotenv --` and `sh -c` peeled off."""
+substitutions, no expansions), with leading `VAR=value`, `cross-env`, `env`, `dotenv --` and
+`sh -c` peeled off."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import shlex
 
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_OPERATORS = re.compile(r"&&|\|\||[;|&<>`]|\$\(")
+# What follows `$` when the shell expands it: a name, `{...}`, a digit or a special parameter.
+_PARAMETER = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[^}]*\}?|[0-9@*#?$!-])")
+_GLOB = frozenset("*?[")
+MAX_NESTING = 5  # `sh -c 'sh -c "..."'`: how deep expansions are looked for
 
 
 def unwrap(words: list[str] | None, env: list[tuple[str, str]]) -> list[str] | None:
@@ -46,3 +51,49 @@ def _strip_env(words: list[str], env: list[tuple[str, str]]) -> list[str]:
         env.append((key, value))
         words = words[1:]
     return words
+
+
+def expansions(script: str, depth: int = 0) -> tuple[str, ...]:
+    """What a shell would expand in the command (`$PORT`, `${X:-1}`, an unquoted glob, `~/`), in
+    the script itself and in the script an `sh -c` runs: an exec-form command would pass it on
+    literally."""
+    found = _expansions_in(script)
+    words = unwrap_shell_c(split(script))
+    if words is not None and depth < MAX_NESTING:
+        found += expansions(words, depth + 1)
+    return found
+
+
+def unwrap_shell_c(words: list[str] | None) -> str | None:
+    """The script of `sh -c '<script>'` (after `VAR=x`/`cross-env`/`env`), else None."""
+    while words:
+        words = _strip_env(words, [])
+        if words[:1] in (["cross-env"], ["env"]):
+            words = words[1:]
+            continue
+        return words[2] if len(words) == 3 and words[0] in ("sh", "bash") and words[1] == "-c" else None
+    return None
+
+
+def _expansions_in(script: str) -> tuple[str, ...]:
+    """One level of shell quoting: `$` outside single quotes, globs and `~` outside any."""
+    found: list[str] = []
+    quote = ""
+    index = 0
+    while index < len(script):
+        ch = script[index]
+        if quote != "'" and ch == "\\":
+            index += 2
+            continue
+        if ch in "'\"" and quote in ("", ch):
+            quote = "" if quote else ch
+        elif ch == "$" and quote != "'":
+            match = _PARAMETER.match(script, index)
+            if match:
+                found.append(match.group())
+                index = match.end()
+                continue
+        elif not quote and (ch in _GLOB or (ch == "~" and (index == 0 or script[index - 1] in " \t="))):
+            found.append(ch)
+        index += 1
+    return tuple(found)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from dockergen.plan import node_args
 from dockergen.plan.build_output import infer_from_build, nest_entry
-from dockergen.plan.shell_words import split, unwrap
+from dockergen.plan.shell_words import expansions, split, unwrap
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.tsconfig import BuildInfo
 
@@ -20,6 +21,9 @@ DEV_TOOLS = frozenset({
 # bin name -> the package that provides it, where the two differ.
 KNOWN_BINS = {"remix-serve": "@remix-run/serve", "react-router-serve": "@react-router/serve", "srvx": "srvx"}
 _DEV_FLAGS = ("--watch", "--inspect", "--inspect-brk")
+# Node options that only make sense while developing.
+_DEV_OPTIONS = frozenset({"--watch", "--watch-path", "--inspect", "--inspect-brk", "--inspect-wait"})
+_ENV_FILE_OPTIONS = frozenset({"--env-file", "--env-file-if-exists"})
 # Where the build links a dependency's bin file, relative to the app folder.
 BIN_DIR = "node_modules/.dockergen-bin"
 
@@ -45,10 +49,18 @@ class StartCommand:
 
     @property
     def entry(self) -> str | None:
-        """The script file node runs (first non-flag argument after `node`)."""
+        """The script file node runs: the first word after node's options, as node splits them."""
         if not self.argv or self.argv[0] != "node":
             return None
-        return next((arg for arg in self.argv[1:] if not arg.startswith("-")), None)
+        return node_args.parse(self.argv[1:]).script
+
+    @property
+    def preload_files(self) -> tuple[str, ...]:
+        """Package-relative files node loads before the script (`-r ./x.cjs`, `--import ./y.mjs`)."""
+        if not self.argv or self.argv[0] != "node":
+            return ()
+        specs = node_args.parse(self.argv[1:]).preloads
+        return tuple(posixpath.normpath(s) for s in specs if s.startswith(("./", "../")))
 
     @property
     def from_bin(self) -> bool:
@@ -96,6 +108,12 @@ def _from_script(
     script: str, pkg: Package, name: str, info: BuildInfo, hops: int = 0
 ) -> tuple[StartCommand | None, str]:
     env: list[tuple[str, str]] = []
+    expanded = expansions(script)
+    if expanded:
+        return None, (
+            f"uses {', '.join(dict.fromkeys(expanded))}, which only a shell expands "
+            "(the image runs its command in exec form, without a shell)"
+        )
     words = unwrap(split(script), env)
     if words is None:
         return None, "chains several shell commands"
@@ -143,29 +161,40 @@ def _program(
 
 
 def _node(words: list[str], pkg: Package, source: str, env: list[tuple[str, str]]) -> tuple[StartCommand | None, str]:
-    args: list[str] = []
+    """node's own options kept as written (their values are specifiers, not paths), the script
+    file normalised, the script's arguments untouched."""
+    parsed = node_args.parse(words[1:])
+    if parsed.problem:
+        return None, parsed.problem
+    kept: list[str] = []
     notes: list[str] = []
-    skip = False
-    for word in words[1:]:
-        if skip:
-            skip = False
+    for option in parsed.options:
+        if option.name in _DEV_OPTIONS:
+            return None, f"uses {option.words[0]}, which is for development"
+        if option.name in _ENV_FILE_OPTIONS:
+            notes.append(f"dropped `{' '.join(option.words)}`: a container gets its environment from the runtime")
             continue
-        if word.startswith("--env-file"):
-            notes.append(f"dropped `{word}`: a container gets its environment from the runtime")
-            skip = word in ("--env-file", "--env-file-if-exists")
-            continue
-        if word.split("=", 1)[0] in _DEV_FLAGS:
-            return None, f"uses {word}, which is for development"
-        args.append(word)
-    entry = next((a for a in args if not a.startswith("-")), None)
-    if entry is None:
-        return None, "runs node without a script"
-    if entry in (".", "./") and pkg.main:
-        args[args.index(entry)] = posixpath.normpath(pkg.main)
-    elif entry.endswith(TS_SOURCE):
-        return None, f"runs TypeScript source ({entry}) directly"
-    argv = ("node", *(a if a.startswith("-") else posixpath.normpath(a) for a in args))
+        kept.extend(option.words)
+    script = parsed.script
+    if script is None or not parsed.runs_script:
+        return None, "runs node without a script file"
+    outside = next((p for p in parsed.preloads if _leaves_package(p)), None)
+    if outside is not None:
+        return None, f"preloads {outside}, outside the package (the image holds the app's folder only)"
+    if script in (".", "./") and pkg.main:
+        script = pkg.main
+    elif script.endswith(TS_SOURCE):
+        return None, f"runs TypeScript source ({script}) directly"
+    script = posixpath.normpath(script)
+    script = f"./{script}" if script.startswith("-") else script
+    argv = ("node", *kept, script, *parsed.args)
     return StartCommand(argv, source, tuple(env), notes=tuple(notes)), ""
+
+
+def _leaves_package(spec: str) -> bool:
+    """A relative specifier (`./x`, `../x`) that leads out of the package folder."""
+    normal = posixpath.normpath(spec)
+    return spec.startswith(("./", "../")) and (normal == ".." or normal.startswith("../"))
 
 
 def _dev(words: list[str]) -> bool:
