@@ -1,105 +1,155 @@
 """A record of the last in-sync run, so `dockergen check` can answer without re-planning.
 
-The record holds what the run read (file hashes, existence probes, folder listings, symlink
-targets), the hashes of the generated files, the warnings, and a fingerprint of dockergen's own
-code. `lookup` re-checks all of it; any difference means "unknown", never "in sync". It lives in
-the user's cache folder, never in the repository, and is written atomically.
+The record holds what the run read (file digests, existence probes, folder listings, symlink
+targets), the digests of the generated files as compared or written (never re-read after the
+fact: an edit landing in between must not be recorded as in sync), the warnings, and a fingerprint
+of dockergen's own code. `lookup` re-checks all of it; any difference means "unknown", never "in
+sync". It lives in the user's cache folder, never in the repository, and is written atomically.
+
+This module is the pre-commit hot path: it imports only `os`, `sys`, `marshal` and `dockergen.fs`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import marshal
 import os
-import tempfile
-from pathlib import Path
-from typing import Any
+import sys
 
-from dockergen.repo import AccessLog, Repo, listing_digest
+from dockergen import fs
 
-FORMAT = 1
-_PACKAGE = Path(__file__).resolve().parent
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from dockergen.repo import AccessLog
+
+FORMAT = 2
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+# What dockergen runs or renders: a change to any of these may change the output.
+_CODE_SUFFIXES = (".py", ".j2", ".json", ".js", ".mjs", ".cjs", ".conf", ".sh")
+
+
+def _code_files() -> list[str]:
+    """dockergen's modules and templates (subpackages included), sorted."""
+    templates = __import__("dockergen.templates", fromlist=["__path__"])  # no importlib on the hot path
+    found: list[str] = []
+    for top in (_PACKAGE, *templates.__path__):
+        stack = [top]
+        while stack:
+            folder = stack.pop()
+            for name, is_dir, _ in fs.entries(folder)[0]:
+                path = os.path.join(folder, name)
+                if is_dir and name != "__pycache__":
+                    stack.append(path)
+                elif not is_dir and name.endswith(_CODE_SUFFIXES):
+                    found.append(path)
+    return sorted(set(found))
 
 
 def code_fingerprint() -> str:
-    """Changes whenever any module (subpackages included) or template of dockergen changes, by
-    content: an upgrade, an editable checkout being edited, a file restored with an old mtime."""
-    from importlib import resources
-
-    templates = Path(str(resources.files("dockergen.templates")))
-    digest = hashlib.sha256()
-    for folder in (_PACKAGE, templates):
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in (".py", ".j2") and "__pycache__" not in path.parts:
-                digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    """Changes whenever any module or template of dockergen changes, by content: an upgrade, an
+    editable checkout being edited, a file restored with an old mtime."""
+    parts = []
+    for path in _code_files():
+        parts.append(f"{os.path.relpath(path, _PACKAGE)}\0{fs.file_digest(path)}")
+    return fs.digest("\n".join(parts).encode())
 
 
-def _record_path(cache_dir: Path, root: Path) -> Path:
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
-    return cache_dir / f"check-{key}.json"
+def _code_stamp() -> str:
+    """The code files' inode, size and change time: equal stamps mean equal files (a write or a
+    restore sets the change time, which no program can set back), so the content is hashed only
+    when a stamp differs."""
+    parts = []
+    for path in _code_files():
+        try:
+            st = os.stat(path)
+        except OSError:
+            return ""
+        parts.append(f"{path}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}")
+    return fs.digest("\n".join(parts).encode())
 
 
-def _hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+def _record_path(cache_dir: str, root: str) -> str:
+    key = fs.digest(os.path.realpath(root).encode())[:24]
+    return os.path.join(cache_dir, f"check-{key}.marshal")
 
 
-def save(cache_dir: Path, root: Path, log: AccessLog, outputs: tuple[str, ...], warnings: tuple[str, ...]) -> None:
+def save(cache_dir: str, root: str, log: AccessLog, outputs: Mapping[str, str], warnings: tuple[str, ...]) -> None:
     """Remember an in-sync state; failures to write are ignored (the cache is an optimisation).
 
-    Everything kept was observed while the run read it: file hashes of the bytes read, kinds probed,
-    folder listings as the scan saw them. Generated files are tracked as outputs only, and left out
-    of the listings (here and at lookup), since the run itself may have written them; any other
-    file that appeared during the run makes the next lookup miss.
+    `outputs` are the generated files' contents as compared with the disk or written to it.
+    Everything kept was observed while the run read it: file digests of the bytes read, kinds
+    probed, folder listings as the scan saw them. Generated files are tracked as outputs only, and
+    left out of the listings (here and at lookup), since the run itself may have written them; any
+    other file that appeared during the run makes the next lookup miss.
     """
-    record = {
+    record: dict[str, Any] = {
         "format": FORMAT,
+        "python": list(sys.version_info[:2]),
         "code": code_fingerprint(),
+        "stamp": _code_stamp(),
         "files": {rel: digest for rel, digest in log.files.items() if rel not in outputs},
         "kinds": {rel: kind for rel, kind in log.kinds.items() if rel not in outputs},
-        "listings": {rel: listing_digest(entries, _outputs_in(rel, outputs)) for rel, entries in log.listings.items()},
-        "realpaths": log.realpaths,
-        "outputs": {rel: _hash(root / rel) for rel in outputs},
+        "listings": {rel: fs.listing_digest(found, _outputs_in(rel, outputs)) for rel, found in log.listings.items()},
+        "realpaths": dict(log.realpaths),
+        "outputs": {rel: fs.digest(content.encode()) for rel, content in outputs.items()},
         "warnings": list(warnings),
     }
     target = _record_path(cache_dir, root)
+    tmp = f"{target}.{os.getpid()}.tmp"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".check-", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, sort_keys=True)
+        os.makedirs(cache_dir, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            marshal.dump(record, handle)
         os.replace(tmp, target)
     except OSError:
-        pass
+        import contextlib  # here, not at the top: this module is the pre-commit hot path
+
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
-def _outputs_in(folder: str, outputs: tuple[str, ...]) -> frozenset[str]:
+def _outputs_in(folder: str, outputs: Mapping[str, object]) -> frozenset[str]:
     """Names of generated files directly inside `folder`."""
     prefix = "" if folder in ("", ".") else folder + "/"
     return frozenset(o[len(prefix) :] for o in outputs if o.startswith(prefix) and "/" not in o[len(prefix) :])
 
 
-def lookup(cache_dir: Path, root: Path) -> tuple[str, ...] | None:
+def lookup(cache_dir: str, root: str) -> tuple[str, ...] | None:
     """The warnings of the recorded run when nothing it depended on changed; otherwise None."""
-    try:
-        record: dict[str, Any] = json.loads(_record_path(cache_dir, root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    record = _load(_record_path(cache_dir, root))
+    if record is None or not _same_code(record):
         return None
-    if record.get("format") != FORMAT or record.get("code") != code_fingerprint():
-        return None
-    repo = Repo(root.resolve())
+    base = os.path.realpath(root)
+
+    def at(rel: str) -> str:
+        return base if rel in ("", ".") else os.path.join(base, rel)
+
+    outputs = record["outputs"]
     unchanged = (
-        all(_hash(repo.abspath(rel)) == digest for rel, digest in record["files"].items())
-        and all(repo.kind(rel) == kind for rel, kind in record["kinds"].items())
+        all(fs.file_digest(at(rel)) == digest for rel, digest in record["files"].items())
+        and all(fs.kind(at(rel)) == kind for rel, kind in record["kinds"].items())
         and all(
-            listing_digest(repo.list_dir(rel), _outputs_in(rel, tuple(record["outputs"]))) == digest
+            fs.listing_digest(fs.entries(at(rel))[0], _outputs_in(rel, outputs)) == digest
             for rel, digest in record["listings"].items()
         )
-        and all(repo.realpath(rel) == target for rel, target in record["realpaths"].items())
-        and all(_hash(repo.abspath(rel)) == digest for rel, digest in record["outputs"].items())
+        and all(os.path.realpath(at(rel)) == target for rel, target in record["realpaths"].items())
+        and all(fs.file_digest(at(rel)) == digest for rel, digest in outputs.items())
     )
     return tuple(record["warnings"]) if unchanged else None
+
+
+def _load(path: str) -> dict[str, Any] | None:
+    try:
+        record = marshal.loads(fs.read_regular(path))
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        return None
+    return record if record.get("python") == list(sys.version_info[:2]) else None
+
+
+def _same_code(record: dict[str, Any]) -> bool:
+    stamp = _code_stamp()
+    return (stamp != "" and stamp == record.get("stamp")) or code_fingerprint() == record.get("code")

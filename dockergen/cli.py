@@ -1,36 +1,28 @@
 """The command line: the only module that prints, reads the environment or exits.
 
 `dockergen check` runs on every commit (pre-commit), so when the last run was in sync and nothing
-it read has changed it answers from a cache record, before typer, ruamel.yaml, jinja2 or pathspec
-are even imported. Everything else goes through the typer app built in `_app()`.
+it read has changed it answers from a cache record, importing nothing but `os`, `sys` and the
+light `dockergen.fs` and `dockergen.check_record`: no typer, ruamel.yaml, jinja2, pathspec, not
+even `pathlib` or `enum`. Everything else goes through the typer app built in `_app()`.
 """
 
 # No `from __future__ import annotations` here: typer reads the commands' annotations at runtime,
 # and they are local to _app(); names only needed by mypy are quoted instead.
-import json
 import os
 import sys
-import traceback
-from collections.abc import Callable
-from dataclasses import asdict
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-from dockergen.errors import DockergenError, ExitCode
-
+TYPE_CHECKING = False  # typing itself costs the hot path more than the check does
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any, NoReturn
+
+    import typer
+
     from dockergen.commands import Outcome
 
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-
-
-class Format(StrEnum):
-    """Output format of plan and context."""
-
-    text = "text"
-    json = "json"
 
 
 def _out(text: str = "", *, end: str = "\n") -> None:
@@ -41,27 +33,35 @@ def _err(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-def _warn(warnings: tuple[str, ...]) -> None:
+def _warn(warnings: "tuple[str, ...]") -> None:
     for warning in warnings:
         _err(f"warning: {warning}")
 
 
-def _cache_dir() -> Path | None:
+def _cache_dir() -> "str | None":
     """Where check records live: $DOCKERGEN_CACHE_DIR, else the XDG cache; None when disabled."""
     if os.environ.get("DOCKERGEN_NO_CACHE"):
         return None
     if os.environ.get("DOCKERGEN_CACHE_DIR"):
-        return Path(os.environ["DOCKERGEN_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dockergen"
+        return os.environ["DOCKERGEN_CACHE_DIR"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "dockergen")
+
+
+def _cache_path() -> "Path | None":
+    from pathlib import Path
+
+    found = _cache_dir()
+    return Path(found) if found is not None else None
 
 
 # ------------------------------------------------------------------ commands
 
 
-def run_init(root: Path, packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None]) -> int:
+def run_init(root: "Path", packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None]) -> int:
     """Print what init found (offered and skipped, with reasons), where the files go, what it wrote."""
     from dockergen import commands
+    from dockergen.errors import ExitCode
 
     outcome = commands.init(root, packages, force, paths)
     result = outcome.init
@@ -79,9 +79,10 @@ def run_init(root: Path, packages: tuple[str, ...], force: bool, paths: tuple[st
     return ExitCode.OK
 
 
-def run_generate(root: Path, diff: bool, dry_run: bool, force: bool) -> int:
+def run_generate(root: "Path", diff: bool, dry_run: bool, force: bool) -> int:
     """Print what generate wrote (or, with --diff/--dry-run, would write)."""
     from dockergen import commands
+    from dockergen.errors import ExitCode
 
     if diff or dry_run:
         outcome = commands.preview(root)
@@ -89,17 +90,18 @@ def run_generate(root: Path, diff: bool, dry_run: bool, force: bool) -> int:
         for change in outcome.stale:
             _out(change.diff() if diff else f"would {change.action} {change.path}", end="" if diff else "\n")
         return ExitCode.OK
-    outcome = commands.generate(root, force, _cache_dir())
+    outcome = commands.generate(root, force, _cache_path())
     _warn(outcome.warnings)
     _report(outcome)
     return ExitCode.OK
 
 
-def run_check(root: Path) -> int:
+def run_check(root: "Path") -> int:
     """Print the drift, if any; exit 1 on drift."""
     from dockergen import commands
+    from dockergen.errors import ExitCode
 
-    outcome = commands.check(root, _cache_dir())
+    outcome = commands.check(root, _cache_path())
     _warn(outcome.warnings)
     if not outcome.stale:
         _out(f"dockergen: {len(outcome.changes)} generated files are up to date")
@@ -110,14 +112,17 @@ def run_check(root: Path) -> int:
     return ExitCode.DRIFT
 
 
-def run_plan(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
+def run_plan(root: "Path", fmt: "Any", targets: tuple[str, ...]) -> int:
     """Print the plans as text or JSON."""
+    import json
+
     from dockergen import commands
+    from dockergen.errors import ExitCode
     from dockergen.plan.describe import describe
     from dockergen.plan.model import to_json
 
     warnings, plans = commands.plans(root, targets)
-    if fmt is Format.json:
+    if fmt == "json":
         _out(json.dumps(to_json(plans), indent=2, ensure_ascii=False))
         return ExitCode.OK
     _warn(warnings)
@@ -126,12 +131,16 @@ def run_plan(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
     return ExitCode.OK
 
 
-def run_context(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
+def run_context(root: "Path", fmt: "Any", targets: tuple[str, ...]) -> int:
     """Print what each build context sends."""
+    import json
+    from dataclasses import asdict
+
     from dockergen import commands
+    from dockergen.errors import ExitCode
 
     reports = commands.context_reports(root, targets)
-    if fmt is Format.json:
+    if fmt == "json":
         _out(json.dumps([asdict(r) for r in reports], indent=2))
         return ExitCode.OK
     for r in reports:
@@ -143,12 +152,16 @@ def run_context(root: Path, fmt: Format, targets: tuple[str, ...]) -> int:
     return ExitCode.OK
 
 
-def run_explain(root: Path, fmt: Format, targets: tuple[str, ...], paths: tuple[str, ...]) -> int:
+def run_explain(root: "Path", fmt: "Any", targets: tuple[str, ...], paths: tuple[str, ...]) -> int:
     """Print, per target, the steps a build re-runs after the change, and whether the image can change."""
+    import json
+    from dataclasses import asdict
+
     from dockergen import commands
+    from dockergen.errors import ExitCode
 
     found = commands.explanations(root, targets, paths)
-    if fmt is Format.json:
+    if fmt == "json":
         _out(json.dumps([asdict(e) for e in found], indent=2, ensure_ascii=False))
         return ExitCode.OK
     for e in found:
@@ -199,28 +212,61 @@ def _report(outcome: "Outcome") -> None:
 # ------------------------------------------------------------------ typer app
 
 
-def _app() -> Any:
+def _app() -> "typer.Typer":
     """The typer app (imported only when a command needs it)."""
+    from typing import Annotated
+
     import typer
+
+    import dockergen
+
+    def version(value: bool) -> None:
+        if value:
+            _out(f"dockergen {dockergen.__version__}")
+            raise typer.Exit()
 
     app = typer.Typer(
         add_completion=False,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
         help="Generate cache-optimal, minimal Docker builds for a pnpm monorepo and keep them in sync.",
     )
-    root_help = "Root of the pnpm workspace (default: current directory)."
-    root_opt = Annotated[Path, typer.Option("--root", help=root_help, show_default=False)]
-    targets_opt = Annotated[list[str] | None, typer.Option("--target", help="Only this target (repeatable).")]
-    format_opt = Annotated[Format, typer.Option("--format", help="text for people, json for tools.")]
+    version_opt = Annotated[
+        bool, typer.Option("--version", callback=version, is_eager=True, help="Print the version and exit.")
+    ]
 
-    def done(code: int) -> None:
-        if code:
-            raise typer.Exit(code)
+    @app.callback()
+    def options(show_version: version_opt = False) -> None:
+        """Generate cache-optimal, minimal Docker builds for a pnpm monorepo and keep them in sync."""
+
+    _writing_commands(app)
+    _reading_commands(app)
+    return app
+
+
+ROOT_HELP = "Root of the pnpm workspace (default: found upward from the current directory, as pnpm finds it)."
+
+
+def _done(code: int) -> None:
+    import typer
+
+    if code:
+        raise typer.Exit(code)
+
+
+def _writing_commands(app: "typer.Typer") -> None:
+    """init, generate and check: the commands that write or compare the generated files."""
+    from pathlib import Path
+    from typing import Annotated
+
+    import typer
+
+    root_opt = Annotated[Path | None, typer.Option("--root", help=ROOT_HELP, show_default=False)]
 
     @app.command()
     def init(
-        root: root_opt = Path("."),
+        root: root_opt = None,
         package: Annotated[
             list[str] | None,
             typer.Option("--package", help="Name (package.json) of a package to ship (repeatable); default: detect."),
@@ -236,32 +282,51 @@ def _app() -> Any:
         ] = None,
     ) -> None:
         """Write dockergen.yaml (commented, with detected defaults) and generate the Docker files."""
-        done(run_init(root, tuple(package or ()), force, (dockerfile, dockerignore)))
+        _done(run_init(_root(root), tuple(package or ()), force, (dockerfile, dockerignore)))
 
     @app.command()
     def generate(
-        root: root_opt = Path("."),
+        root: root_opt = None,
         diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of what would change.")] = False,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; write nothing.")] = False,
         force: Annotated[bool, typer.Option(help="Overwrite hand-edited or foreign files (keeps <file>.bak).")] = False,
     ) -> None:
         """Re-render every target from dockergen.yaml and the workspace; write only files that changed."""
-        done(run_generate(root, diff, dry_run, force))
+        _done(run_generate(_root(root), diff, dry_run, force))
 
     @app.command()
-    def check(root: root_opt = Path(".")) -> None:
+    def check(root: root_opt = None) -> None:
         """Exit 0 when every generated file matches; exit 1 with a unified diff when one drifted."""
-        done(run_check(root))
+        _done(run_check(_root(root)))
+
+
+def _reading_commands(app: "typer.Typer") -> None:
+    """plan, context and explain: the commands that only report."""
+    from enum import StrEnum
+    from pathlib import Path
+    from typing import Annotated
+
+    import typer
+
+    class Format(StrEnum):
+        """Output format of plan, context and explain."""
+
+        text = "text"
+        json = "json"
+
+    root_opt = Annotated[Path | None, typer.Option("--root", help=ROOT_HELP, show_default=False)]
+    targets_opt = Annotated[list[str] | None, typer.Option("--target", help="Only this target (repeatable).")]
+    format_opt = Annotated[Format, typer.Option("--format", help="text for people, json for tools.")]
 
     @app.command()
-    def plan(root: root_opt = Path("."), format: format_opt = Format.text, target: targets_opt = None) -> None:
+    def plan(root: root_opt = None, format: format_opt = Format.text, target: targets_opt = None) -> None:
         """Print the build plan of every target (stages, steps and why), writing nothing."""
-        done(run_plan(root, format, tuple(target or ())))
+        _done(run_plan(_root(root), format.value, tuple(target or ())))
 
     @app.command()
-    def context(root: root_opt = Path("."), format: format_opt = Format.text, target: targets_opt = None) -> None:
+    def context(root: root_opt = None, format: format_opt = Format.text, target: targets_opt = None) -> None:
         """Report the files and bytes each build context sends, with and without its ignore file."""
-        done(run_context(root, format, tuple(target or ())))
+        _done(run_context(_root(root), format.value, tuple(target or ())))
 
     @app.command()
     def explain(
@@ -269,30 +334,47 @@ def _app() -> Any:
             list[str] | None,
             typer.Argument(help="Changed paths, relative to --root (default: git's changes against HEAD)."),
         ] = None,
-        root: root_opt = Path("."),
+        root: root_opt = None,
         format: format_opt = Format.text,
         target: targets_opt = None,
     ) -> None:
         """Say which build steps of each target re-run after a change, why, and whether the image can change."""
-        done(run_explain(root, format, tuple(target or ()), tuple(paths or ())))
-
-    return app
+        _done(run_explain(_root(root), format.value, tuple(target or ()), tuple(paths or ())))
 
 
-def _fast_check_root(args: list[str]) -> Path | None:
-    """`check`, `check --root DIR` or `check --root=DIR`: the pre-commit hot path."""
-    if args == ["check"]:
-        return Path(".")
-    if len(args) == 3 and args[:2] == ["check", "--root"]:
-        return Path(args[2])
-    if len(args) == 2 and args[0] == "check" and args[1].startswith("--root="):
-        return Path(args[1].split("=", 1)[1])
+def _root(given: "Path | None") -> "Path":
+    """--root as given, else the workspace root found upward from the current directory."""
+    from pathlib import Path
+
+    if given is not None:
+        return given
+    from dockergen import fs
+
+    found = fs.find_root(os.getcwd())
+    if found != os.path.abspath(os.getcwd()):
+        _err(f"dockergen: workspace root {found}")
+    return Path(found)
+
+
+def _fast_root(args: "list[str]") -> "str | None":
+    """`check` or `generate`, alone or with `--root DIR`/`--root=DIR`: the pre-commit hot path."""
+    if not args or args[0] not in ("check", "generate"):
+        return None
+    if len(args) == 1:
+        from dockergen import fs
+
+        return fs.find_root(os.getcwd())
+    if len(args) == 3 and args[1] == "--root":
+        return args[2]
+    if len(args) == 2 and args[1].startswith("--root="):
+        return args[1].split("=", 1)[1]
     return None
 
 
-def _cached_check(root: Path) -> bool:
+def _cached(root: str) -> bool:
+    """True when the record of the last in-sync run still holds (its warnings printed again)."""
     cache_dir = _cache_dir()
-    if cache_dir is None or not root.is_dir():
+    if cache_dir is None or not os.path.isdir(root):
         return False
     from dockergen.check_record import lookup  # nothing heavy: this is the pre-commit hot path
 
@@ -300,11 +382,11 @@ def _cached_check(root: Path) -> bool:
     if warnings is None:
         return False
     _warn(warnings)
-    _out("dockergen: generated files are up to date (nothing they depend on changed since the last check)")
+    _out("dockergen: generated files already up to date (nothing they depend on changed since the last check)")
     return True
 
 
-def _click_exceptions() -> Any:
+def _click_exceptions() -> "Any":
     """Typer >= 0.20 vendors click as typer._click; older ones use click itself."""
     try:
         from typer._click import exceptions
@@ -313,17 +395,28 @@ def _click_exceptions() -> Any:
     return exceptions
 
 
-def main(argv: list[str] | None = None) -> NoReturn:
+def main(argv: "list[str] | None" = None) -> "NoReturn":
     """Console entry point: the single error boundary mapping exceptions to exit codes."""
     args = list(sys.argv[1:] if argv is None else argv)
-    fast_root = _fast_check_root(args)
-    if fast_root is not None:  # the pre-commit hot path needs neither typer nor its pydantic
-        sys.exit(_guarded(lambda: ExitCode.OK if _cached_check(fast_root) else run_check(fast_root)))
+    fast_root = _fast_root(args)
+    if fast_root is not None:
+        try:
+            answered = _cached(fast_root)
+        except Exception:  # the record is an optimisation: any doubt means the full run
+            answered = False
+        if answered:
+            sys.exit(0)  # ExitCode.OK; importing the enum would cost the hot path more than the check
+        if args[0] == "check":
+            from pathlib import Path
+
+            sys.exit(_guarded(lambda: run_check(Path(fast_root))))
     sys.exit(_guarded(lambda: _run_typer(args)))
 
 
-def _run_typer(args: list[str]) -> int:
+def _run_typer(args: "list[str]") -> int:
     import typer
+
+    from dockergen.errors import ExitCode
 
     click = _click_exceptions()
     try:
@@ -342,7 +435,9 @@ def _run_typer(args: list[str]) -> int:
     return result if isinstance(result, int) else ExitCode.OK
 
 
-def _guarded(run: Callable[[], int]) -> int:
+def _guarded(run: "Callable[[], int]") -> int:
+    from dockergen.errors import DockergenError, ExitCode
+
     try:
         return int(run())
     except DockergenError as exc:
@@ -353,6 +448,10 @@ def _guarded(run: Callable[[], int]) -> int:
         _err("dockergen: interrupted; each file is either as it was or fully written, never half")
         return INTERRUPTED
     except Exception:  # a bug: show everything and ask for a report
+        import traceback
+
         traceback.print_exc()
         _err("dockergen: internal error (a bug in dockergen); please report it with the traceback above")
+        from dockergen.errors import ExitCode
+
         return int(ExitCode.INTERNAL)

@@ -181,7 +181,9 @@ def _select(generated: Generated, names: tuple[str, ...]) -> tuple[BuildPlan, ..
 
 
 def _remember(repo: Repo, generated: Generated, cache_dir: Path | None) -> None:
+    """Record the in-sync state: what the run read, and the files as compared or written."""
     if cache_dir is not None and repo.log is not None:
         from dockergen.check_record import save
 
-        save(cache_dir, repo.root, repo.log, tuple(f.path for f in generated.files), generated.warnings)
+        outputs = {f.path: f.content for f in generated.files}
+        save(str(cache_dir), str(repo.root), repo.log, outputs, generated.warnings)

@@ -108,9 +108,11 @@ def double_quoted(value: str) -> str:
 
 def copy_args(words: tuple[str, ...]) -> str:
     """COPY sources and destination: plain words when they can be, else the JSON-array form.
-    Docker's word lexer runs on both forms, so `\\ $ ' "` are backslash-escaped either way."""
+    Docker's word lexer runs on both forms, so `\\ $ ' "` are backslash-escaped either way. A word
+    starting with `-` forces the JSON form: BuildKit reads leading `--x` words (and a bare `--`) of
+    the plain form as flags, never inside the array."""
     lexed = [re.sub(r"""([\\$'"])""", r"\\\1", _one_line(w)) for w in words]
-    if all(_PLAIN_WORD.match(w) for w in words):
+    if all(_PLAIN_WORD.match(w) and not w.startswith("-") for w in words):
         return " ".join(lexed)
     return json.dumps(lexed, ensure_ascii=False)
 

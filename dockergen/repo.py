@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import posixpath
 import re
-import stat
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dockergen import fs
 from dockergen.errors import InputError
 
 # A YAML document that expands past this many nodes through aliases is refused
@@ -40,7 +38,7 @@ class AccessLog:
 
     files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of the bytes read
     kinds: dict[str, str] = field(default_factory=dict)  # path -> file | dir | missing | other
-    listings: dict[str, tuple[DirEntry, ...]] = field(default_factory=dict)  # folder -> entries as read
+    listings: dict[str, tuple[fs.Entry, ...]] = field(default_factory=dict)  # folder -> entries as read
     realpaths: dict[str, str] = field(default_factory=dict)  # path -> resolved path
 
 
@@ -73,12 +71,7 @@ class Repo:
 
     def kind(self, rel: str) -> str:
         """file, dir, missing or other (symlinks followed)."""
-        try:
-            mode = os.stat(self.abspath(rel)).st_mode
-        except OSError:
-            found = "missing"
-        else:
-            found = "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
+        found = fs.kind(str(self.abspath(rel)))
         if self.log is not None:
             self.log.kinds[rel] = found
         return found
@@ -98,16 +91,20 @@ class Repo:
                 hint="keep the workspace's files inside it, or exclude that folder in pnpm-workspace.yaml",
             )
         try:
-            data = self.abspath(rel).read_bytes()
-            if self.log is not None:
-                self.log.files[rel] = hashlib.sha256(data).hexdigest()
-            return data
+            data = fs.read_regular(str(self.abspath(rel)))
         except FileNotFoundError:
             raise InputError("file not found", path=rel) from None
-        except IsADirectoryError:
-            raise InputError("expected a file, found a directory", path=rel) from None
+        except fs.NotRegular as exc:
+            if exc.what == "a directory":
+                raise InputError("expected a file, found a directory", path=rel) from None
+            raise InputError(
+                f"refusing to read {exc.what}", path=rel, hint="dockergen reads regular files only: replace it with one"
+            ) from None
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror}", path=rel) from None
+        if self.log is not None:
+            self.log.files[rel] = fs.digest(data)
+        return data
 
     def read_text(self, rel: str) -> str:
         """UTF-8 text; a byte-order mark is accepted and dropped, CRLF is kept."""
@@ -164,15 +161,11 @@ class Repo:
     def scan_dir(self, rel: str) -> tuple[list[DirEntry], int]:
         """One read of a directory: its entries sorted by name, and how many names were skipped
         because they are not valid UTF-8."""
-        try:
-            with os.scandir(self.abspath(rel)) as it:
-                found = list(it)
-        except OSError:
-            found = []
-        entries = sorted((_entry(e) for e in found if _utf8(e.name)), key=lambda e: e.name)
+        found, skipped = fs.entries(str(self.abspath(rel)))
+        entries = [DirEntry(*e) for e in found]
         if self.log is not None:
-            self.log.listings[rel] = tuple(entries)
-        return entries, len(found) - len(entries)
+            self.log.listings[rel] = tuple(found)
+        return entries, skipped
 
     def realpath(self, rel: str) -> str:
         resolved = os.path.realpath(self.abspath(rel))
@@ -182,29 +175,6 @@ class Repo:
 
     def size(self, rel: str) -> int:
         return self.abspath(rel).lstat().st_size
-
-
-def listing_digest(entries: Iterable[DirEntry], leave_out: frozenset[str] = frozenset()) -> str:
-    """A folder listing's digest (names and kinds), without the names in `leave_out`."""
-    text = "\n".join(f"{e.name}\t{int(e.is_dir)}{int(e.is_symlink)}" for e in entries if e.name not in leave_out)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _entry(e: os.DirEntry[str]) -> DirEntry:
-    is_link = e.is_symlink()
-    try:
-        is_dir = e.is_dir(follow_symlinks=True)
-    except OSError:
-        is_dir = False
-    return DirEntry(e.name, is_dir, is_link)
 
 
 def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:

@@ -209,3 +209,45 @@ def test_user_keep_and_ignore_survive_regeneration(tmp_path: Path, capsys: pytes
     assert "COPY scripts/setup.sh scripts/" in (repo / "Dockerfile").read_text()
     code, out, _ = run(capsys, "generate", "--root", str(repo))
     assert code == 0 and "already up to date" in out
+
+
+@pytest.mark.parametrize("command", ["check", "generate", "plan"])
+def test_the_workspace_root_is_found_upward_from_a_package_folder(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    assert run(capsys, "generate", "--root", str(repo))[0] == 0
+    monkeypatch.chdir(repo / "apps" / "api" / "src" if (repo / "apps/api/src").is_dir() else repo / "apps" / "api")
+    code, out, err = run(capsys, command)
+    assert code == 0 and "not a pnpm project" not in err
+    assert command != "plan" or "stage" in out
+    assert not (repo / "apps" / "api" / "Dockerfile").exists()
+
+
+def test_version_and_short_help(capsys: pytest.CaptureFixture[str]) -> None:
+    import dockergen
+
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out == f"dockergen {dockergen.__version__}\n"
+    code, out, _ = run(capsys, "-h")
+    assert code == 0 and "generate" in out and "check" in out
+    code, out, _ = run(capsys, "check", "-h")
+    assert code == 0 and "--root" in out
+
+
+def test_a_missing_workspace_file_is_named_as_the_cause(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "pnpm-workspace.yaml").unlink()
+    code, _, err = run(capsys, "generate", "--root", str(repo))
+    line = err.strip().splitlines()[-1]
+    assert code == 3 and line.startswith("dockergen: error: pnpm-workspace.yaml: ")
+    assert "there is no pnpm-workspace.yaml" in line and "hint: restore pnpm-workspace.yaml" in line
+
+
+def test_the_version_is_declared_once() -> None:
+    import tomllib
+
+    import dockergen
+    from tests.helpers import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert dockergen.__version__

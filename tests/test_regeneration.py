@@ -57,7 +57,8 @@ def test_any_change_to_what_the_run_read_invalidates_the_cache(
         (sample / ".node-version").write_text("24.1.0\n")
     elif change == "edit a generated file":
         (sample / "Dockerfile").write_text((sample / "Dockerfile").read_text() + "# edited\n")
-    else:
+    else:  # another version's files: new stamps, new content
+        monkeypatch.setattr(check_record, "_code_stamp", lambda: "another stamp")
         monkeypatch.setattr(check_record, "code_fingerprint", lambda: "another version")
     code, out, _ = check(capsys, sample)
     assert CACHED not in out

@@ -119,6 +119,13 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
             path="dockergen.yaml",
             hint="dockergen ships workspace members: move the app into a folder listed in pnpm-workspace.yaml",
         )
+    if pkg is None and not ws.workspace_file:
+        raise ConfigError(
+            f"target {cfg.name!r}: no workspace package is named {cfg.package!r}: there is no pnpm-workspace.yaml, "
+            "so the workspace holds only the root package",
+            path="pnpm-workspace.yaml",
+            hint="restore pnpm-workspace.yaml with the member folders under `packages:`",
+        )
     if pkg is None:
         names = [p.name for p in ws.packages]
         close = difflib.get_close_matches(cfg.package, names, n=1)

@@ -53,6 +53,7 @@ class Workspace:
     config_out_dirs: tuple[tuple[str, str], ...] = ()  # (package, folder outside it its build configs write)
     next_configs: tuple[NextConfig, ...] = ()
     nest_configs: tuple[NestConfig, ...] = ()
+    workspace_file: bool = True  # pnpm-workspace.yaml exists (without it, only the root is a project)
 
     @property
     def hoisted(self) -> bool:
@@ -147,6 +148,7 @@ def scan(repo: Repo) -> Workspace:
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
         native_builds=native_builds(policy, lockfile.package_names),
+        workspace_file=repo.is_file(WORKSPACE_FILE),
     )
 
 
