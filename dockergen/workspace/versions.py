@@ -189,7 +189,14 @@ def _pnpm(root: dict[str, Any], lockfile: Lockfile | None, warnings: list[str]) 
     engines = root.get("engines", {}).get("pnpm") if isinstance(root.get("engines"), dict) else None
     for spec, source in ((dev, "package.json devEngines.packageManager"), (engines, "package.json engines.pnpm")):
         if isinstance(spec, str) and semver.parse_range(spec, ENGINES):
-            major = max(m for m in range(5, 40) if semver.major_allowed(m, spec, ENGINES))
+            majors = [m for m in range(5, 40) if semver.major_allowed(m, spec, ENGINES)]
+            if not majors:
+                raise InputError(
+                    f"{source.removeprefix('package.json ')} {spec!r} allows no pnpm major from 5 to 39",
+                    path="package.json",
+                    hint="fix the range, or pin pnpm with packageManager: pnpm@<version>",
+                )
+            major = max(majors)
             warnings.append(f"pnpm is not pinned (only {source} {spec!r}); add packageManager: pnpm@<version>")
             return spec, major, None, source
     major = DEFAULT_PNPM_MAJOR if lockfile is None or lockfile.major >= 9 else {6: 8, 5: 7}.get(lockfile.major, 8)
