@@ -52,6 +52,10 @@ ERRORS: dict[str, tuple[dict[str, Any], str]] = {
         {"package.json": '{"name": "r", "packageManager": "pnpm@8.15.5"}'},
         "pnpm-lock.yaml:1",
     ),
+    "engines.pnpm range no pnpm major satisfies": (
+        {"package.json": '{"name": "r", "engines": {"pnpm": ">=99"}}'},
+        "package.json: engines.pnpm '>=99' allows no pnpm",
+    ),
     "not a pnpm package manager": ({"package.json": '{"name": "r", "packageManager": "yarn@4.0.0"}'}, "package.json"),
     "missing patch file": (
         {"pnpm-workspace.yaml": "packages: [apps/*, packages/*]\npatchedDependencies:\n  a@1.0.0: patches/a.patch\n"},

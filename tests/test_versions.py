@@ -69,6 +69,15 @@ def test_pnpm_from_engines_range_warns(tmp_path: Path) -> None:
     assert any("not pinned" in w for w in v.pnpm_warnings)
 
 
+@pytest.mark.parametrize("spec", [">=99", "<1", "^4 || >=40"])
+def test_engines_pnpm_range_no_major_satisfies(tmp_path: Path, spec: str) -> None:
+    root = workspace(tmp_path, {}, {"package.json": {"name": "r", "engines": {"pnpm": spec}}})
+    with pytest.raises(InputError) as err:
+        scan(Repo(root))
+    assert err.value.path == "package.json" and f"engines.pnpm {spec!r} allows no pnpm" in err.value.message
+    assert err.value.hint and "packageManager" in err.value.hint
+
+
 def test_pnpm_from_lockfile_format(tmp_path: Path) -> None:
     root = workspace(tmp_path, {}, {"package.json": {"name": "r"}, "pnpm-lock.yaml": lockfile(["."], version="6.0")})
     assert scan(Repo(root)).versions.pnpm_major == 8

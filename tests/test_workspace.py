@@ -59,6 +59,27 @@ def test_link_workspace_packages_links_plain_ranges(tmp_path: Path) -> None:
     assert ".npmrc" in [i.path for i in ws.install_inputs]
 
 
+def test_prerelease_members_link_as_pnpm_decides(tmp_path: Path) -> None:
+    members = {
+        "packages/a": {"name": "a", "version": "2.0.0-beta.1"},
+        "packages/b": {"name": "b", "version": "2.0.0-beta.1"},
+        "packages/c": {"name": "c", "version": "1.0.0"},
+        "packages/d": {"name": "d", "version": "2.0.0-beta.1"},
+        "packages/e": {"name": "e", "version": "2.0.0-beta.1"},
+        "apps/app": {
+            "name": "app",
+            "dependencies": {"a": "^2.0.0-beta.0", "b": "^2.0.0", "c": "=v1.0.0"},
+            "devDependencies": {"d": "workspace:^2.0.0", "e": "workspace:~2.0.0-beta"},
+        },
+    }
+    ws = scan(Repo(workspace(tmp_path, members, {".npmrc": "link-workspace-packages=true\n"})))
+    # ^2.0.0 admits no prerelease of 2.0.0, so pnpm takes b from the registry and warns about d
+    assert sorted(link.target for link in ws.links if link.source == "app") == ["a", "c", "d", "e"]
+    assert [w for w in ws.warnings if "does not match" in w] == [
+        "apps/app/package.json: d@workspace:^2.0.0 does not match d@2.0.0-beta.1 in the workspace"
+    ]
+
+
 def test_cycle_is_a_warning_with_deterministic_order(tmp_path: Path) -> None:
     members = {
         "packages/a": {"name": "a", "dependencies": {"b": "workspace:*"}},

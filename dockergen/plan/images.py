@@ -23,10 +23,13 @@ def choose_images(ws: Workspace, cfg: TargetConfig, pkg: Package) -> Images:
     """Node, pnpm, base images and the runtime user of one target."""
     warnings: list[str] = []
     node, major, node_source = _node(ws, cfg)
-    if pkg.engines_node and semver.parse_range(pkg.engines_node) and not semver.major_allowed(major, pkg.engines_node):
-        warnings.append(
-            f"Node {node} (from {node_source}) does not satisfy engines.node {pkg.engines_node!r} of {pkg.name}"
-        )
+    engines = pkg.engines_node
+    if (
+        engines
+        and semver.parse_range(engines, semver.ENGINES)
+        and not semver.major_allowed(major, engines, semver.ENGINES)
+    ):
+        warnings.append(f"Node {node} (from {node_source}) does not satisfy engines.node {engines!r} of {pkg.name}")
     pnpm, pnpm_major, integrity, pnpm_source = _pnpm(ws, cfg)
     kind, runtime = _runtime(cfg, node, major)
     build = cfg.build_image or f"node:{node}-slim"
@@ -83,7 +86,7 @@ def _node(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str]:
             f"target {cfg.name!r}: node {cfg.node!r} is not a major (22) or an exact version (22.14.0)",
             path="dockergen.yaml",
         )
-    return cfg.node, parsed[0], "dockergen.yaml"
+    return cfg.node, parsed.major, "dockergen.yaml"
 
 
 def _pnpm(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str | None, str]:
@@ -94,7 +97,7 @@ def _pnpm(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str | None, str]:
     if parsed is None:
         raise ConfigError(f"target {cfg.name!r}: pnpm {cfg.pnpm!r} is not a version", path="dockergen.yaml")
     integrity = v.pnpm_integrity if cfg.pnpm == v.pnpm_version else None
-    return cfg.pnpm, parsed[0], integrity, "dockergen.yaml"
+    return cfg.pnpm, parsed.major, integrity, "dockergen.yaml"
 
 
 def _digests(cfg: TargetConfig) -> dict[str, str]:

@@ -84,8 +84,7 @@ class _Resolver:
             return None
         if protocol == "range" and self.link_plain and dep.name in self.by_name and dep.kind != "peer":
             member = self.by_name[dep.name]
-            version = semver.parse_version(member.version or "")
-            if version is not None and semver.satisfies(version, dep.spec):
+            if _pnpm_picks(member.version or "", dep.spec):
                 return member.name
         return None
 
@@ -112,13 +111,24 @@ def _workspace_target(
         name, wanted = body[:at], body[at + 1 :]
     if name not in by_name:
         raise _no_member(dep, pkg, f"no workspace member is named {name!r}")
-    version = semver.parse_version(by_name[name].version or "0.0.0")
-    checkable = wanted not in ("*", "^", "~", "") and version is not None and semver.parse_range(wanted)
-    if checkable and version is not None and not semver.satisfies(version, wanted):
+    checkable = wanted not in ("*", "^", "~", "") and semver.parse_range(wanted, semver.WORKSPACE) is not None
+    if checkable and not _pnpm_picks(by_name[name].version or "0.0.0", wanted):
         warnings.append(
             f"{pkg.manifest}: {dep.name}@{dep.spec} does not match {name}@{by_name[name].version} in the workspace"
         )
     return name
+
+
+def _pnpm_picks(member_version: str, wanted: str) -> bool:
+    """Does pnpm take this member for a version or range? An exact version (read loosely, as
+    version-selector-type does) must equal the member's version text once cleaned (`=v1.0.0` is
+    `1.0.0`); a range must be satisfied as resolve-workspace-range checks it (loose), so a member
+    whose version node-semver cannot read matches no range."""
+    exact = semver.parse_exact(wanted, semver.WORKSPACE)
+    if exact is not None:
+        return member_version == exact.text
+    version = semver.parse_exact(member_version, semver.WORKSPACE)
+    return version is not None and semver.satisfies(version, wanted, semver.WORKSPACE)
 
 
 def _no_member(dep: Dependency, pkg: Package, why: str) -> InputError:

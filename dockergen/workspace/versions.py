@@ -12,6 +12,7 @@ from dockergen.repo import Repo
 from dockergen.workspace import semver
 from dockergen.workspace.lockfile import Lockfile
 from dockergen.workspace.pnpm_settings import Settings
+from dockergen.workspace.semver import ENGINES  # pnpm reads engines ranges with includePrerelease
 
 # Used only when no file in the repository names a Node version.
 DEFAULT_NODE_MAJOR = 22
@@ -119,13 +120,17 @@ def _node(repo: Repo, root: dict[str, Any], settings: Settings, warnings: list[s
         for v, s, m in usable[1:]:
             if m != major:
                 warnings.append(f"Node versions disagree: {source} says {version}, {s} says {v}; using {major}")
-    elif isinstance(engines, str) and semver.parse_range(engines):
+    elif isinstance(engines, str) and semver.parse_range(engines, ENGINES):
         major = _major_for_range(engines)
         version, source = str(major), "package.json engines.node"
     else:
         major, version, source = DEFAULT_NODE_MAJOR, str(DEFAULT_NODE_MAJOR), "default"
         warnings.append(f"no Node version in the repository; using {major} (pin one in .nvmrc or dockergen.yaml)")
-    if isinstance(engines, str) and semver.parse_range(engines) and not semver.major_allowed(major, engines):
+    if (
+        isinstance(engines, str)
+        and semver.parse_range(engines, ENGINES)
+        and not semver.major_allowed(major, engines, ENGINES)
+    ):
         warnings.append(f"Node {major} (from {source}) does not satisfy engines.node {engines!r} in package.json")
     pinned = (settings.get("useNodeVersion") or "").lstrip("v")
     if pinned and pinned != version.lstrip("v"):
@@ -143,17 +148,17 @@ def _major_of(text: str) -> int | None:
     if text.startswith("lts/"):
         return LTS_CODENAMES.get(text[4:])
     parsed = semver.parse_version(text)
-    return parsed[0] if parsed else None
+    return parsed.major if parsed else None
 
 
 def _major_for_range(text: str) -> int:
     """The default major when the range allows it, else the lowest even (LTS) major it allows."""
-    if semver.major_allowed(DEFAULT_NODE_MAJOR, text):
+    if semver.major_allowed(DEFAULT_NODE_MAJOR, text, ENGINES):
         return DEFAULT_NODE_MAJOR
-    for major in range(semver.lowest_major(text) or 0, 60):
-        if major % 2 == 0 and semver.major_allowed(major, text):
+    for major in range(semver.lowest_major(text, ENGINES) or 0, 60):
+        if major % 2 == 0 and semver.major_allowed(major, text, ENGINES):
             return major
-    return semver.lowest_major(text) or DEFAULT_NODE_MAJOR
+    return semver.lowest_major(text, ENGINES) or DEFAULT_NODE_MAJOR
 
 
 def _dev_engine(root: dict[str, Any], field: str, name: str) -> str | None:
@@ -179,12 +184,19 @@ def _pnpm(root: dict[str, Any], lockfile: Lockfile | None, warnings: list[str]) 
         parsed = semver.parse_version(version)
         if parsed is None:
             raise InputError(f"packageManager pnpm version {version!r} is not a version", path="package.json")
-        return version, parsed[0], m.group("integrity"), "package.json packageManager"
+        return version, parsed.major, m.group("integrity"), "package.json packageManager"
     dev = _dev_engine(root, "packageManager", "pnpm")
     engines = root.get("engines", {}).get("pnpm") if isinstance(root.get("engines"), dict) else None
     for spec, source in ((dev, "package.json devEngines.packageManager"), (engines, "package.json engines.pnpm")):
-        if isinstance(spec, str) and semver.parse_range(spec):
-            major = max(m for m in range(5, 40) if semver.major_allowed(m, spec))
+        if isinstance(spec, str) and semver.parse_range(spec, ENGINES):
+            majors = [m for m in range(5, 40) if semver.major_allowed(m, spec, ENGINES)]
+            if not majors:
+                raise InputError(
+                    f"{source.removeprefix('package.json ')} {spec!r} allows no pnpm major from 5 to 39",
+                    path="package.json",
+                    hint="fix the range, or pin pnpm with packageManager: pnpm@<version>",
+                )
+            major = max(majors)
             warnings.append(f"pnpm is not pinned (only {source} {spec!r}); add packageManager: pnpm@<version>")
             return spec, major, None, source
     major = DEFAULT_PNPM_MAJOR if lockfile is None or lockfile.major >= 9 else {6: 8, 5: 7}.get(lockfile.major, 8)
