@@ -190,6 +190,14 @@ def lib_build_steps(inputs: StageInputs, *, together: bool) -> tuple[Step, ...]:
     return tuple(out)
 
 
+def check_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `build` of an app the libraries' stage built: the checks of what its build wrote,
+    `instructions.build`."""
+    commands, why = _entry_check(inputs)
+    checks: list[Step] = [Run(commands, why)] if commands else []
+    return (*checks, *extra_steps(inputs, "build"))
+
+
 def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `build`: the app's sources and build, `instructions.build`."""
     closure = (*inputs.libs, inputs.pkg)  # the libraries' sources are there, the app's come next

@@ -61,7 +61,9 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
     ]
     assets = tuple(_asset_package(ws, cfg, a.package).name for a in cfg.assets)
     build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=(*assets, *shared_libs))
-    libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
+    # another target of its Dockerfile depends on this one: it is built once, with the libraries
+    own = pkg.name in shared_libs and cfg.kind == "node" and not standalone
+    libs = tuple(p for p in build_closure if (p.name != pkg.name or own) and p.dir != ".")
     if shared_libs:  # the same order whichever target builds them: the shared stages must match
         libs = ws.in_order({p.name for p in libs}, prod=False)
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
@@ -179,7 +181,10 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
     single = inputs.ws.hoisted or inputs.cfg.optimize == "cold"
     installed, ready = _single_install(inputs) if single else _split_installs(inputs)
     out = [base, *installed]
-    if inputs.pkg.script("build"):
+    if inputs.pkg.script("build") and inputs.built_with_libraries:
+        comment = f"{inputs.pkg.name} was built with the libraries (another target depends on it): its checks"
+        out.append(Stage("build", ready, comment, build_stages.check_steps(inputs)))
+    elif inputs.pkg.script("build"):
         comment = f"build {inputs.pkg.name} from its sources"
         out.append(Stage("build", ready, comment, build_stages.build_steps(inputs)))
     elif dict(inputs.cfg.instructions).get("build"):
@@ -229,6 +234,8 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     )
     libs, comment = _lib_builds(inputs)
     stages += _chain("libs", comment, libs, head, "base")
+    if inputs.built_with_libraries:  # the libraries' install and builds were the app's too
+        return stages, "libs"
     built, after = overlay.built_libraries(inputs, libs, "libs")
     if not after:  # the app installs while the libraries build; then they are laid over it
         steps = install_stages.deps_steps(inputs, built)
