@@ -79,7 +79,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
             f"target {cfg.name!r}: {' '.join(command.argv)} is {command.source}; "
             "set `command:` in dockergen.yaml if it differs"
         )
-    context = build_context(stages, cfg.keep, (*libs, pkg), cfg.ignore)
+    context = build_context(stages, cfg.keep, (*libs, pkg), cfg.ignore, ws)
     return BuildPlan(
         target=cfg.name,
         package=pkg.name,
