@@ -38,6 +38,8 @@ PROBES = {
     "sample-cold": (3000, "/notes", '"notes":', "1000"),
     # a library whose main is its TypeScript source (tsc --noEmit build): its src/ reaches the build
     "ts-source-lib": (3000, "/", '"message":"Hello, dockergen!"', "1000"),
+    # a library with no build, only db:generate, which turbo.json runs in the dependencies (^db:generate)
+    "codegen-lib": (3000, "/", '"models":["user","post"]', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {

@@ -66,6 +66,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
     libs = tuple(p for p in build_closure if (p.name != pkg.name or own) and p.dir != ".")
     if shared_libs:  # the same order whichever target builds them: the shared stages must match
         libs = ws.in_order({p.name for p in libs}, prod=False)
+    warnings += _prebuild_warnings(ws, cfg, (*libs, pkg))
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
     inputs = StageInputs(ws, cfg, pkg, images, command, libs, next_standalone=standalone)
     stages = _stages(inputs)
@@ -137,6 +138,26 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
             hint=f"did you mean {close[0]!r}?" if close else "check the name in the package's package.json",
         )
     return pkg
+
+
+def _prebuild_warnings(ws: Workspace, cfg: TargetConfig, built: tuple[Package, ...]) -> list[str]:
+    """`prebuild` entries that name a package outside the build, or a script its package lacks
+    (pnpm would stop the build on it): refused; outside the build: a warning, nothing runs."""
+    names = {p.name for p in built}
+    out = []
+    for name, scripts in cfg.prebuild:
+        pkg = ws.find(name)
+        if pkg is None or name not in names:
+            out.append(f"target {cfg.name!r}: `prebuild` names {name}, which its build does not include; ignored")
+            continue
+        missing = next((s for s in scripts if not pkg.script(s)), None)
+        if missing is not None:
+            raise ConfigError(
+                f"target {cfg.name!r}: `prebuild` runs {missing!r} in {name}, whose package.json has no such script",
+                path="dockergen.yaml",
+                hint=f"name one of its scripts: {', '.join(sorted(n for n, _ in pkg.scripts)) or 'it has none'}",
+            )
+    return out
 
 
 def _resolve_kind(cfg: TargetConfig, pkg: Package) -> TargetConfig:
