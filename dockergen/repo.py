@@ -90,6 +90,8 @@ class Repo:
             )
         try:
             if limit is not None and os.stat(self.abspath(rel)).st_size > limit:
+                if self.log is not None:  # unread, yet what dockergen did depends on it
+                    self.log.files[rel] = fs.file_digest(str(self.abspath(rel))) or ""
                 raise FileTooLarge(f"file is larger than {limit:,} bytes", path=rel)
             data = fs.read_regular(str(self.abspath(rel)))
         except FileNotFoundError:

@@ -10,7 +10,7 @@ import pytest
 
 from dockergen.errors import InputError
 from dockergen.pipeline import generate_all
-from dockergen.repo import Repo
+from dockergen.repo import AccessLog, Repo
 from dockergen.workspace.build_configs import build_configs
 from dockergen.workspace.js_source import MAX_SOURCE_BYTES
 from dockergen.workspace.manifest import Package, parse_manifest
@@ -213,8 +213,10 @@ def test_an_imported_file_too_large_to_read_is_kept_but_not_followed_with_a_warn
         "data.js": 'import "./never-followed.js";\nexport default [' + "0," * MAX_SOURCE_BYTES + "];\n",
         "never-followed.js": "",
     })  # fmt: skip
-    found = build_configs(Repo(root), _member(root, "apps/api"))
+    log = AccessLog()
+    found = build_configs(Repo(root, log), _member(root, "apps/api"))
     assert found.imports == ("data.js",)
+    assert "data.js" in log.files  # unread, but a cached check must still see it change
     assert found.warnings == ("data.js is larger than 1 MiB: the files it imports are not followed",)
     assert found.warnings[0] in scan(Repo(root)).warnings
 
