@@ -126,6 +126,7 @@ def scan(repo: Repo) -> Workspace:
     inputs = install_inputs(repo, ws_yaml, root_pnpm, settings, lockfile, npmrc)
     policy = build_policy(ws_yaml, root_pnpm, versions.pnpm_major)
     configs = [(p.name, build_configs(repo, p)) for p in members]
+    warnings.extend(w for _, c in configs for w in c.warnings)
     return Workspace(
         root=root,
         packages=members,
