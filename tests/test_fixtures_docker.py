@@ -40,6 +40,8 @@ PROBES = {
     "ts-source-lib": (3000, "/", '"message":"Hello, dockergen!"', "1000"),
     # a library with no build, only db:generate, which turbo.json runs in the dependencies (^db:generate)
     "codegen-lib": (3000, "/", '"models":["user","post"]', "1000"),
+    # a library built with tsc that only the app declares (shamefullyHoist finds it in the repository)
+    "hoisted-tool": (3000, "/", '"message":"HOISTED!"', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {

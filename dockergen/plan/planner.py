@@ -16,6 +16,7 @@ from dockergen.plan import (
     prod_install,
     runtime_stages,
     static_site,
+    tools,
 )
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
@@ -246,10 +247,12 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     in one step (each RUN adds about 0.6 s to a cold build here); `optimize: libraries`, one per level."""
     if not inputs.libs:
         return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
-    stages = _gathered(install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, inputs.libs)
-    stages += _chain(
-        install_stages.LIB_DEPS, install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base"
+    providers = tools.tool_providers(inputs)
+    stages = _gathered(
+        install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, (*inputs.libs, *providers)
     )
+    why = install_stages.LIB_DEPS_WITH_TOOLS_COMMENT if providers else install_stages.LIB_DEPS_COMMENT
+    stages += _chain(install_stages.LIB_DEPS, why, install_stages.lib_deps_steps(inputs), None, "base")
     head = copy_from(
         install_stages.LIB_DEPS, "the libraries' installed dependencies (content-addressed: cached when unchanged)"
     )
