@@ -42,6 +42,8 @@ PROBES = {
     "codegen-lib": (3000, "/", '"models":["user","post"]', "1000"),
     # a library built with tsc that only the app declares (shamefullyHoist finds it in the repository)
     "hoisted-tool": (3000, "/", '"message":"HOISTED!"', "1000"),
+    # shared code in a folder that is no package, reached through tsconfig `paths`
+    "ts-paths": (3000, "/", '"message":"hello from a folder, dockergen"', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {

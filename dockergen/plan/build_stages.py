@@ -31,6 +31,8 @@ def _build_files(inputs: StageInputs) -> list[Step]:
         by = ", ".join(sorted(sources))
         if kind == "extends":
             out.append(copy([target], folder(posixpath.dirname(target)), f"{target}: extended by {by}"))
+        elif kind == "paths":
+            out.append(copy([folder(target)], folder(target), f"{target}: where the `paths` of {by} map imports"))
         else:
             out.append(copy([folder(target)], folder(target), f"{target}: a TypeScript project referenced by {by}"))
     for path in inputs.cfg.keep:
@@ -107,7 +109,7 @@ def _copied_in_time(link: TsLink, order: dict[str, int]) -> bool:
     source, target = _owner(link.source, order), _owner(link.target, order)
     if target is None or source is None:
         return False
-    return target == source or (link.kind == "references" and order[target] < order[source])
+    return target == source or (link.kind in ("references", "paths") and order[target] < order[source])
 
 
 def _owner(path: str, order: dict[str, int]) -> str | None:
