@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from dockergen.errors import InputError
 from dockergen.repo import Repo
+from dockergen.workspace.glob_patterns import glob_problem
 from dockergen.workspace.globs import find_members
 from tests.helpers import build_tree
 
@@ -49,7 +51,7 @@ TABLE: list[list[str]] = [
     ["apps/v[0-9]+"], ["apps/@(v+([0-9]))"], ["apps/{v+([0-9]),web}"], ["apps/?pi"], ["apps/?hidden"],
     ["apps/.hidden"], ["apps/.*"], ["apps/.hidden/*"], ["apps/@(.hidden)"], ["apps/@(*)"], ["apps/{.hidden,web}"],
     ["apps/{*,.hidden}"], ["apps/{?hidden,x}"], ["apps/v1.*"], ["apps/{v1.*,x}"], ["apps/a b"], ["apps/a,b"],
-    ["apps/a\\,b"], ["apps/x+y"], ["apps/@scope"], ["apps/!bang"], ["apps/a\\*b"], ["apps/{brace}"],
+    ["apps/a\\,b"], ["apps/x+y"], ["apps/@scope"], ["apps/\\!bang"], ["apps/a!b*"], ["apps/a\\*b"], ["apps/{brace}"],
     ["apps/\\{brace\\}"], ["apps/\\(paren\\)"], ["apps/中文"], ["apps/*文"], ["apps/?"], ["apps/??"],
     ["apps/😀"], ["apps/\\$x", "apps/^x"], ["**/nested/**"], ["**/deep"], ["**/.config/*"], [".config/*"],
     ["tools/**"], ["tools/.config/*"], ["x/**/.config/*"], ["**/.config/**"],
@@ -64,7 +66,8 @@ TABLE: list[list[str]] = [
     ["packages/bower_components/*"], ["apps/v1?"], ["apps/*1*"], ["libs/{a,x}*/**"], ["packages/dirpkg/**"],
     ["packages/dangling", "packages/symfile"], ["libs/a/b/.."], ["apps/ web"], ["APPS/*"],
     ["{tools,x/y}/**/.config/*"], ["apps/v1.*", "!apps/{v1.*,x}"], ["**/nested[!x]deep"], ["**/web?nested/*"],
-    ["apps/{x,v{1..2}}"], ["apps/{v{1..2},web}*"],
+    ["apps/{x,v{1..2}}"], ["apps/{v{1..2},web}*"], ["*/*.*"], ["apps/*.*"], ["*/*.*/*"], ["apps/x\\{/{web,api}"],
+    ["apps/[web/**/deep"], ["apps/{v1.}/x/../../v1", "apps/\\{v1./*"],
 ]  # fmt: skip
 
 # Spellings dockergen refuses (pnpm reads them through regex accidents, or as plain text).
@@ -72,7 +75,7 @@ REFUSED = [
     "apps/(web|api)", "apps/web|api", "apps/\\d", "apps/@(a)?", "apps/v{1..10}", "apps/v{1..9..2}",
     "apps/**x", "apps/{**,x}", "apps/+(a|aa)", "apps/*(a|)", "apps/@(a/b)", "apps/[a/b]", 'apps/"web"',
     "apps/{web", "apps/@(web", "apps/web\\", "apps/[[:nope:]]", "./!apps", "../elsewhere/*", "/abs/*", "",
-    "!", "apps/x\ty", "apps/{v1..,x}", "apps/" + "{a," * 20 + "b" + "}" * 20,
+    "!", "apps/x\ty", "apps/{v1..,x}", "apps/!bang", "apps/!*", "*/!!(web)", "..x/*", "apps/" + "{a," * 20 + "b" + "}" * 20,
 ]  # fmt: skip
 
 
@@ -138,6 +141,61 @@ def test_members_agree_with_pnpm_glob_library(tmp_path: Path, tinyglobby: Path) 
     ]
     assert not differences, "\n".join(differences)
     assert len(TABLE) >= 60 and len({json.dumps(w) for w in expected}) > 40  # the table tells folders apart
+
+
+# Pieces for random pattern sets: names, classes, braces (some holding `/`), extglobs, escapes.
+PIECES = [
+    "a", "v", "1", "web", "api", ".", "*", "?", "[a-c]", "[!a]", "[[:digit:]]", "[id]", "{a,v}", "{,v}",
+    "{1..3}", "@(web|v1)", "!(web)", "!(a*)", "+(v|1)", "?(v)", "*(1)", ".hidden", "\\*", "-", "é", "[0-9]+",
+    "{*,.x}", "{?a,b}", "a.*", ".*", "*.*", "{.*,x}", "{x}", "@(a|{b,c})", "!(@(a|v))", "*(a|1)", "\\[id\\]",
+    "a,b", "!", "@", "+", "\\{", "[", "{a.,b}", "[!.]*", "!(*.x)", "?(a)*", "{[0-9]+,w}", "a b", "😀", "??",
+]  # fmt: skip
+NAMES = ["apps"] * 6 + ["packages"] * 3 + ["libs", "**", "*", ".config", "{apps,libs}", "{apps/web,libs/a}", "..", "."]
+FOLDERS = [
+    "web", "api", "admin-panel", "v1", "v2", "v10", "vz", "vZ", "v1.x", "core", "utils", "ui-kit", "legacy", "a",
+    "b", "x1", "x2", "y1", "i", "d", "Upper", ".hidden", "nested", "deep", "linked", "loop", "[id]", "a b",
+]  # fmt: skip
+
+
+def random_pattern_sets(count: int, seed: int) -> list[list[str]]:
+    """Pattern sets dockergen accepts, drawn with a fixed seed (the same sets on every run)."""
+    draw = random.Random(seed)
+
+    def name(first: bool) -> str:
+        roll = draw.random()
+        if roll < (0.8 if first else 0.2):
+            return draw.choice(NAMES)
+        real = draw.choice(FOLDERS)
+        if roll < 0.45:
+            return real
+        if roll < 0.7:  # a real folder name with a piece in place of one of its characters
+            cut = draw.randrange(len(real))
+            return real[:cut] + draw.choice(PIECES) + real[cut + 1 :]
+        return "".join(draw.choice(PIECES) for _ in range(draw.randint(1, 2)))
+
+    def glob() -> str:
+        text = "/".join(name(i == 0) for i in range(draw.choice((1, 2, 2, 2, 3))))
+        return "!" + text if draw.random() < 0.15 else text
+
+    sets: list[list[str]] = []
+    while len(sets) < count:
+        candidate = [glob() for _ in range(draw.randint(1, 3))]
+        if all(glob_problem(g) is None for g in candidate):
+            sets.append(candidate)
+    return sets
+
+
+def test_random_pattern_sets_agree_with_pnpm_glob_library(tmp_path: Path, tinyglobby: Path) -> None:
+    root = tree(tmp_path)
+    sets = random_pattern_sets(400, seed=20240601)
+    expected = pnpm_glob(tinyglobby, root, sets)
+    differences = [
+        f"{globs}: pnpm {sorted(want)}, dockergen {got}"
+        for globs, want in zip(sets, expected, strict=True)
+        if (got := ours(root, globs)) != sorted(want)
+    ]  # type: ignore[arg-type]
+    assert not differences, "\n".join(differences[:20])
+    assert len({json.dumps(w) for w in expected}) > 40  # the sets tell folders apart
 
 
 @pytest.mark.parametrize("glob", REFUSED)

@@ -88,16 +88,18 @@ def _compile_one(raw: str) -> tuple[str, Pattern | None, str]:
     if text.startswith("!") and not text.startswith("!("):
         if text.startswith("!!") and not text.startswith("!!("):
             return "ignore", None, "is ignored: pnpm drops a glob that starts with `!!`"
-        return "ignore", *_pattern(text[1:])
-    return "match", *_pattern(text)
+        return "ignore", *_pattern(text[1:], crawl=False)
+    return "match", *_pattern(text, crawl=True)
 
 
-def _pattern(text: str) -> tuple[Pattern, str]:
+def _pattern(text: str, *, crawl: bool) -> tuple[Pattern, str]:
     if _ESCAPING.sub("", text).startswith("/"):
         raise GlobSyntaxError("is an absolute path", "members must live below the folder holding pnpm-workspace.yaml")
     normal = posix_normalize(text)
     if normal.startswith("../"):
         raise GlobSyntaxError("points outside the workspace root", "members must live below pnpm-workspace.yaml")
+    if normal.startswith(".."):  # tinyglobby takes any leading `..` (even `..x`) for the parent folder
+        raise GlobSyntaxError("starts with `..`", "pnpm's glob library reads it as the parent folder")
     if normal.startswith("!") and not normal.startswith("!("):
         raise GlobSyntaxError("starts with `!` after `./`", "write the `!` first: !./path")
     nodes = parse(utf16(normal))
@@ -105,7 +107,7 @@ def _pattern(text: str) -> tuple[Pattern, str]:
     never = _never(nodes)
     if never:  # still counts for tinyglobby's crawl root
         return Pattern(None, (), _ALL_NAMES, root), f"can never match: {never} (pnpm's glob library matches nothing)"
-    names, opaque = _names(nodes)
+    names, opaque = _crawl_names(nodes, normal) if crawl else ((), _ALL_NAMES)
     return Pattern(Automaton(nodes), names, opaque, root), ""
 
 
@@ -139,19 +141,11 @@ def _never(nodes: tuple[Node, ...]) -> str:
     return ""
 
 
-def _holds_sep(node: Node) -> bool:
-    return isinstance(node, Sep) or (
-        isinstance(node, Group) and any(_holds_sep(n) for option in node.options for n in option)
-    )
-
-
-def _names(nodes: tuple[Node, ...]) -> tuple[tuple[Automaton | None, ...], int]:
-    """The names before the first one holding a brace with `/`, and that name's index."""
+def _names(nodes: tuple[Node, ...]) -> tuple[Automaton | None, ...]:
+    """Each name of the glob on its own (None: `**`), as tinyglobby tests folders against them."""
     names: list[Automaton | None] = []
     current: list[Node] = []
     for node in nodes:
-        if isinstance(node, Group) and _holds_sep(node):
-            return tuple(names), len(names)
         if isinstance(node, Globstar):
             names.append(None)  # it follows a `/` (or nothing) and brings its own
         elif isinstance(node, Sep):
@@ -159,7 +153,81 @@ def _names(nodes: tuple[Node, ...]) -> tuple[tuple[Automaton | None, ...], int]:
             current = []
         else:
             current.append(node)
-    return (*names, Automaton(tuple(current))), _ALL_NAMES
+    return (*names, Automaton(tuple(current)))
+
+
+def _crawl_names(nodes: tuple[Node, ...], normal: str) -> tuple[tuple[Automaton | None, ...], int]:
+    """The names tinyglobby tests folders against, each compiled on its own as picomatch does."""
+    opaque = opaque_part(normal)
+    out: list[Automaton | None] = []
+    for automaton, text in zip(_names(nodes)[:opaque], normal.split("/"), strict=False):
+        if text.startswith("!") and not text.startswith("!("):
+            raise GlobSyntaxError(
+                f"has a name starting with `!` ({text!r})",
+                "on its own, pnpm's glob library reads it as a negation when choosing folders to enter; "
+                "write \\! for the character",
+            )
+        # on its own, picomatch reads `*.*` as `*.?*` (a fast path): `a.` is not entered
+        out.append(Automaton(parse("*.?*")) if text == "*.*" else automaton)
+    return tuple(out), opaque
+
+
+def opaque_part(glob: str) -> int:
+    """The index of the first part holding a `/` when picomatch.scan splits the glob (_ALL_NAMES
+    when none does); tinyglobby lets every folder in from that part down. The splitter does not
+    split inside `{...}` (a `\\{` opens one at the character after the next), `[...]` (an unclosed
+    `[` runs to the end) or `x(...)`."""
+    part = 0
+    i = 0
+    escaped_brace = False
+    while i < len(glob):
+        c = glob[i]
+        if c == "\\":
+            escaped_brace = escaped_brace or glob[i + 1 : i + 2] == "{"
+            i += 2
+            continue
+        if c == "/" and not escaped_brace:
+            part += 1
+            i += 1
+            continue
+        end = i
+        if escaped_brace or c == "{":
+            end = _brace_end(glob, i + 1, escaped_brace)
+            escaped_brace = False
+        elif c == "[":
+            end = _closing(glob, i + 1, "]")
+        elif c in "+@*?!" and glob[i + 1 : i + 2] == "(":
+            end = _closing(glob, i + 2, ")")
+        if "/" in glob[i : end + 1]:
+            return part
+        i = end + 1
+    return _ALL_NAMES
+
+
+def _brace_end(glob: str, i: int, escaped: bool) -> int:
+    depth = 1
+    while i < len(glob):
+        c = glob[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "." and not escaped and i + 1 < len(glob):
+            i += 1  # scan reads on after a `.` to look for `..`, and only checks that character for `}`
+            c = glob[i]
+        if c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(glob) - 1
+
+
+def _closing(glob: str, i: int, close: str) -> int:
+    while i < len(glob) and glob[i] != close:
+        i += 2 if glob[i] == "\\" else 1
+    return min(i, len(glob) - 1)
 
 
 def _leading_plain(names: list[str]) -> tuple[str, ...]:
