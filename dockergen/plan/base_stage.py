@@ -28,12 +28,7 @@ def base_steps(inputs: StageInputs) -> tuple[Step, ...]:
     workdir = Workdir(WORKDIR, "the workspace lives here in every build stage")
     tools = _build_tools(inputs)
     pnpm = (_pnpm_install(inputs), *_pnpm_env(inputs), *_node_for_pnpm(inputs))
-    env = (
-        [Env(inputs.cfg.build_env, "from `build_env` in dockergen.yaml (build stages only)")]
-        if inputs.cfg.build_env
-        else []
-    )
-    return (*tools, *pnpm, *env, workdir, *extra_steps(inputs, "base"))
+    return (*tools, *pnpm, workdir, *extra_steps(inputs, "base"))
 
 
 def _node_for_pnpm(inputs: StageInputs) -> list[Step]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dockergen.config import TargetConfig
 from dockergen.errors import InputError
-from dockergen.plan.model import Command, Copy, Images, Mount, Raw, Run, Step
+from dockergen.plan.model import Command, Copy, Env, Images, Mount, Raw, Run, Step
 from dockergen.plan.start_command import StartCommand
 from dockergen.validate import context_path
 from dockergen.workspace.manifest import PROD_KINDS, Package
@@ -41,6 +41,7 @@ class StageInputs:
     command: StartCommand
     libs: tuple[Package, ...]
     next_standalone: bool = False  # a Next.js app shipped as its traced standalone server
+    own_libs: tuple[Package, ...] = ()  # in a shared Dockerfile: libraries only this target uses (its own stage)
     warnings: list[str] = field(default_factory=list)
 
     def pnpm_run(self, commands: list[Command], comment: str) -> Run:
@@ -146,6 +147,14 @@ def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = ".
 def folder(path: str) -> str:
     """`apps/api` -> `apps/api/`; the root -> `./` (COPY destinations that are folders)."""
     return f"{path}/" if path not in ("", ".") else "./"
+
+
+def build_env(inputs: StageInputs) -> list[Step]:
+    """`build_env` at the top of each stage that builds (the libraries', the app's), after the
+    installs: adding one re-runs the builds, not the installs, and leaves the base shared."""
+    if not inputs.cfg.build_env:
+        return []
+    return [Env(inputs.cfg.build_env, "from `build_env` in dockergen.yaml (the build steps only)")]
 
 
 def extra_steps(inputs: StageInputs, stage: str) -> list[Step]:
