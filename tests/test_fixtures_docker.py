@@ -36,6 +36,8 @@ PROBES = {
     "build-inputs": (3000, "/info", '"stampedBy":"scripts/stamp.mjs"', "1000"),
     # optimize: cold: one install, all libraries in one build step; the notes service answers through them
     "sample-cold": (3000, "/notes", '"notes":', "1000"),
+    # engines.pnpm ">=8" and no packageManager: pnpm 10.34.9 pinned (pnpm 11/12 fail on its lockfile)
+    "pnpm-range": (3000, "/info", '"service":"rng-api"', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {
