@@ -36,6 +36,9 @@ PROBES = {
     "build-inputs": (3000, "/info", '"stampedBy":"scripts/stamp.mjs"', "1000"),
     # optimize: cold: one install, all libraries in one build step; the notes service answers through them
     "sample-cold": (3000, "/notes", '"notes":', "1000"),
+    # pnpm 9 builds every dependency: zstd-napi's prebuilt download (GitHub) fails here, node-gyp
+    # compiles it (g++, make, python3 in the build stages), and the runtime loads it
+    "native-pnpm9": (3000, "/info", '"roundTrip":true', "1000"),
     # engines.pnpm ">=8" and no packageManager: pnpm 10.34.9 pinned (pnpm 11/12 fail on its lockfile)
     "pnpm-range": (3000, "/info", '"service":"rng-api"', "1000"),
 }
