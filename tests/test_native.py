@@ -104,6 +104,7 @@ def test_every_fixture_lockfile_names_only_real_addons() -> None:
         if names:
             found[lock.parent.name] = names
     assert found == {
+        "husky-pnpm8": ("zstd-napi",),
         "native": ("better-sqlite3",),
         "native-pnpm11": ("better-sqlite3",),
         "native-pnpm9": ("zstd-napi",),
