@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,22 @@ def test_newest_release_agrees_with_npm_semver_max_satisfying() -> None:
             if ours != theirs:
                 differ.append(f"{spec!r} with lockfile {name}: dockergen {ours}, npm's semver {theirs}")
     assert len(RANGES) * len(LOCKFILES) == 148 and not differ, "\n".join(differ)
+
+
+def test_a_range_in_dockergen_yaml_is_pinned_too(tmp_path: Path) -> None:
+    from dockergen.errors import ConfigError
+    from tests.helpers import api_workspace
+    from tests.test_plan import API_CONFIG, instructions, plan_for
+
+    root = api_workspace(tmp_path)
+    plan = plan_for(root, API_CONFIG + "    pnpm: '10'\n")
+    assert (plan.pnpm, plan.pnpm_source) == (
+        "10.34.9",
+        "dockergen.yaml '10': the newest release it allows of pnpm 9/10, which wrote lockfile 9.0 "
+        "(pnpm 11+ fail on dependency builds nobody approved)",
+    )
+    assert "npm install -g pnpm@10.34.9" in instructions(plan, "base")[0]
+    assert plan_for(root, API_CONFIG + "    pnpm: 9.12.1\n").pnpm == "9.12.1"  # exact: as written
+    with pytest.raises(ConfigError) as err:
+        plan_for(root, API_CONFIG + "    pnpm: '>=99'\n")
+    assert err.value.hint == "set an exact version (10.34.9)"
