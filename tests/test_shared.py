@@ -9,6 +9,7 @@ import pytest
 
 from dockergen.errors import ConfigError
 from dockergen.pipeline import generate_all
+from dockergen.plan.model import Run
 from dockergen.repo import Repo
 from tests import scenarios
 from tests.helpers import api_workspace, build_tree
@@ -124,15 +125,29 @@ def test_a_target_whose_stage_differs_keeps_its_own_and_the_others_still_share(t
 
 
 def test_the_shared_libraries_leave_out_those_only_a_cold_target_uses(tmp_path: Path) -> None:
-    """@acme/queue is the worker's alone: with `optimize: cold` the worker builds it in its own
-    stages, so the stages api and admin share do not build it."""
+    """@acme/db is the API's alone: with `optimize: cold` the API builds it (and the worker it
+    depends on) in its own stages, so the stages admin and worker share do not build it."""
     root = scenarios.materialize("multi-app", tmp_path / "multi-app")
     config = root / "dockergen.yaml"
     config.write_text(
-        config.read_text().replace('    package: "@acme/worker"\n', '    package: "@acme/worker"\n    optimize: cold\n')
+        config.read_text().replace('    package: "@acme/api"\n', '    package: "@acme/api"\n    optimize: cold\n')
     )
     admin, api, worker = generate_all(Repo(root)).plans
-    assert "@acme/queue" in worker.libraries
-    assert "@acme/queue" not in api.libraries and admin.libraries == api.libraries
-    libs = next(s for s in api.stages if s.name == "libs")
-    assert not any("packages/queue" in r for step in libs.steps for r in step.reads)
+    assert {"@acme/db", "@acme/worker"} <= set(api.libraries)
+    assert "@acme/db" not in worker.libraries and admin.libraries == worker.libraries
+    assert "@acme/worker" not in worker.libraries  # no other sharing target depends on it now
+    libs = next(s for s in worker.stages if s.name == "libs")
+    assert not any("packages/db" in r for step in libs.steps for r in step.reads)
+
+
+def test_a_target_another_depends_on_is_built_once_with_the_shared_libraries(tmp_path: Path) -> None:
+    """multi-app: the API imports the worker's package. Every target shares the libraries' stages
+    (the worker's build among them); the worker's own stages start from them."""
+    root = scenarios.materialize("multi-app", tmp_path / "multi-app")
+    admin, api, worker = generate_all(Repo(root)).plans
+    for plan in (admin, api, worker):
+        assert [s.name for s in plan.stages][:4] == ["base", "lib-manifests", "lib-deps", "libs"]
+        assert "@acme/worker" in plan.libraries
+    own = [s for s in worker.stages if s.name.startswith("worker-")]
+    assert [(s.name, s.base) for s in own] == [("worker-build", "libs"), ("worker-deploy", "libs")]
+    assert not any(isinstance(step, Run) and "run" in step.commands[0].argv for s in own for step in s.steps)

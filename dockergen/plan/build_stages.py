@@ -31,6 +31,8 @@ def _build_files(inputs: StageInputs) -> list[Step]:
         by = ", ".join(sorted(sources))
         if kind == "extends":
             out.append(copy([target], folder(posixpath.dirname(target)), f"{target}: extended by {by}"))
+        elif kind == "paths":
+            out.append(copy([folder(target)], folder(target), f"{target}: where the `paths` of {by} map imports"))
         else:
             out.append(copy([folder(target)], folder(target), f"{target}: a TypeScript project referenced by {by}"))
     for path in inputs.cfg.keep:
@@ -107,7 +109,7 @@ def _copied_in_time(link: TsLink, order: dict[str, int]) -> bool:
     source, target = _owner(link.source, order), _owner(link.target, order)
     if target is None or source is None:
         return False
-    return target == source or (link.kind == "references" and order[target] < order[source])
+    return target == source or (link.kind in ("references", "paths") and order[target] < order[source])
 
 
 def _owner(path: str, order: dict[str, int]) -> str | None:
@@ -137,10 +139,13 @@ def _build(
         for script in scripts_before_build(inputs, pkg):
             commands.append(Command(("pnpm", f"--filter={pkg.name}", "run", script)))
             why.append(f"{pkg.name}: {script} first ({inputs.prebuild_reason(pkg)})")
-    commands.append(Command(("pnpm", *(f"--filter={p.name}" for p in packages), "run", "build")))
+    built = [p for p in packages if p.script("build")]
+    if built:
+        commands.append(Command(("pnpm", *(f"--filter={p.name}" for p in built), "run", "build")))
+        why.append(f"build {', '.join(p.name for p in built)}")
     check_commands, check_why = checks
     commands += check_commands
-    comment = "; ".join([*why, f"build {', '.join(p.name for p in packages)}", *([check_why] if check_why else [])])
+    comment = "; ".join([*why, *([check_why] if check_why else [])])
     return [Run(tuple(commands), comment, mounts)]
 
 
@@ -175,7 +180,7 @@ def lib_build_steps(inputs: StageInputs, *, together: bool) -> tuple[Step, ...]:
     out = _build_files(inputs) + _copies(_files_used_by(inputs, inputs.libs, present=inputs.libs if together else ()))
     if together:
         out += [_sources(pkg, f"{pkg.name} sources") for pkg in inputs.libs]
-        built = [p for p in inputs.libs if p.script("build")]
+        built = [p for p in inputs.libs if _builds(inputs, p)]
         return tuple(out + (_build(inputs, built) if built else []))
     names = {p.name for p in inputs.libs}
     order = tuple(p.name for p in inputs.libs)
@@ -184,10 +189,24 @@ def lib_build_steps(inputs: StageInputs, *, together: bool) -> tuple[Step, ...]:
         members = [by_name[n] for n in level if n in names]
         for pkg in members:
             out.append(_sources(pkg, f"{pkg.name} sources"))
-        built = [p for p in members if p.script("build")]
+        built = [p for p in members if _builds(inputs, p)]
         if built:
             out += _build(inputs, built)
     return tuple(out)
+
+
+def _builds(inputs: StageInputs, pkg: Package) -> bool:
+    """The library's build step runs something for it: its build, or code generation first (a
+    database package with only `db:generate` that turbo.json runs before the builds)."""
+    return bool(pkg.script("build") or scripts_before_build(inputs, pkg))
+
+
+def check_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `build` of an app the libraries' stage built: the checks of what its build wrote,
+    `instructions.build`."""
+    commands, why = _entry_check(inputs)
+    checks: list[Step] = [Run(commands, why)] if commands else []
+    return (*checks, *extra_steps(inputs, "build"))
 
 
 def build_steps(inputs: StageInputs) -> tuple[Step, ...]:

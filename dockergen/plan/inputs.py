@@ -75,6 +75,12 @@ class StageInputs:
         return ("g++", "make", "python3"), why
 
     @property
+    def built_with_libraries(self) -> bool:
+        """The app is one of the libraries (another target of its Dockerfile depends on it): their
+        stages install and build it, and its own stages start from theirs."""
+        return any(p.name == self.pkg.name for p in self.libs)
+
+    @property
     def workspace_layout(self) -> bool:
         """The runtime keeps the workspace's folders (`/app/<dir>`), not just the app in /app."""
         return self.images.pnpm_major < 10 or self.root_ships_dependencies or self.next_standalone

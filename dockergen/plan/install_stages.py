@@ -7,6 +7,7 @@ import posixpath
 
 from dockergen.plan.inputs import STORE, VOLATILE, WORKDIR, StageInputs, checked, copy, copy_from, extra_steps, folder
 from dockergen.plan.model import Command, Copy, Run, Step
+from dockergen.plan.tools import tool_providers
 from dockergen.workspace.manifest import Package
 
 LIB_MANIFESTS = "lib-manifests"
@@ -15,6 +16,10 @@ LIB_MANIFESTS_COMMENT = "the libraries' manifests, gathered while the base stage
 MANIFESTS = "manifests"
 MANIFESTS_COMMENT = "the manifests of the app and its libraries, gathered while the base stage installs pnpm"
 LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
+LIB_DEPS_WITH_TOOLS_COMMENT = (
+    "the libraries' dependencies, and the own dependencies of the packages declaring the tools their builds run"
+    " (shamefullyHoist): a new dependency of those packages rebuilds the libraries"
+)
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
 DEPS_BESIDE_COMMENT = (
     "the app's dependencies, installed while the libraries build (both start from their install),"
@@ -123,10 +128,16 @@ def gathered_manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) 
 def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `lib-deps`: the libraries' manifests and install inputs, then their install."""
     manifests = [copy_from(LIB_MANIFESTS, "the libraries' manifests"), *_bin_placeholders(inputs)]
+    providers = tool_providers(inputs)
+    also = (
+        f" (and {', '.join(p.name for p in providers)}'s own dependencies: the tools their builds run)"
+        if providers
+        else ""
+    )
     install = _install_run(
         inputs,
-        [p.name for p in inputs.libs],
-        "install for the libraries only; dropping the lockfile and moving pnpm's record of the install "
+        [p.name for p in (*inputs.libs, *providers)],
+        f"install for the libraries only{also}; dropping the lockfile and moving pnpm's record of the install "
         f"(timestamps, the whole lockfile) to {RECORD_DIR} leaves /repo identical whenever their "
         "dependencies are",
         Command(("rm", "-f", "pnpm-lock.yaml")),

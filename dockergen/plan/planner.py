@@ -16,6 +16,7 @@ from dockergen.plan import (
     prod_install,
     runtime_stages,
     static_site,
+    tools,
 )
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
@@ -61,9 +62,12 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
     ]
     assets = tuple(_asset_package(ws, cfg, a.package).name for a in cfg.assets)
     build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=(*assets, *shared_libs))
-    libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
+    # another target of its Dockerfile depends on this one: it is built once, with the libraries
+    own = pkg.name in shared_libs and cfg.kind == "node" and not standalone
+    libs = tuple(p for p in build_closure if (p.name != pkg.name or own) and p.dir != ".")
     if shared_libs:  # the same order whichever target builds them: the shared stages must match
         libs = ws.in_order({p.name for p in libs}, prod=False)
+    warnings += _prebuild_warnings(ws, cfg, (*libs, pkg))
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
     inputs = StageInputs(ws, cfg, pkg, images, command, libs, next_standalone=standalone)
     stages = _stages(inputs)
@@ -77,7 +81,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
             f"target {cfg.name!r}: {' '.join(command.argv)} is {command.source}; "
             "set `command:` in dockergen.yaml if it differs"
         )
-    context = build_context(stages, cfg.keep, (*libs, pkg), cfg.ignore)
+    context = build_context(stages, cfg.keep, (*libs, pkg), cfg.ignore, ws)
     return BuildPlan(
         target=cfg.name,
         package=pkg.name,
@@ -137,6 +141,26 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
     return pkg
 
 
+def _prebuild_warnings(ws: Workspace, cfg: TargetConfig, built: tuple[Package, ...]) -> list[str]:
+    """`prebuild` entries that name a package outside the build, or a script its package lacks
+    (pnpm would stop the build on it): refused; outside the build: a warning, nothing runs."""
+    names = {p.name for p in built}
+    out = []
+    for name, scripts in cfg.prebuild:
+        pkg = ws.find(name)
+        if pkg is None or name not in names:
+            out.append(f"target {cfg.name!r}: `prebuild` names {name}, which its build does not include; ignored")
+            continue
+        missing = next((s for s in scripts if not pkg.script(s)), None)
+        if missing is not None:
+            raise ConfigError(
+                f"target {cfg.name!r}: `prebuild` runs {missing!r} in {name}, whose package.json has no such script",
+                path="dockergen.yaml",
+                hint=f"name one of its scripts: {', '.join(sorted(n for n, _ in pkg.scripts)) or 'it has none'}",
+            )
+    return out
+
+
 def _resolve_kind(cfg: TargetConfig, pkg: Package) -> TargetConfig:
     """`kind` and `spa` as configured, else as detected: a static front-end (a file server on its
     build output, or a site build and no server) is `static`."""
@@ -179,7 +203,10 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
     single = inputs.ws.hoisted or inputs.cfg.optimize == "cold"
     installed, ready = _single_install(inputs) if single else _split_installs(inputs)
     out = [base, *installed]
-    if inputs.pkg.script("build"):
+    if inputs.pkg.script("build") and inputs.built_with_libraries:
+        comment = f"{inputs.pkg.name} was built with the libraries (another target depends on it): its checks"
+        out.append(Stage("build", ready, comment, build_stages.check_steps(inputs)))
+    elif inputs.pkg.script("build"):
         comment = f"build {inputs.pkg.name} from its sources"
         out.append(Stage("build", ready, comment, build_stages.build_steps(inputs)))
     elif dict(inputs.cfg.instructions).get("build"):
@@ -220,15 +247,19 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     in one step (each RUN adds about 0.6 s to a cold build here); `optimize: libraries`, one per level."""
     if not inputs.libs:
         return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
-    stages = _gathered(install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, inputs.libs)
-    stages += _chain(
-        install_stages.LIB_DEPS, install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base"
+    providers = tools.tool_providers(inputs)
+    stages = _gathered(
+        install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, (*inputs.libs, *providers)
     )
+    why = install_stages.LIB_DEPS_WITH_TOOLS_COMMENT if providers else install_stages.LIB_DEPS_COMMENT
+    stages += _chain(install_stages.LIB_DEPS, why, install_stages.lib_deps_steps(inputs), None, "base")
     head = copy_from(
         install_stages.LIB_DEPS, "the libraries' installed dependencies (content-addressed: cached when unchanged)"
     )
     libs, comment = _lib_builds(inputs)
     stages += _chain("libs", comment, libs, head, "base")
+    if inputs.built_with_libraries:  # the libraries' install and builds were the app's too
+        return stages, "libs"
     built, after = overlay.built_libraries(inputs, libs, "libs")
     if not after:  # the app installs while the libraries build; then they are laid over it
         steps = install_stages.deps_steps(inputs, built)
