@@ -44,6 +44,14 @@ PROBES = {
     "hoisted-tool": (3000, "/", '"message":"HOISTED!"', "1000"),
     # shared code in a folder that is no package, reached through tsconfig `paths`
     "ts-paths": (3000, "/", '"message":"hello from a folder, dockergen"', "1000"),
+    # pnpm 9 builds every dependency: zstd-napi's prebuilt download (GitHub) fails here, node-gyp
+    # compiles it (g++, make, python3 in the build stages), and the runtime loads it
+    "native-pnpm9": (3000, "/info", '"roundTrip":true', "1000"),
+    # pnpm 8 and `"prepare": "husky install"` at the root: the production install does not run it
+    # (husky is a devDependency) but still runs zstd-napi's install script (compiled), which loads
+    "husky-pnpm8": (3000, "/info", '"restored":true', "1000"),
+    # engines.pnpm ">=8" and no packageManager: pnpm 10.34.9 pinned (pnpm 11/12 fail on its lockfile)
+    "pnpm-range": (3000, "/info", '"service":"rng-api"', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {

@@ -149,7 +149,7 @@ def scan(repo: Repo) -> Workspace:
         config_out_dirs=tuple((name, d) for name, c in configs for d in c.out_dirs),
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
-        native_builds=native_builds(policy, lockfile.package_names),
+        native_builds=native_builds(policy, lockfile),
         workspace_file=repo.is_file(WORKSPACE_FILE),
     )
 
