@@ -5,7 +5,7 @@ from __future__ import annotations
 from dockergen.plan.inputs import NPM_CACHE_MOUNT, WORKDIR, StageInputs, extra_steps
 from dockergen.plan.model import Command, Env, Mount, Run, Step, Workdir
 
-BASE_COMMENT = "pnpm at the exact version the repository pins"
+BASE_COMMENT = "pnpm at one exact version (its step says where it comes from)"
 NODE_GYP_TOOLS = ("g++", "make", "python3")
 # node-gyp's header folder for this Node (~/.cache/node-gyp/<version>), pointing at the image's headers.
 NODE_GYP_SEED = (

@@ -21,6 +21,9 @@ LIB_DEPS_WITH_TOOLS_COMMENT = (
     " (shamefullyHoist): a new dependency of those packages rebuilds the libraries"
 )
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
+DEPS_ALONE_COMMENT = (
+    "the app's dependencies: its manifest and the install inputs first, so a source change keeps them cached"
+)
 DEPS_BESIDE_COMMENT = (
     "the app's dependencies, installed while the libraries build (both start from their install),"
     " then the built libraries"

@@ -260,7 +260,7 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     a new dependency of the app reinstalls but does not rebuild the libraries. The libraries build
     in one step (each RUN adds about 0.6 s to a cold build here); `optimize: libraries`, one per level."""
     if not inputs.libs:
-        return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
+        return [Stage("deps", "base", install_stages.DEPS_ALONE_COMMENT, install_stages.deps_steps(inputs))], "deps"
     providers = tools.tool_providers(inputs)
     stages = _gathered(
         install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, (*inputs.libs, *providers)
