@@ -149,6 +149,16 @@ def folder(path: str) -> str:
     return f"{path}/" if path not in ("", ".") else "./"
 
 
+# pnpm reuses a dependency's build results from its store (the side-effects cache) instead of running
+# its build script: the trees differ (bin links, a .tmp folder) with an empty and a filled store, so
+# the production tree, and the image, would depend on the state of the store's cache mount.
+NO_SIDE_EFFECTS_CACHE = "--config.side-effects-cache=false"
+SIDE_EFFECTS_WHY = (
+    "; dependencies' build scripts run every time (--config.side-effects-cache=false): with pnpm's cache of"
+    " their results the tree would differ between an empty and a filled store"
+)
+
+
 def build_env(inputs: StageInputs) -> list[Step]:
     """`build_env` at the top of each stage that builds (the libraries', the app's), after the
     installs: adding one re-runs the builds, not the installs, and leaves the base shared."""

@@ -10,7 +10,19 @@ import posixpath
 from dataclasses import replace
 
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, bin_link, copy, copy_from, folder
+from dockergen.plan.inputs import (
+    APP,
+    NO_SIDE_EFFECTS_CACHE,
+    SIDE_EFFECTS_WHY,
+    STORE,
+    VOLATILE,
+    WORKDIR,
+    StageInputs,
+    bin_link,
+    copy,
+    copy_from,
+    folder,
+)
 from dockergen.plan.install_stages import manifest_steps, root_inputs
 from dockergen.plan.model import Command, Run, Step, Workdir
 from dockergen.plan.start_command import StartCommand
@@ -36,6 +48,9 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     packages = prod_packages(inputs)
     flags = ["--frozen-lockfile", "--prod", f"--store-dir={STORE}", *(f"--filter={p.name}" for p in packages)]
     comment = "install the production dependencies of the app and its libraries, nothing else"
+    if inputs.ws.dependency_builds:
+        flags.append(NO_SIDE_EFFECTS_CACHE)
+        comment += SIDE_EFFECTS_WHY
     install: list[Command] = [Command(("pnpm", "install", *flags))]
     scripted = [p for p in (inputs.ws.root, *packages) if _lifecycle(p)]
     cleanup = [*DROPPED, *VOLATILE]

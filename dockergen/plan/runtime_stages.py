@@ -9,7 +9,9 @@ from dockergen.plan import nextjs, static_site
 from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.inputs import (
     APP,
+    NO_SIDE_EFFECTS_CACHE,
     OUT,
+    SIDE_EFFECTS_WHY,
     STORE,
     VOLATILE,
     WORKDIR,
@@ -56,6 +58,9 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
         f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
         "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)"
     )
+    if inputs.ws.dependency_builds:
+        flags.append(NO_SIDE_EFFECTS_CACHE)
+        comment += SIDE_EFFECTS_WHY
     if inputs.pkg.install_scripts:
         # deploy runs the deployed package's own lifecycle scripts in /out, where its devDependencies
         # (the code generators they call) are absent; what they generated is in the build output

@@ -55,6 +55,7 @@ class Workspace:
     next_configs: tuple[NextConfig, ...] = ()
     nest_configs: tuple[NestConfig, ...] = ()
     workspace_file: bool = True  # pnpm-workspace.yaml exists (without it, only the root is a project)
+    dependency_builds: bool = False  # pnpm may run some dependency's build scripts (allowed, or pnpm < 10)
 
     @property
     def hoisted(self) -> bool:
@@ -150,6 +151,7 @@ def scan(repo: Repo) -> Workspace:
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
         native_builds=native_builds(policy, lockfile),
+        dependency_builds=policy.allowed is None or bool(policy.allowed & lockfile.package_names),
         workspace_file=repo.is_file(WORKSPACE_FILE),
     )
 
