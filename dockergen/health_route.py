@@ -59,7 +59,7 @@ def find_health_route(repo: Repo, pkg: Package) -> HealthRoute | None:
 
 
 def _doubt(pkg: Package, routed: bool, prefixed: str) -> str:
-    if any(d.name == "@nestjs/core" for d in pkg.deps(PROD_KINDS)):
+    if any(d.name == "@nestjs/core" for d in pkg.deps_with_root(PROD_KINDS)):
         return "a Nest app composes routes from controllers and global prefixes"
     if prefixed:
         return f"{prefixed} mounts routes under a prefix"

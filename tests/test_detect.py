@@ -11,8 +11,9 @@ from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.start_command import StartCommand, resolve_start, start_command
 from dockergen.repo import Repo
 from dockergen.workspace.manifest import parse_manifest
+from dockergen.workspace.scan import scan
 from dockergen.workspace.tsconfig import BuildInfo, TsProject
-from tests.helpers import build_tree
+from tests.helpers import build_tree, workspace
 
 
 def pkg(directory: str = "apps/app", entries: tuple[str, ...] = (), **fields: Any):  # type: ignore[no-untyped-def]
@@ -88,20 +89,29 @@ def test_nothing_to_infer_without_a_known_build() -> None:
     assert command is None and "development tool" in why
 
 
-def _finding(**fields: Any) -> apps.Finding | None:
-    return apps._judge(p := pkg(**fields), start_command(p) or StartCommand((), "x"))
+GLOBS = "packages:\n  - apps/*\n  - packages/*\n  - examples/*\n  - templates/*\n  - tools/*\n"
 
 
-def test_survey_skips_cli_packages_examples_and_libraries() -> None:
-    cli = _finding(bin={"tool": "bin/tool.js"}, main="lib/index.js", scripts={"start": "node ."})
-    assert cli is not None and not cli.offered and "command-line tool" in cli.reason
-    example = _finding(directory="examples/demo", scripts={"start": "node server.js"})
-    assert example is not None and not example.offered and "examples/" in example.reason
-    shipped = _finding(directory="templates/blank", entries=("Dockerfile",), scripts={"start": "node server.js"})
-    assert shipped is not None and shipped.offered and "own Dockerfile" in shipped.reason
-    assert _finding(main="dist/index.js") is None  # a library
-    server = _finding(main="dist/index.js", dependencies={"fastify": "^5"})
-    assert server is not None and server.offered and "fastify" in server.reason
+def survey(tmp_path: Path, members: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, apps.Finding]:
+    """What init lists for a workspace of these members (by package name; libraries are absent)."""
+    root = workspace(tmp_path, members, {"pnpm-workspace.yaml": GLOBS, **(extra or {})})
+    repo = Repo(root)
+    return {f.package.name: f for f in apps.survey(scan(repo), repo)}
+
+
+def test_survey_skips_cli_packages_examples_and_libraries(tmp_path: Path) -> None:
+    found = survey(tmp_path, {
+        "apps/cli": {"name": "cli", "bin": {"tool": "bin/tool.js"}, "main": "lib/index.js", "scripts": {"start": "node ."}},
+        "examples/demo": {"name": "demo", "scripts": {"start": "node server.js"}},
+        "templates/blank": {"name": "blank", "scripts": {"start": "node server.js"}},
+        "packages/lib": {"name": "lib", "main": "dist/index.js"},
+        "apps/server": {"name": "server", "main": "dist/index.js", "dependencies": {"fastify": "^5"}},
+    }, {"templates/blank/Dockerfile": "FROM scratch\n"})  # fmt: skip
+    assert not found["cli"].offered and "command-line tool" in found["cli"].reason
+    assert not found["demo"].offered and "examples/" in found["demo"].reason
+    assert found["blank"].offered and "own Dockerfile" in found["blank"].reason
+    assert "lib" not in found  # a library
+    assert found["server"].offered and "fastify" in found["server"].reason
 
 
 def test_default_port() -> None:

@@ -22,7 +22,7 @@ def infer_from_build(pkg: Package, info: BuildInfo) -> tuple[tuple[str, ...], st
     build = pkg.script("build")
     if not build:
         return None
-    entry, dev = _dev_entry(pkg)
+    entry, dev = dev_entry(pkg)
     for words in _commands(build, pkg):
         out = _output(words, entry, pkg, info)
         if out is not None:
@@ -50,7 +50,7 @@ def declared_outputs(pkg: Package) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _dev_entry(pkg: Package) -> tuple[str | None, str | None]:
+def dev_entry(pkg: Package) -> tuple[str | None, str | None]:
     """The source file a development start script runs, and that script's name."""
     for name in DEV_SCRIPTS:
         words = unwrap(split(pkg.script(name) or ""), [])
@@ -63,6 +63,11 @@ def _dev_entry(pkg: Package) -> tuple[str | None, str | None]:
             if files:
                 return posixpath.normpath(files[0]), name
     return None, None
+
+
+def build_commands(pkg: Package) -> list[list[str]]:
+    """The commands of the build script as words (`a && b` split, `pnpm run x` followed)."""
+    return _commands(pkg.script("build") or "", pkg)
 
 
 def _commands(script: str, pkg: Package, hops: int = 0) -> list[list[str]]:

@@ -135,9 +135,9 @@ def _build(
     why: list[str] = []
     for pkg in packages:
         for script in scripts_before_build(inputs, pkg):
-            commands.append(Command(("pnpm", f"--filter={pkg.name}", "run", script)))
+            commands.append(Command(("pnpm", f"--filter={pkg.selector}", "run", script)))
             why.append(f"{pkg.name}: {script} first ({inputs.prebuild_reason(pkg)})")
-    commands.append(Command(("pnpm", *(f"--filter={p.name}" for p in packages), "run", "build")))
+    commands.append(Command(("pnpm", *(f"--filter={p.selector}" for p in packages), "run", "build")))
     check_commands, check_why = checks
     commands += check_commands
     comment = "; ".join([*why, f"build {', '.join(p.name for p in packages)}", *([check_why] if check_why else [])])

@@ -125,7 +125,7 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     manifests = [copy_from(LIB_MANIFESTS, "the libraries' manifests"), *_bin_placeholders(inputs)]
     install = _install_run(
         inputs,
-        [p.name for p in inputs.libs],
+        [p.selector for p in inputs.libs],
         "install for the libraries only; dropping the lockfile and moving pnpm's record of the install "
         f"(timestamps, the whole lockfile) to {RECORD_DIR} leaves /repo identical whenever their "
         "dependencies are",
@@ -143,7 +143,7 @@ def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = ()) -> tuple[
         why = "pnpm's record of the libraries' install: the app's install adds only what they lack"
         manifests.append(copy_from(LIB_DEPS, why, f"{RECORD_DIR}/"))
     manifests += manifest_steps(inputs, (inputs.pkg,))
-    filters = [f"{inputs.pkg.name}..."] if inputs.libs else [inputs.pkg.name]
+    filters = [f"{inputs.pkg.selector}..."] if inputs.libs else [inputs.pkg.selector]
     install = _install_run(
         inputs, filters, f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
     )
@@ -165,5 +165,5 @@ def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     else:
         manifests = [copy_from(MANIFESTS, "the manifests of the app and its libraries"), *_bin_placeholders(inputs)]
         comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile)"
-    install = _install_run(inputs, [f"{inputs.pkg.name}..."], comment)
+    install = _install_run(inputs, [f"{inputs.pkg.selector}..."], comment)
     return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))

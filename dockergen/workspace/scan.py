@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from dockergen.workspace.lockfile import Lockfile, parse_lockfile
 from dockergen.workspace.manifest import BUILD_KINDS, PROD_KINDS, Package, parse_manifest
 from dockergen.workspace.native import build_policy, native_builds
 from dockergen.workspace.pnpm_settings import Npmrc, Settings, merge_settings, parse_npmrc
+from dockergen.workspace.root_deps import used_root_dependencies
 from dockergen.workspace.tasks import build_prerequisites
 from dockergen.workspace.tsconfig import BuildInfo, TsLink, TsProject, ts_links, ts_projects
 from dockergen.workspace.versions import ToolVersions, detect_versions
@@ -65,10 +67,20 @@ class Workspace:
         return (self.root, *self.packages)
 
     def find(self, name: str) -> Package | None:
-        for pkg in self.all_packages:
-            if pkg.name == name:
-                return pkg
-        return None
+        """The project named `name`: a member before the root (whose name, when a member has it
+        too, the scanner drops); a name several members share names no one project."""
+        members = [p for p in self.packages if p.name == name]
+        if len(members) > 1:
+            folders = ", ".join(p.dir for p in members)
+            raise InputError(
+                f"{len(members)} workspace members are named {name!r} ({folders}): pnpm accepts that, "
+                "but `--filter` by that name selects all of them, and dockergen ships one package per target",
+                path=members[-1].manifest,
+                hint="rename one of them, or exclude one folder with a `!` glob in pnpm-workspace.yaml",
+            )
+        if members:
+            return members[0]
+        return self.root if name and self.root.name == name else None
 
     def closure(
         self, name: str, *, prod: bool, with_root: bool = False, also: tuple[str, ...] = ()
@@ -85,7 +97,7 @@ class Workspace:
     def in_order(self, names: set[str], *, prod: bool) -> tuple[Package, ...]:
         """The named members, dependencies first, ties by name (whoever depends on them)."""
         order, _ = graph.topological(self.links, names, PROD_KINDS if prod else BUILD_KINDS)
-        by_name = {p.name: p for p in self.all_packages}
+        by_name = {**graph.by_name(self.packages), self.root.name: self.root}
         return tuple(by_name[n] for n in order)
 
     def build_info(self, pkg: Package) -> BuildInfo:
@@ -113,8 +125,9 @@ def scan(repo: Repo) -> Workspace:
     patterns = _patterns(ws_yaml, warnings)
     search = find_members(repo, patterns)
     warnings.extend(search.warnings)
-    members = tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != ".")
-    _check_names(root, members)
+    root, members = _names(root, tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != "."))
+    if root.dependencies:
+        members = tuple(dataclasses.replace(m, root_dependencies=used_root_dependencies(root, m)) for m in members)
     npmrc = parse_npmrc(repo.read_text(".npmrc"), ".npmrc") if repo.is_file(".npmrc") else None
     root_pnpm: dict[str, Any] = root_data["pnpm"] if isinstance(root_data.get("pnpm"), dict) else {}
     settings = merge_settings(ws_yaml, root_pnpm, npmrc)
@@ -262,16 +275,16 @@ def _read_member(repo: Repo, directory: str) -> Package:
     return pkg
 
 
-def _check_names(root: Package, members: tuple[Package, ...]) -> None:
-    seen: dict[str, str] = {root.name: root.manifest} if root.name else {}
-    for pkg in members:
-        if pkg.name in seen:
-            raise InputError(
-                f"two workspace members are named {pkg.name!r}: {seen[pkg.name]} and {pkg.manifest}",
-                path=pkg.manifest,
-                hint="rename one of them, or exclude one folder with a `!` glob in pnpm-workspace.yaml",
-            )
-        seen[pkg.name] = pkg.manifest
+def _names(root: Package, members: tuple[Package, ...]) -> tuple[Package, tuple[Package, ...]]:
+    """pnpm accepts projects that share a name (`pnpm ls -r` lists each; `--filter=<name>` selects
+    all of them, `--filter=./<folder>` one). Members that share a name are filtered by folder; a
+    root named like a member is known by its folder only (a target naming it means the member,
+    and a `workspace:` dependency on it links the member, as pnpm links it)."""
+    counts = Counter(p.name for p in (root, *members) if p.name)
+    if root.name and counts[root.name] > 1:
+        root = dataclasses.replace(root, name="")
+    shared = tuple(dataclasses.replace(p, name_shared=True) if counts[p.name] > 1 else p for p in members)
+    return root, shared
 
 
 def _read_lockfile(repo: Repo) -> Lockfile:
