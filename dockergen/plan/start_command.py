@@ -85,7 +85,8 @@ def resolve_start(pkg: Package, info: BuildInfo = NO_BUILD_INFO) -> tuple[StartC
         return StartCommand(inferred[0], inferred[1], inferred=True), ""
     if not reasons and any(words[:2] == ["next", "build"] for words in build_commands(pkg)):
         # a Next.js app without a start script: what `next build` writes, `next start` serves
-        command, _ = _program(["next", "start"], pkg, 'no start script, a "next build": next start', [], info)
+        source = 'build script "next build" (no start script: next start)'
+        command, _ = _program(["next", "start"], pkg, source, [], info)
         if command is not None:
             return command, ""
     command, why = _from_fields(pkg)

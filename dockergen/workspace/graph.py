@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -59,6 +61,18 @@ def build_graph(packages: tuple[Package, ...], settings: Settings, catalogs: dic
             if target is not None and target != pkg.name:
                 links.append(Link(pkg.name, target, dep.kind, dep.spec))
     return Graph(tuple(links), tuple(resolver.local), tuple(resolver.warnings))
+
+
+def shared_names(root: Package, members: tuple[Package, ...]) -> tuple[Package, tuple[Package, ...]]:
+    """pnpm accepts projects that share a name (`pnpm ls -r` lists each; `--filter=<name>` selects
+    all of them, `--filter=./<folder>` one). Members that share a name are filtered by folder; a
+    root named like a member is known by its folder only (a target naming it means the member,
+    and a `workspace:` dependency on it links the member, as pnpm links it)."""
+    counts = Counter(p.name for p in (root, *members) if p.name)
+    if root.name and counts[root.name] > 1:
+        root = dataclasses.replace(root, name="")
+    shared = tuple(dataclasses.replace(p, name_shared=True) if counts[p.name] > 1 else p for p in members)
+    return root, shared
 
 
 def by_name(packages: Iterable[Package]) -> dict[str, Package]:

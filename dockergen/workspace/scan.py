@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,7 +124,7 @@ def scan(repo: Repo) -> Workspace:
     patterns = _patterns(ws_yaml, warnings)
     search = find_members(repo, patterns)
     warnings.extend(search.warnings)
-    root, members = _names(root, tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != "."))
+    root, members = graph.shared_names(root, tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != "."))
     if root.dependencies:
         members = tuple(dataclasses.replace(m, root_dependencies=used_root_dependencies(root, m)) for m in members)
     npmrc = parse_npmrc(repo.read_text(".npmrc"), ".npmrc") if repo.is_file(".npmrc") else None
@@ -273,18 +272,6 @@ def _read_member(repo: Repo, directory: str) -> Package:
             hint="add a name, or exclude the folder with a `!` glob in pnpm-workspace.yaml",
         )
     return pkg
-
-
-def _names(root: Package, members: tuple[Package, ...]) -> tuple[Package, tuple[Package, ...]]:
-    """pnpm accepts projects that share a name (`pnpm ls -r` lists each; `--filter=<name>` selects
-    all of them, `--filter=./<folder>` one). Members that share a name are filtered by folder; a
-    root named like a member is known by its folder only (a target naming it means the member,
-    and a `workspace:` dependency on it links the member, as pnpm links it)."""
-    counts = Counter(p.name for p in (root, *members) if p.name)
-    if root.name and counts[root.name] > 1:
-        root = dataclasses.replace(root, name="")
-    shared = tuple(dataclasses.replace(p, name_shared=True) if counts[p.name] > 1 else p for p in members)
-    return root, shared
 
 
 def _read_lockfile(repo: Repo) -> Lockfile:
