@@ -4,18 +4,21 @@ build, an HTTP framework) is listed, offered or skipped with the reason; librari
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass
 
 from dockergen import not_apps
+from dockergen.errors import InputError
+from dockergen.health_route import source_files
 from dockergen.plan import static_site
 from dockergen.plan.app_files import http_frameworks
 from dockergen.plan.build_output import dev_entry
 from dockergen.plan.shell_words import split, unwrap
 from dockergen.plan.start_command import START_SCRIPTS, StartCommand, resolve_start
 from dockergen.repo import Repo
-from dockergen.workspace.manifest import PROD_KINDS, Package
+from dockergen.workspace.manifest import PROD_KINDS, Dependency, Package
 from dockergen.workspace.scan import Workspace
 
 # Defaults of frameworks that ignore PORT or default to something else.
@@ -27,6 +30,9 @@ EXAMPLE_FOLDERS = frozenset({
     "sandbox", "fixtures", "e2e", "test", "tests", "__tests__", "benchmarks", "docs", "testbed",
 })  # fmt: skip
 CONTAINER_FILES = re.compile(r"^(Dockerfile|Containerfile)(\..+)?$|^.+\.Dockerfile$")
+# `import x from "name"`, `import "name"`, `import("name")`, `require("name")`, `export ... from "name"`.
+_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']""")
+_TYPE_ONLY = re.compile(r"""\b(?:import|export)\s+type\b[^;"']*?\bfrom\s*["'][^"']*["']""")  # erased at build
 # Development servers a `dev` script starts: the member is an app even when nothing starts it in production.
 DEV_SERVERS = frozenset({"next", "nest", "nuxt", "nuxi", "remix", "astro", "react-router", "vinxi", "wrangler"})
 STATIC_PORT = 8080  # dockergen's static file server, when the app states none
@@ -56,19 +62,47 @@ def judge(ws: Workspace, repo: Repo, pkg: Package) -> Finding | None:
     extension = not_apps.browser_extension(repo, pkg) if pkg.script("build") or site else None
     if site is not None and extension is None:
         return _judge_site(pkg, site)
+    pkg = _with_imported_root_deps(ws, repo, pkg)
     info = ws.build_info(pkg)
     command, why = resolve_start(pkg, info)
     frameworks = http_frameworks(pkg)
     if extension is None and not _meant_to_run(ws, pkg, command, frameworks):
         return None  # a library: only its `main` could start it
+    nest = not_apps.nest_entry_kind(repo, pkg, info)
+    port = None if nest == "context" else default_port(pkg)  # what `--package` writes for it, too
     skip = extension or _skip_reason(ws, repo, pkg, command, why)
     if skip:
-        return Finding(pkg, False, skip, command, site)
+        return Finding(pkg, False, skip, command, site, port)
     assert command is not None
-    nest = not_apps.nest_entry_kind(repo, pkg, info)
-    port = None if nest == "context" else default_port(pkg)
     how = f"{command.source}; {_uses(pkg, frameworks, nest, command)}"
     return Finding(pkg, True, how + ("; it has its own Dockerfile" if _ships_image(pkg) else ""), command, port=port)
+
+
+def _with_imported_root_deps(ws: Workspace, repo: Repo, pkg: Package) -> Package:
+    """The member with the root's production dependencies its sources import (`from "express"`):
+    with every dependency declared at the root, only the imports tell an Express API from a worker
+    (read here, for init; the scanner takes only what scripts and config files show)."""
+    candidates = {d.name: d for d in ws.root.deps(PROD_KINDS)} if pkg.script("start") or pkg.script("build") else {}
+    for d in (*pkg.dependencies, *pkg.root_dependencies):
+        candidates.pop(d.name, None)
+    if not candidates:
+        return pkg
+    imported: dict[str, Dependency] = {}
+    for rel in source_files(repo, pkg.dir):
+        text = _TYPE_ONLY.sub("", _text(repo, rel))
+        for spec in _IMPORT.findall(text):
+            name = "/".join(spec.split("/")[:2]) if spec.startswith("@") else spec.split("/")[0]
+            if name in candidates:
+                imported[name] = candidates[name]
+    found = tuple(d for name, d in candidates.items() if name in imported)
+    return dataclasses.replace(pkg, root_dependencies=pkg.root_dependencies + found) if found else pkg
+
+
+def _text(repo: Repo, rel: str) -> str:
+    try:
+        return repo.read_text(rel)
+    except InputError:
+        return ""  # not UTF-8: not a source file worth reading
 
 
 def _skip_reason(ws: Workspace, repo: Repo, pkg: Package, command: StartCommand | None, why: str) -> str:

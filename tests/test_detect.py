@@ -374,3 +374,41 @@ def test_init_package_writes_what_detection_writes(name: str, tmp_path: Path) ->
     named = init_config(repo, ws, None, tuple(p.package for p in detected.picks))
     assert named.text == detected.text
     assert [p.reason for p in named.picks] == [f"named with --package; detection: {p.reason}" for p in detected.picks]
+
+
+def test_init_package_on_a_skipped_member_keeps_what_detection_found(tmp_path: Path) -> None:
+    from dockergen.init_config import init_config
+
+    root = workspace(tmp_path, {
+        "examples/api": {"name": "demo-api", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^5"}},
+    }, {"pnpm-workspace.yaml": GLOBS})  # fmt: skip
+    repo = Repo(root)
+    result = init_config(repo, scan(repo), None, ("demo-api",))
+    assert "port: 3000" in result.text and '# command: ["node", "server.js"]' in result.text
+    assert result.picks[0].reason.startswith("named with --package; detection: it lives in examples/")
+
+
+def test_root_declared_frameworks_an_app_imports_give_it_a_port(tmp_path: Path) -> None:
+    """Only the imports tell an Express API from a worker when the root declares every dependency."""
+    root_manifest = {
+        "name": "root",
+        "private": True,
+        "dependencies": {"express": "^5", "commander": "^14", "zod": "^4"},
+    }
+    found = survey(tmp_path, {
+        "apps/api": {"name": "api", "scripts": {"start": "node src/server.js"}},
+        "apps/jobs": {"name": "jobs", "scripts": {"start": "node src/jobs.js"}},
+        "apps/tool": {"name": "tool", "scripts": {"start": "node src/main.js"}},
+    }, {
+        "package.json": root_manifest,
+        "apps/api/src/server.js": 'import express from "express";\nexpress().listen(3000);\n',
+        "apps/jobs/src/jobs.js": 'import type { Express } from "express";\nimport { z } from "zod";\n',
+        "apps/tool/src/main.js": 'const { Command } = require("commander");\n',
+    })  # fmt: skip
+    assert (
+        found["api"].offered
+        and found["api"].port == 3000
+        and "express (declared by the workspace root)" in found["api"].reason
+    )
+    assert found["jobs"].offered and found["jobs"].port is None  # a type-only import is no server
+    assert not found["tool"].offered and "depends on commander" in found["tool"].reason
