@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dockergen.plan.shell_words import split, unwrap
+from dockergen.plan.shell_words import unwrap
 from dockergen.workspace.manifest import Dependency, Package
 
 # A config file in the member's folder -> the dependencies it configures.
@@ -49,7 +49,9 @@ def _bins_run(member: Package) -> set[str]:
         if len(script) > MAX_SCRIPT_LENGTH:
             continue
         for part in _SEPARATORS.split(script):
-            words = unwrap(split(part.strip()), [])
+            # words split at blanks (not as a shell would: quotes only matter past the program's
+            # name, and this runs for every script of every member on each scan)
+            words = unwrap(part.split(), [])
             if words:
                 found.add(BIN_PACKAGES.get(words[0], words[0]))
     return found
