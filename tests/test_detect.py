@@ -329,8 +329,8 @@ def test_members_meant_to_run_are_listed_and_libraries_are_not(tmp_path: Path) -
         # a start script dockergen cannot use: listed with the reason, not dropped
         "apps/start": {"name": "start", "scripts": {"build": "vite build", "serve": "vite preview"},
                        "dependencies": {"@tanstack/react-start": "1"}},
-        "apps/tasks": {"name": "tasks", "main": "./src/main.ts", "scripts": {"dev": "tsx ./src/main.ts"},
-                       "dependencies": {"fastify": "5"}},
+        "apps/tasks": {"name": "tasks", "main": "./src/main.ts", "scripts": {"dev": "pnpm with-env tsx ./src/main.ts",
+                       "with-env": "dotenv -e ../../.env --"}, "dependencies": {"fastify": "5"}},
         # libraries: a watcher as `start` beside a main; a build bundling a script other members' code needs
         "packages/dal": {"name": "dal", "main": "dist/index.js", "scripts": {"start": "tsc -w", "build": "tsc"}},
         "packages/db": {"name": "db", "main": "./index.ts",
