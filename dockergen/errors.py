@@ -74,3 +74,7 @@ class UsageError(DockergenError):
 
 class RefusedWrite(DockergenError):
     """Writing would overwrite a file dockergen did not generate, or one edited by hand."""
+
+
+class FileTooLarge(InputError):
+    """A file is larger than dockergen reads of its kind (the bound is in the message)."""

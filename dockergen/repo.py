@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dockergen import fs
-from dockergen.errors import InputError
+from dockergen.errors import FileTooLarge, InputError
+from dockergen.jsonc import JsoncError, TooLarge, parse_jsonc
 
 # A YAML document that expands past this many nodes through aliases is refused
 # (a "billion laughs" file would otherwise exhaust memory when walked).
 MAX_YAML_NODES = 200_000
-# A string, a comment, or any other character: comments are removed only outside strings.
-_JSONC = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|.', re.S)
-_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 MAX_YAML_DEPTH = 500
 
 
@@ -82,7 +79,8 @@ class Repo:
     def is_dir(self, rel: str) -> bool:
         return self.kind(rel) == "dir"
 
-    def read_bytes(self, rel: str) -> bytes:
+    def read_bytes(self, rel: str, *, limit: int | None = None) -> bytes:
+        """The file's bytes; with `limit`, FileTooLarge when it has more (checked before reading)."""
         outside = self.leaves_root(rel)
         if outside is not None:
             raise InputError(
@@ -91,6 +89,10 @@ class Repo:
                 hint="keep the workspace's files inside it, or exclude that folder in pnpm-workspace.yaml",
             )
         try:
+            if limit is not None and os.stat(self.abspath(rel)).st_size > limit:
+                if self.log is not None:  # unread, yet what dockergen did depends on it
+                    self.log.files[rel] = fs.file_digest(str(self.abspath(rel))) or ""
+                raise FileTooLarge(f"file is larger than {limit:,} bytes", path=rel)
             data = fs.read_regular(str(self.abspath(rel)))
         except FileNotFoundError:
             raise InputError("file not found", path=rel) from None
@@ -106,9 +108,9 @@ class Repo:
             self.log.files[rel] = fs.digest(data)
         return data
 
-    def read_text(self, rel: str) -> str:
+    def read_text(self, rel: str, *, limit: int | None = None) -> str:
         """UTF-8 text; a byte-order mark is accepted and dropped, CRLF is kept."""
-        data = self.read_bytes(rel)
+        data = self.read_bytes(rel, limit=limit)
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -137,17 +139,23 @@ class Repo:
                 hint="fix the JSON syntax (trailing commas and comments are not allowed)",
             ) from None
 
-    def read_jsonc(self, rel: str) -> Any:
-        """JSON with comments and trailing commas (tsconfig.json, turbo.json); None when unreadable:
-        these files are hints, never inputs dockergen must be able to read."""
+    def read_jsonc(self, rel: str) -> dict[str, Any] | None:
+        """An object in JSON with comments (tsconfig.json, turbo.json, nest-cli.json), read as tsc
+        reads tsconfig.json; None when tsc would report an error or the file cannot be read: these
+        files are hints, never inputs dockergen must be able to read."""
         try:
-            text = self.read_text(rel)
+            text = decode_like_node(self.read_bytes(rel))
         except InputError:
             return None
-        stripped = "".join(" " if m.startswith(("//", "/*")) else m for m in _JSONC.findall(text))
         try:
-            return json.loads(_TRAILING_COMMA.sub(r"\1", stripped))
-        except (ValueError, RecursionError):
+            return parse_jsonc(text)
+        except TooLarge as exc:
+            raise InputError(
+                f"too large to read: {exc}",
+                path=rel,
+                hint="dockergen reads this file for hints (outDir, tasks): keep it small, or plain JSON",
+            ) from None
+        except JsoncError:
             return None
 
     def read_yaml(self, rel: str, *, positions: bool = False) -> Any:
@@ -175,6 +183,14 @@ class Repo:
 
     def size(self, rel: str) -> int:
         return self.abspath(rel).lstat().st_size
+
+
+def decode_like_node(data: bytes) -> str:
+    """Text as tsc's file reader decodes it: a UTF-16 or UTF-8 byte-order mark says which, else
+    UTF-8 with each invalid byte read as U+FFFD (as Node's Buffer.toString does)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:

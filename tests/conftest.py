@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
+from tests import typescript_oracle
 from tests.helpers import docker_available
 
 
@@ -24,3 +26,10 @@ def docker() -> None:
 def _isolated_check_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep check's cache records out of the user's cache folder."""
     monkeypatch.setenv("DOCKERGEN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "dockergen-cache"))
+
+
+@pytest.fixture(scope="session")
+def typescript() -> Path:
+    """The pinned typescript package (installed once into the test cache); without node or npm
+    the test fails under CI=true and skips elsewhere."""
+    return typescript_oracle.install()

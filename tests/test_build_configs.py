@@ -3,12 +3,17 @@ copied by the planner in the stage whose build reads them."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
+
+from dockergen.errors import InputError
 from dockergen.pipeline import generate_all
-from dockergen.repo import Repo
+from dockergen.repo import AccessLog, Repo
 from dockergen.workspace.build_configs import build_configs
-from dockergen.workspace.manifest import parse_manifest
+from dockergen.workspace.js_source import MAX_SOURCE_BYTES
+from dockergen.workspace.manifest import Package, parse_manifest
 from dockergen.workspace.scan import scan
 from tests.helpers import api_workspace, build_tree
 from tests.test_plan import instructions, plan_for
@@ -56,14 +61,38 @@ def test_bare_missing_node_modules_and_out_of_root_specifiers_are_ignored(tmp_pa
     assert imports_of(root, "apps/api") == ()
 
 
-def test_import_cycles_and_unreadable_files_end(tmp_path: Path) -> None:
+def test_import_cycles_end(tmp_path: Path) -> None:
     root = api_workspace(tmp_path, {
         "apps/api/postcss.config.cjs": 'module.exports = require("../../shared/a.cjs");\n',
         "shared/a.cjs": 'require("./b.cjs"); module.exports = {};\n',
         "shared/b.cjs": 'require("./a.cjs"); require("./c.cjs");\n',
-        "shared/c.cjs": b"\xff\xfe not utf-8\n",
+        "shared/c.cjs": "module.exports = 1;\n",
     })  # fmt: skip
     assert imports_of(root, "apps/api") == ("shared/a.cjs", "shared/b.cjs", "shared/c.cjs")
+
+
+def test_an_imported_file_that_is_not_utf8_is_an_error_naming_it(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path, {
+        "apps/api/postcss.config.cjs": 'module.exports = require("../../shared/a.cjs");\n',
+        "shared/a.cjs": b"// caf\xe9 in Latin-1\nmodule.exports = {};\n",
+    })  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        imports_of(root, "apps/api")
+    assert caught.value.one_line() == "shared/a.cjs:1: file is not valid UTF-8 (hint: save it as UTF-8)"
+
+
+def test_imports_in_comments_and_strings_are_not_followed(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path, {
+        "apps/api/vite.config.ts": (
+            '// import "../../commented.ts";\n'
+            '/* import { x } from "../../block.ts"; */\n'
+            'const help = "import \'../../string.ts\'";\n'
+            "const re = /\"/; import '../../after-regex.ts';\n"
+            'export default { define: { help: `require("../../template.ts")` } };\n'
+        ),
+        "commented.ts": "", "block.ts": "", "string.ts": "", "template.ts": "", "after-regex.ts": "",
+    })  # fmt: skip
+    assert imports_of(root, "apps/api") == ("after-regex.ts",)
 
 
 def test_only_build_tool_configs_are_read(tmp_path: Path) -> None:
@@ -101,7 +130,7 @@ def test_one_targets_config_imports_do_not_unshare_the_libraries_stages(tmp_path
     assert [s.name for s in web.stages][:4] == ["base", "lib-manifests", "lib-deps", "libs"]
     dockerfile = next(f.content for f in generated.files if f.path == "Dockerfile")
     assert dockerfile.count("COPY tools/api-only.ts tools/") == 1
-    assert dockerfile.index("COPY tools/api-only.ts") > dockerfile.index("FROM api-deps AS api-build")
+    assert dockerfile.index("COPY tools/api-only.ts") > dockerfile.index(" AS api-build")
 
 
 API = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n"
@@ -153,3 +182,44 @@ def test_a_library_writing_outside_the_folders_laid_over_makes_the_app_install_a
         )
     )
     assert next(s for s in inside.stages if s.name == "deps").base == "lib-deps"  # beside the libraries' builds
+
+
+def test_vite_config_with_60000_blank_lines_reads_in_well_under_a_second(tmp_path: Path) -> None:
+    """`^\\s*import` at each of 60,000 line starts rescanned the rest of the file (6-9 s)."""
+    root = api_workspace(tmp_path, {
+        "apps/api/vite.config.ts": "\n" * 60_000 + 'import "../../shared.ts";\n' + "\n" * 60_000 + "export default {};\n",
+        "shared.ts": "",
+    })  # fmt: skip
+    member = _member(root, "apps/api")
+    start = time.perf_counter()
+    assert build_configs(Repo(root), member).imports == ("shared.ts",)
+    assert time.perf_counter() - start < 1
+
+
+def test_out_folders_in_comments_strings_or_with_control_characters_are_not_outputs(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path, {
+        "packages/core/vite.config.ts": (
+            '// build: { outDir: "../../commented" }\n'
+            'const doc = "build: { outDir: \'../../in-a-string\' }";\n'
+            'export default { build: { outDir: "../../bel\\u0007" }, other: { dir: "../../real" } };\n'
+        ),
+    })  # fmt: skip
+    assert build_configs(Repo(root), _member(root, "packages/core")).out_dirs == ("real",)
+
+
+def test_an_imported_file_too_large_to_read_is_kept_but_not_followed_with_a_warning(tmp_path: Path) -> None:
+    root = api_workspace(tmp_path, {
+        "apps/api/vite.config.ts": 'import data from "../../data.js";\nexport default {};\n',
+        "data.js": 'import "./never-followed.js";\nexport default [' + "0," * MAX_SOURCE_BYTES + "];\n",
+        "never-followed.js": "",
+    })  # fmt: skip
+    log = AccessLog()
+    found = build_configs(Repo(root, log), _member(root, "apps/api"))
+    assert found.imports == ("data.js",)
+    assert "data.js" in log.files  # unread, but a cached check must still see it change
+    assert found.warnings == ("data.js is larger than 1 MiB: the files it imports are not followed",)
+    assert found.warnings[0] in scan(Repo(root)).warnings
+
+
+def _member(root: Path, pkg_dir: str) -> Package:
+    return next(p for p in scan(Repo(root)).packages if p.dir == pkg_dir)

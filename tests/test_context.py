@@ -6,7 +6,9 @@ import pytest
 from dockergen.cli import main
 from dockergen.context_report import measure
 from dockergen.dockerignore import parse
+from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
+from tests import scenarios
 from tests.helpers import SAMPLE, build_tree, copy_tree
 
 TREE = {
@@ -38,3 +40,14 @@ def test_context_command_reports_both_sizes(tmp_path: Path, capsys: pytest.Captu
     assert report["target"] == "api" and report["ignore_file"] == ".dockerignore"
     assert report["unfiltered"]["bytes"] > 1_000_000 > report["sent"]["bytes"] > 0
     assert report["sent"]["files"] < report["unfiltered"]["files"]
+
+
+def test_a_main_pointing_into_sources_keeps_them_in_the_context(tmp_path: Path) -> None:
+    """`"main": "src/index.ts"` with a `tsc --noEmit` build: src/ is the build's input, not its output."""
+    root = scenarios.materialize("ts-source-lib", tmp_path / "ws")
+    ignore = next(f.content for f in generate_all(Repo(root)).files if f.path == ".dockerignore")
+    assert "packages/shared/src" not in ignore.splitlines()
+    manifest = root / "packages/shared/package.json"
+    manifest.write_text(manifest.read_text().replace('"main": "src/index.ts"', '"main": "lib/index.js"'))
+    ignore = next(f.content for f in generate_all(Repo(root)).files if f.path == ".dockerignore")
+    assert "packages/shared/lib" in ignore.splitlines()  # not in the repository: what the build writes

@@ -36,6 +36,22 @@ PROBES = {
     "build-inputs": (3000, "/info", '"stampedBy":"scripts/stamp.mjs"', "1000"),
     # optimize: cold: one install, all libraries in one build step; the notes service answers through them
     "sample-cold": (3000, "/notes", '"notes":', "1000"),
+    # a library whose main is its TypeScript source (tsc --noEmit build): its src/ reaches the build
+    "ts-source-lib": (3000, "/", '"message":"Hello, dockergen!"', "1000"),
+    # a library with no build, only db:generate, which turbo.json runs in the dependencies (^db:generate)
+    "codegen-lib": (3000, "/", '"models":["user","post"]', "1000"),
+    # a library built with tsc that only the app declares (shamefullyHoist finds it in the repository)
+    "hoisted-tool": (3000, "/", '"message":"HOISTED!"', "1000"),
+    # shared code in a folder that is no package, reached through tsconfig `paths`
+    "ts-paths": (3000, "/", '"message":"hello from a folder, dockergen"', "1000"),
+    # pnpm 9 builds every dependency: zstd-napi's prebuilt download (GitHub) fails here, node-gyp
+    # compiles it (g++, make, python3 in the build stages), and the runtime loads it
+    "native-pnpm9": (3000, "/info", '"roundTrip":true', "1000"),
+    # pnpm 8 and `"prepare": "husky install"` at the root: the production install does not run it
+    # (husky is a devDependency) but still runs zstd-napi's install script (compiled), which loads
+    "husky-pnpm8": (3000, "/info", '"restored":true', "1000"),
+    # engines.pnpm ">=8" and no packageManager: pnpm 10.34.9 pinned (pnpm 11/12 fail on its lockfile)
+    "pnpm-range": (3000, "/info", '"service":"rng-api"', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {

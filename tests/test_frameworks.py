@@ -1,16 +1,20 @@
 """Framework planning (issue 13), without docker: Next.js standalone detection and layout, the
 bin link, assets, static sites; tests/test_frameworks_docker.py proves the images answer."""
 
+import json
+import time
 from pathlib import Path
 
 import pytest
 
 from dockergen.config import parse_config
-from dockergen.errors import ConfigError
+from dockergen.errors import ConfigError, InputError
+from dockergen.pipeline import generate_all
 from dockergen.plan.model import BuildPlan
 from dockergen.plan.planner import build_plan
 from dockergen.repo import Repo
 from dockergen.workspace.frameworks import standalone_switch
+from dockergen.workspace.js_source import MAX_SOURCE_BYTES
 from dockergen.workspace.scan import scan
 from tests.scenarios import materialize
 from tests.test_plan import instructions
@@ -36,6 +40,83 @@ def plan(tmp_path: Path, fixture: str, extra: str = "", target: str = "web") -> 
 )  # fmt: skip
 def test_standalone_behind_an_environment_variable(text: str, expected: tuple[str, str] | None) -> None:
     assert standalone_switch(text) == expected
+
+
+def next_app(tmp_path: Path, config: str | bytes) -> Path:
+    """The next-standalone scenario with its next.config.mjs replaced."""
+    root = materialize("next-standalone", tmp_path / "next")
+    target = root / "apps/web/next.config.mjs"
+    target.write_bytes(config if isinstance(config, bytes) else config.encode())
+    return root
+
+
+@pytest.mark.parametrize(
+    ("text", "standalone"),
+    [
+        ('export default {\n  // output: "standalone",\n};\n', False),
+        ('export default { /* output: "standalone" */ };\n', False),
+        ("const doc = 'set output: \"standalone\" to ship less';\nexport default {};\n", False),
+        ('export default { output: "standalone" /* , output: "export" */ };\n', True),
+        ('export default { "output": `standalone` };\n', True),
+    ],
+    ids=["line-comment", "block-comment", "string", "comment-after", "quoted-key-template"],
+)
+def test_only_code_sets_output_standalone(tmp_path: Path, text: str, standalone: bool) -> None:
+    ws = scan(Repo(next_app(tmp_path, text)))
+    found = ws.next_configs[0]
+    assert (found.file, found.standalone, found.standalone_env) == ("apps/web/next.config.mjs", standalone, None)
+
+
+def test_a_next_config_that_is_not_utf8_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    root = next_app(tmp_path, b'export default {\n  output: "standalone", // caf\xe9\n};\n')
+    with pytest.raises(InputError) as caught:
+        scan(Repo(root))
+    assert caught.value.one_line() == "apps/web/next.config.mjs:2: file is not valid UTF-8 (hint: save it as UTF-8)"
+
+
+def test_a_next_config_larger_than_dockergen_reads_is_an_error(tmp_path: Path) -> None:
+    root = next_app(tmp_path, 'export default { output: "standalone" };\n' + "//" * MAX_SOURCE_BYTES)
+    with pytest.raises(InputError) as caught:
+        scan(Repo(root))
+    assert caught.value.one_line().startswith("apps/web/next.config.mjs: file is larger than 1 MiB")
+
+
+def test_next_config_with_8000_comparisons_reads_in_well_under_a_second(tmp_path: Path) -> None:
+    """A regex search per compared name over the whole file made this quadratic (26-42 s)."""
+    chain = "".join(f'  a{i} === "standalone" ? {i} :\n' for i in range(8000))
+    text = f"const n =\n{chain}  0;\nexport default {{ output: process.env.NEXT_OUTPUT }};\n"
+    start = time.perf_counter()
+    assert standalone_switch(text) == ("NEXT_OUTPUT", "standalone")
+    assert standalone_switch(text.replace("process.env.NEXT_OUTPUT", "undefined")) is None
+    assert time.perf_counter() - start < 1
+
+
+@pytest.mark.parametrize("char", ["\x07", "\u2028", "\x85", "\x7f"], ids=["BEL", "U+2028", "NEL", "DEL"])
+@pytest.mark.parametrize("spelled", ["raw", "escaped"])
+def test_a_compared_value_with_a_control_character_is_not_a_switch(tmp_path: Path, char: str, spelled: str) -> None:
+    """The build would need ENV SELF_HOST=<value>: a value no Dockerfile line can hold is ignored."""
+    value = char if spelled == "raw" else f"\\u{ord(char):04x}"
+    text = f'export default {{ output: process.env.SELF_HOST === "on{value}" ? "standalone" : undefined }};\n'
+    assert standalone_switch(text) is None
+    root = next_app(tmp_path, text)
+    generated = generate_all(Repo(root))  # no traceback: classic Next.js, with its warning
+    assert any('does not set output: "standalone"' in w for w in generated.warnings)
+
+
+@pytest.mark.parametrize("char", ["\x07", "\u2028", "\x85", "\x7f"], ids=["BEL", "U+2028", "NEL", "DEL"])
+@pytest.mark.parametrize("field", ["sourceRoot", "entryFile", "tsConfigPath"])
+def test_nest_cli_json_with_a_control_character_is_refused_where_read(tmp_path: Path, char: str, field: str) -> None:
+    root = materialize("nest-prod", tmp_path / "nest")
+    cli = root / "apps/api/nest-cli.json"
+    data = json.loads(cli.read_text())
+    (data["compilerOptions"] if field == "tsConfigPath" else data)[field] = f"a{char}b"
+    cli.write_text(json.dumps(data))
+    with pytest.raises(InputError) as caught:
+        scan(Repo(root))
+    assert caught.value.one_line() == (
+        f"apps/api/nest-cli.json: {field} contains the control character U+{ord(char):04X} "
+        f"(hint: set {field} to a plain relative path)"
+    )
 
 
 def test_standalone_ships_the_trace_static_and_public_without_deploy(tmp_path: Path) -> None:

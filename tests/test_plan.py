@@ -9,12 +9,14 @@ import pytest
 
 from dockergen.config import parse_config
 from dockergen.errors import ConfigError, UsageError
-from dockergen.plan.model import BuildPlan, Copy
+from dockergen.pipeline import generate_all
+from dockergen.plan.model import BuildPlan, Copy, Run
 from dockergen.plan.planner import MAX_LAYERS_PER_STAGE, build_plan
 from dockergen.plan.runtime_stages import SIGNALS
 from dockergen.render import render_step
 from dockergen.repo import Repo
 from dockergen.workspace.scan import scan
+from tests import scenarios
 from tests.helpers import api_workspace, workspace
 
 API_CONFIG = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n    health: /health\n"
@@ -398,3 +400,48 @@ def test_optimize_takes_rebuilds_or_cold(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         plan_for(api_workspace(tmp_path), API_CONFIG + "    optimize: fast\n")
     assert "optimize" in err.value.message and err.value.line == 6
+
+
+def test_code_generation_of_a_library_without_a_build_runs_before_the_builds(tmp_path: Path) -> None:
+    """turbo.json's `^db:generate`: a database package with only that script generates its client
+    in the libraries' build step (fixture codegen-lib, with a docker test)."""
+    root = scenarios.materialize("codegen-lib", tmp_path / "ws")
+    (plan,) = generate_all(Repo(root)).plans
+    libs = next(s for s in plan.stages if s.name == "libs")
+    argv = [c.argv for step in libs.steps if isinstance(step, Run) for c in step.commands]
+    assert argv == [("pnpm", "--filter=@cg/db", "run", "db:generate")]
+
+
+def test_prebuild_naming_a_missing_script_is_refused_and_one_outside_the_build_warned(tmp_path: Path) -> None:
+    root = scenarios.materialize("codegen-lib", tmp_path / "ws")
+    config = (root / "dockergen.yaml").read_text()
+    (root / "dockergen.yaml").write_text(config + "    prebuild: {'@cg/db': [db:gen]}\n")
+    with pytest.raises(ConfigError, match=r"runs 'db:gen' in @cg/db, whose package\.json has no such script"):
+        generate_all(Repo(root))
+    (root / "dockergen.yaml").write_text(config + "    prebuild: {'@cg/nope': [x]}\n")
+    assert any(
+        "`prebuild` names @cg/nope, which its build does not include" in w for w in generate_all(Repo(root)).warnings
+    )
+
+
+def test_build_env_reaches_the_build_steps_not_the_installs_nor_the_shared_base(tmp_path: Path) -> None:
+    """Adding `build_env` to one target re-runs builds, not installs, and the targets still share."""
+    root = scenarios.materialize("sample", tmp_path / "ws")
+    config = root / "dockergen.yaml"
+    lines = config.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if 'package: "@acme/api"' in line)
+    config.write_text(
+        "".join([*lines[: at + 1], '    build_env: {DATABASE_URL: "postgres://build"}\n', *lines[at + 1 :]])
+    )
+    api, worker = generate_all(Repo(root)).plans
+    with_env = [
+        s.name
+        for s in api.stages
+        if any(
+            getattr(step, "kind", "") == "env" and ("DATABASE_URL", "postgres://build") in step.pairs
+            for step in s.steps
+        )
+    ]  # type: ignore[union-attr]
+    assert with_env == ["api-libs", "api-own-libs", "api-build"]  # its libraries' stage is its own now
+    shared = {s.name for s in worker.stages} & {s.name for s in api.stages}
+    assert {"base", "lib-manifests", "lib-deps"} <= shared

@@ -5,7 +5,9 @@ import pytest
 
 from dockergen.errors import InputError
 from dockergen.repo import Repo
+from dockergen.workspace.manifest import parse_manifest
 from dockergen.workspace.scan import scan
+from dockergen.workspace.tsconfig import ts_links
 from tests.helpers import api_workspace, build_tree, lockfile, workspace
 
 
@@ -242,3 +244,22 @@ def test_scan_output_does_not_depend_on_listing_order(tmp_path: Path) -> None:
         json.dumps(json.loads((root / "apps/api/package.json").read_text()))
     )
     assert scan(Repo(root)).packages == first.packages
+
+
+def test_tsconfig_paths_link_folders_that_are_not_packages(tmp_path: Path) -> None:
+    """`paths` into a folder with no package.json is a build input; into members, the graph's business."""
+    root = build_tree(
+        tmp_path,
+        {
+            "libraries/x/src/a.ts": "export const a = 1;\n",
+            "packages/core/src/index.ts": "",
+            "apps/api/tsconfig.json": '{"compilerOptions": {"baseUrl": ".", "paths": {'
+            '"@x/lib/*": ["../../libraries/x/src/*"], "@acme/*": ["../../packages/*/src"], "@/*": ["./src/*"],'
+            ' "@/exact": ["../../libraries/x/src/a.ts"], "mod": ["../../node_modules/mod"]}}}',
+        },
+    )
+    repo = Repo(root)
+    api = parse_manifest({"name": "api"}, "apps/api", "apps/api/package.json", ("tsconfig.json",))
+    core = parse_manifest({"name": "core"}, "packages/core", "packages/core/package.json")
+    links = ts_links(repo, (api, core))
+    assert [(link.target, link.kind) for link in links] == [("libraries/x/src", "paths")]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dockergen.config import TargetConfig
 from dockergen.errors import InputError
-from dockergen.plan.model import Command, Copy, Images, Mount, Raw, Run, Step
+from dockergen.plan.model import Command, Copy, Env, Images, Mount, Raw, Run, Step
 from dockergen.plan.start_command import StartCommand
 from dockergen.validate import context_path
 from dockergen.workspace.manifest import PROD_KINDS, Package
@@ -41,6 +41,7 @@ class StageInputs:
     command: StartCommand
     libs: tuple[Package, ...]
     next_standalone: bool = False  # a Next.js app shipped as its traced standalone server
+    own_libs: tuple[Package, ...] = ()  # in a shared Dockerfile: libraries only this target uses (its own stage)
     warnings: list[str] = field(default_factory=list)
 
     def pnpm_run(self, commands: list[Command], comment: str) -> Run:
@@ -73,6 +74,12 @@ class StageInputs:
             )
             return (), ""
         return ("g++", "make", "python3"), why
+
+    @property
+    def built_with_libraries(self) -> bool:
+        """The app is one of the libraries (another target of its Dockerfile depends on it): their
+        stages install and build it, and its own stages start from theirs."""
+        return any(p.name == self.pkg.name for p in self.libs)
 
     @property
     def workspace_layout(self) -> bool:
@@ -146,6 +153,14 @@ def copy_from(stage: str, comment: str, src: str = f"{WORKDIR}/", dest: str = ".
 def folder(path: str) -> str:
     """`apps/api` -> `apps/api/`; the root -> `./` (COPY destinations that are folders)."""
     return f"{path}/" if path not in ("", ".") else "./"
+
+
+def build_env(inputs: StageInputs) -> list[Step]:
+    """`build_env` at the top of each stage that builds (the libraries', the app's), after the
+    installs: adding one re-runs the builds, not the installs, and leaves the base shared."""
+    if not inputs.cfg.build_env:
+        return []
+    return [Env(inputs.cfg.build_env, "from `build_env` in dockergen.yaml (the build steps only)")]
 
 
 def extra_steps(inputs: StageInputs, stage: str) -> list[Step]:

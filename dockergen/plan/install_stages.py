@@ -7,6 +7,7 @@ import posixpath
 
 from dockergen.plan.inputs import STORE, VOLATILE, WORKDIR, StageInputs, checked, copy, copy_from, extra_steps, folder
 from dockergen.plan.model import Command, Copy, Run, Step
+from dockergen.plan.tools import tool_providers
 from dockergen.workspace.manifest import Package
 
 LIB_MANIFESTS = "lib-manifests"
@@ -15,7 +16,14 @@ LIB_MANIFESTS_COMMENT = "the libraries' manifests, gathered while the base stage
 MANIFESTS = "manifests"
 MANIFESTS_COMMENT = "the manifests of the app and its libraries, gathered while the base stage installs pnpm"
 LIB_DEPS_COMMENT = "the libraries' dependencies alone, so a new dependency of the app does not rebuild them"
+LIB_DEPS_WITH_TOOLS_COMMENT = (
+    "the libraries' dependencies, and the own dependencies of the packages declaring the tools their builds run"
+    " (shamefullyHoist): a new dependency of those packages rebuilds the libraries"
+)
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
+DEPS_ALONE_COMMENT = (
+    "the app's dependencies: its manifest and the install inputs first, so a source change keeps them cached"
+)
 DEPS_BESIDE_COMMENT = (
     "the app's dependencies, installed while the libraries build (both start from their install),"
     " then the built libraries"
@@ -82,7 +90,7 @@ def _install_run(inputs: StageInputs, filters: list[str], comment: str, *after: 
     return inputs.pnpm_run([Command(argv), *after], comment)
 
 
-def _bin_placeholders(inputs: StageInputs) -> list[Step]:
+def _bin_placeholders(inputs: StageInputs, packages: tuple[Package, ...] | None = None) -> list[Step]:
     """pnpm links a workspace package's bins only when the files exist; before the libraries are
     built they do not, so a package using a library's bin would fail to build: the app too, whose
     install runs beside the libraries' builds (every user counts, so targets sharing the libraries'
@@ -90,7 +98,7 @@ def _bin_placeholders(inputs: StageInputs) -> list[Step]:
     used = {link.target for link in inputs.ws.links}
     files = sorted(
         posixpath.normpath(f"{pkg.dir}/{path}")
-        for pkg in inputs.libs
+        for pkg in (inputs.libs if packages is None else packages)
         if pkg.name in used
         for _, path in pkg.bin
         # a package copied whole for its install scripts already has its committed bin files
@@ -123,10 +131,16 @@ def gathered_manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) 
 def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `lib-deps`: the libraries' manifests and install inputs, then their install."""
     manifests = [copy_from(LIB_MANIFESTS, "the libraries' manifests"), *_bin_placeholders(inputs)]
+    providers = tool_providers(inputs)
+    also = (
+        f" (and {', '.join(p.name for p in providers)}'s own dependencies: the tools their builds run)"
+        if providers
+        else ""
+    )
     install = _install_run(
         inputs,
-        [p.selector for p in inputs.libs],
-        "install for the libraries only; dropping the lockfile and moving pnpm's record of the install "
+        [p.selector for p in (*inputs.libs, *providers)],
+        f"install for the libraries only{also}; dropping the lockfile and moving pnpm's record of the install "
         f"(timestamps, the whole lockfile) to {RECORD_DIR} leaves /repo identical whenever their "
         "dependencies are",
         Command(("rm", "-f", "pnpm-lock.yaml")),
@@ -135,15 +149,43 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     return (*manifests, *root_inputs(inputs), install)
 
 
-def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = ()) -> tuple[Step, ...]:
+OWN_DEPS = "own-deps"
+OWN_DEPS_COMMENT = (
+    "the dependencies of the libraries only this app uses, on top of the shared libraries' install,"
+    " so a new dependency of the app does not rebuild them"
+)
+
+
+def own_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `own-deps` (a shared Dockerfile): from the libraries' install, the install of the
+    libraries only this target uses; its record moved aside as the libraries' install does."""
+    why = "pnpm's record of the libraries' install: this install adds only what they lack"
+    head = [copy_from(LIB_DEPS, why, f"{RECORD_DIR}/")]
+    own = inputs.own_libs
+    manifests = [*manifest_steps(inputs, own), *_bin_placeholders(inputs, own)]
+    install = _install_run(
+        inputs,
+        [p.selector for p in own],
+        f"install the libraries only {inputs.pkg.name} uses; dropping the lockfile and moving pnpm's record "
+        f"of the install to {RECORD_DIR} leaves /repo identical whenever their dependencies are",
+        Command(("rm", "-f", "pnpm-lock.yaml")),
+        Command(("node", "-e", MOVE_RECORD, RECORD_DIR, *INSTALL_RECORD)),
+    )
+    return (*head, *manifests, *root_inputs(inputs), install)
+
+
+def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = (), record_from: str = LIB_DEPS) -> tuple[Step, ...]:
     """Stage `deps`: the app's manifest and install inputs, its install, the built libraries
-    (when installed beside their builds), `instructions.deps`."""
+    (when installed beside their builds), `instructions.deps`. `record_from`: the stage whose
+    install record the app's install starts from (the libraries', or the target's own libraries')."""
     manifests: list[Step] = []
     if inputs.libs:
         why = "pnpm's record of the libraries' install: the app's install adds only what they lack"
-        manifests.append(copy_from(LIB_DEPS, why, f"{RECORD_DIR}/"))
-    manifests += manifest_steps(inputs, (inputs.pkg,))
-    filters = [f"{inputs.pkg.selector}..."] if inputs.libs else [inputs.pkg.selector]
+        manifests.append(copy_from(record_from, why, f"{RECORD_DIR}/"))
+    # without a stage of their own, the libraries only this target uses install with the app
+    own = inputs.own_libs if record_from == LIB_DEPS else ()
+    manifests += [*manifest_steps(inputs, (*own, inputs.pkg)), *_bin_placeholders(inputs, own)]
+    filters = [f"{inputs.pkg.selector}..."] if inputs.libs or inputs.own_libs else [inputs.pkg.selector]
     install = _install_run(
         inputs, filters, f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
     )

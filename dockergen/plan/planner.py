@@ -16,6 +16,7 @@ from dockergen.plan import (
     prod_install,
     runtime_stages,
     static_site,
+    tools,
 )
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
@@ -60,12 +61,10 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
         *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
     ]
     assets = tuple(_asset_package(ws, cfg, a.package).name for a in cfg.assets)
-    build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=(*assets, *shared_libs))
-    libs = tuple(p for p in build_closure if p.name != pkg.name and p.dir != ".")
-    if shared_libs:  # the same order whichever target builds them: the shared stages must match
-        libs = ws.in_order({p.name for p in libs}, prod=False)
+    libs, own_libs = _libraries(ws, cfg, pkg, assets, shared_libs, standalone)
+    warnings += _prebuild_warnings(ws, cfg, (*libs, *own_libs, pkg))
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
-    inputs = StageInputs(ws, cfg, pkg, images, command, libs, next_standalone=standalone)
+    inputs = StageInputs(ws, cfg, pkg, images, command, libs, next_standalone=standalone, own_libs=own_libs)
     stages = _stages(inputs)
     warnings.extend(inputs.warnings)
     advice = nextjs.advice(inputs)
@@ -77,7 +76,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
             f"target {cfg.name!r}: {' '.join(command.argv)} is {command.source}; "
             "set `command:` in dockergen.yaml if it differs"
         )
-    context = build_context(stages, cfg.keep, (*libs, pkg), cfg.ignore)
+    context = build_context(stages, cfg.keep, (*libs, *own_libs, pkg), cfg.ignore, ws)
     return BuildPlan(
         target=cfg.name,
         package=pkg.name,
@@ -93,8 +92,27 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
         build_context=context,
         warnings=tuple(dict.fromkeys(warnings)),
         lint_ignore=cfg.lint_ignore,
-        libraries=tuple(p.name for p in libs),
+        libraries=tuple(p.name for p in (*libs, *own_libs)),
     )
+
+
+def _libraries(
+    ws: Workspace, cfg: TargetConfig, pkg: Package, assets: tuple[str, ...], shared: tuple[str, ...], standalone: bool
+) -> tuple[tuple[Package, ...], tuple[Package, ...]]:
+    """(the libraries its libraries' stages build, those it builds in its own stage). Alone: every
+    workspace library its build needs, and none of its own. In a shared Dockerfile: the `shared`
+    ones (what two or more of its targets use, the same for each, in one order: the shared stages
+    must match), and the rest of what it needs in its own stage, so an app does not pay for, or
+    change with, libraries only a sibling uses. An app another target depends on is one of the
+    shared libraries: built once, with them."""
+    closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=assets)
+    needed = tuple(p for p in closure if p.name != pkg.name and p.dir != ".")
+    if not shared:
+        return needed, ()
+    with_self = pkg.name in shared and cfg.kind == "node" and not standalone
+    names = {n for n in shared if n != pkg.name or with_self}
+    own = tuple(p for p in needed if p.name not in names)
+    return ws.in_order(names, prod=False), own
 
 
 def placement(cfg: TargetConfig, pkg: Package, target_count: int) -> tuple[str, str]:
@@ -135,6 +153,26 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
             hint=f"did you mean {close[0]!r}?" if close else "check the name in the package's package.json",
         )
     return pkg
+
+
+def _prebuild_warnings(ws: Workspace, cfg: TargetConfig, built: tuple[Package, ...]) -> list[str]:
+    """`prebuild` entries that name a package outside the build, or a script its package lacks
+    (pnpm would stop the build on it): refused; outside the build: a warning, nothing runs."""
+    names = {p.name for p in built}
+    out = []
+    for name, scripts in cfg.prebuild:
+        pkg = ws.find(name)
+        if pkg is None or name not in names:
+            out.append(f"target {cfg.name!r}: `prebuild` names {name}, which its build does not include; ignored")
+            continue
+        missing = next((s for s in scripts if not pkg.script(s)), None)
+        if missing is not None:
+            raise ConfigError(
+                f"target {cfg.name!r}: `prebuild` runs {missing!r} in {name}, whose package.json has no such script",
+                path="dockergen.yaml",
+                hint=f"name one of its scripts: {', '.join(sorted(n for n, _ in pkg.scripts)) or 'it has none'}",
+            )
+    return out
 
 
 def _resolve_kind(cfg: TargetConfig, pkg: Package) -> TargetConfig:
@@ -179,7 +217,10 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
     single = inputs.ws.hoisted or inputs.cfg.optimize == "cold"
     installed, ready = _single_install(inputs) if single else _split_installs(inputs)
     out = [base, *installed]
-    if inputs.pkg.script("build"):
+    if inputs.pkg.script("build") and inputs.built_with_libraries:
+        comment = f"{inputs.pkg.name} was built with the libraries (another target depends on it): its checks"
+        out.append(Stage("build", ready, comment, build_stages.check_steps(inputs)))
+    elif inputs.pkg.script("build"):
         comment = f"build {inputs.pkg.name} from its sources"
         out.append(Stage("build", ready, comment, build_stages.build_steps(inputs)))
     elif dict(inputs.cfg.instructions).get("build"):
@@ -210,7 +251,7 @@ def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
         if not gathered:
             return [deploy]
         why = "the libraries' built runtime files, gathered in one folder"
-        return [deploy, Stage(prod_install.LIB_FILES, "libs", why, gathered)]
+        return [deploy, Stage(prod_install.LIB_FILES, ready if inputs.own_libs else "libs", why, gathered)]
     return [Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs))]
 
 
@@ -219,24 +260,60 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     a new dependency of the app reinstalls but does not rebuild the libraries. The libraries build
     in one step (each RUN adds about 0.6 s to a cold build here); `optimize: libraries`, one per level."""
     if not inputs.libs:
-        return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
-    stages = _gathered(install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, inputs.libs)
-    stages += _chain(
-        install_stages.LIB_DEPS, install_stages.LIB_DEPS_COMMENT, install_stages.lib_deps_steps(inputs), None, "base"
+        return [Stage("deps", "base", install_stages.DEPS_ALONE_COMMENT, install_stages.deps_steps(inputs))], "deps"
+    providers = tools.tool_providers(inputs)
+    stages = _gathered(
+        install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, (*inputs.libs, *providers)
     )
+    why = install_stages.LIB_DEPS_WITH_TOOLS_COMMENT if providers else install_stages.LIB_DEPS_COMMENT
+    stages += _chain(install_stages.LIB_DEPS, why, install_stages.lib_deps_steps(inputs), None, "base")
     head = copy_from(
         install_stages.LIB_DEPS, "the libraries' installed dependencies (content-addressed: cached when unchanged)"
     )
     libs, comment = _lib_builds(inputs)
     stages += _chain("libs", comment, libs, head, "base")
+    if inputs.built_with_libraries:  # the libraries' install and builds were the app's too
+        return stages, "libs"
     built, after = overlay.built_libraries(inputs, libs, "libs")
+    if inputs.own_libs and not after:
+        own = _own_libraries(inputs, libs, built)
+        if own:
+            return [*stages, *own], "deps"
     if not after:  # the app installs while the libraries build; then they are laid over it
         steps = install_stages.deps_steps(inputs, built)
         stages.append(Stage("deps", install_stages.LIB_DEPS, install_stages.DEPS_BESIDE_COMMENT, steps))
     else:
         comment = f"{install_stages.DEPS_COMMENT}: {after}"
         stages.append(Stage("deps", "libs", comment, install_stages.deps_steps(inputs)))
-    return stages, "deps"
+    return _own_libraries_after(inputs, stages, "deps")
+
+
+def _own_libraries(inputs: StageInputs, libs: tuple[Step, ...], built: tuple[Step, ...]) -> list[Stage]:
+    """The libraries only this target uses, a level below the shared ones: their install from the
+    shared install (`own-deps`), their builds on the shared ones laid over it (`own-libs`), and the
+    app's install from theirs, with every built library laid over it; [] when one of their builds
+    may write elsewhere (they then build after the app's install)."""
+    head = (copy_from(install_stages.OWN_DEPS, "the installed dependencies of the libraries only this app uses"),)
+    own = build_stages.own_lib_steps(inputs, (*head, *built))
+    laid, after = overlay.built_libraries(inputs, (*libs, *own), "own-libs", (*inputs.libs, *inputs.own_libs))
+    if after:
+        return []
+    deps = install_stages.deps_steps(inputs, laid, install_stages.OWN_DEPS)
+    return [
+        Stage(install_stages.OWN_DEPS, install_stages.LIB_DEPS, install_stages.OWN_DEPS_COMMENT,
+              install_stages.own_deps_steps(inputs)),
+        Stage("own-libs", "base", build_stages.OWN_LIBS_COMMENT, own),
+        Stage("deps", install_stages.OWN_DEPS, install_stages.DEPS_BESIDE_COMMENT, deps),
+    ]  # fmt: skip
+
+
+def _own_libraries_after(inputs: StageInputs, stages: list[Stage], ready: str) -> tuple[list[Stage], str]:
+    """The libraries only this target uses, built after the app's install (when a library's build
+    may write into node_modules, or the install is one for all): a new app dependency rebuilds them."""
+    if not inputs.own_libs:
+        return stages, ready
+    comment = f"{build_stages.OWN_LIBS_COMMENT}, after the app's install"
+    return [*stages, Stage("own-libs", ready, comment, build_stages.own_lib_steps(inputs))], "own-libs"
 
 
 def _single_install(inputs: StageInputs) -> tuple[list[Stage], str]:
@@ -257,7 +334,7 @@ def _single_install(inputs: StageInputs) -> tuple[list[Stage], str]:
     if not inputs.libs:
         return stages, "deps"
     libs, comment = _lib_builds(inputs)
-    return [*stages, *_chain("libs", comment, libs, None, "deps")], "libs"
+    return _own_libraries_after(inputs, [*stages, *_chain("libs", comment, libs, None, "deps")], "libs")
 
 
 def _lib_builds(inputs: StageInputs) -> tuple[tuple[Step, ...], str]:

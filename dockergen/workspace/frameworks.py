@@ -1,5 +1,6 @@
 """What a framework's own configuration says about its build output: Next.js's `output:
-"standalone"` (and whether the tracing root is the workspace), Nest CLI's `nest-cli.json`."""
+"standalone"` (and whether the tracing root is the workspace), Nest CLI's `nest-cli.json`.
+next.config is read as tokens (js_source.py): what a comment or a string says does not count."""
 
 from __future__ import annotations
 
@@ -10,19 +11,13 @@ from dataclasses import dataclass
 
 from dockergen.errors import InputError
 from dockergen.repo import Repo
+from dockergen.validate import control_chars
+from dockergen.workspace.js_source import Window, key, literal, name, punct, read_source, windows
 from dockergen.workspace.manifest import Package
 
 NEXT_CONFIGS = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts")
-_STANDALONE = re.compile(r"""\boutput\s*:\s*["'`]standalone["'`]""")
-_TRACING_ROOT = re.compile(r"\boutputFileTracingRoot\s*:")
-# Standalone behind an environment variable, the usual ways:
-#   output: process.env.SELF_HOST === "true" ? "standalone" : undefined
-#   const OUT = process.env.NEXT_OUTPUT ?? "classic"; ...(OUT === "standalone" ? {output: "standalone"} : {})
-#   output: process.env.NEXT_OUTPUT
-_ENV = r"process\.env\??\.([A-Za-z_][A-Za-z0-9_]*)"
-_ENV_EQUALS_THEN = re.compile(_ENV + r"""\s*===?\s*(["'])([^"'\n]{0,64})\2\s*\?\s*["'`]standalone["'`]""")
-_NAME_EQUALS_STANDALONE = re.compile(r"""\b([A-Za-z_][A-Za-z0-9_]*)\s*===?\s*["'`]standalone["'`]""")
-_OUTPUT_FROM_ENV = re.compile(r"\boutput\s*:\s*" + _ENV + r"\s*[,}\n]")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_SWITCH_VALUE = 64  # characters of the value an environment variable is compared to
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,34 +44,98 @@ class NestConfig:
 def next_configs(repo: Repo, packages: Iterable[Package]) -> tuple[NextConfig, ...]:
     out = []
     for pkg in packages:
-        name = next((n for n in NEXT_CONFIGS if n in pkg.entries), None)
-        if name is None:
+        file = next((n for n in NEXT_CONFIGS if n in pkg.entries), None)
+        if file is None:
             continue
-        path = f"{pkg.dir}/{name}"
-        text = _text(repo, path)
-        standalone = bool(_STANDALONE.search(text))
+        path = f"{pkg.dir}/{file}"
+        text = read_source(repo, path) or ""
+        standalone, tracing_root = standalone_and_tracing_root(text)
         switch = None if standalone else standalone_switch(text)
-        out.append(NextConfig(pkg.dir, path, standalone, bool(_TRACING_ROOT.search(text)), switch))
+        out.append(NextConfig(pkg.dir, path, standalone, tracing_root, switch))
     return tuple(out)
+
+
+def standalone_and_tracing_root(text: str) -> tuple[bool, bool]:
+    """Whether an object literal in the code sets `output: "standalone"` (the literal alone, or
+    with `as`/`satisfies` a type), and whether one sets `outputFileTracingRoot` (to anything)."""
+    standalone = tracing_root = False
+    for w in windows(text, 3):
+        prop = key(w[1]) if punct(w[0], "{", ",") and punct(w[2], ":") else None
+        whole = w[4] is None or punct(w[4], ",", "}", ")") or name(w[4], "as", "satisfies")
+        standalone = standalone or (prop == "output" and literal(w[3]) == "standalone" and whole)
+        tracing_root = tracing_root or prop == "outputFileTracingRoot"
+    return standalone, tracing_root
 
 
 def standalone_switch(text: str) -> tuple[str, str] | None:
     """The environment variable (and value) a next.config compares to turn standalone on, when
-    it does so in one of the usual ways; None when it does not or dockergen cannot tell."""
-    found = _ENV_EQUALS_THEN.search(text)
-    if found:
-        return found.group(1), found.group(3)
-    found = _OUTPUT_FROM_ENV.search(text)
-    if found:
-        return found.group(1), "standalone"
-    for match in _NAME_EQUALS_STANDALONE.finditer(text):
-        name = match.group(1)
-        if re.search(_ENV.replace("([A-Za-z_][A-Za-z0-9_]*)", re.escape(name)) + r"\b", text):
-            return name, "standalone"
-        source = re.search(rf"\b(?:const|let|var)\s+{re.escape(name)}\s*=\s*{_ENV}", text)
-        if source:
-            return source.group(1), "standalone"
+    it does so in one of the usual ways; None when it does not or dockergen cannot tell:
+      output: process.env.SELF_HOST === "true" ? "standalone" : undefined
+      const OUT = process.env.NEXT_OUTPUT ?? "classic"; ...(OUT === "standalone" ? {output: "standalone"} : {})
+      output: process.env.NEXT_OUTPUT"""
+    then: list[tuple[str, str]] = []  # process.env.VARIABLE === "value" ? "standalone"
+    output: list[str] = []  # output: process.env.VARIABLE
+    compared: list[str] = []  # NAME === "standalone"
+    read: set[str] = set()  # process.env.NAME
+    assigned: dict[str, str] = {}  # const NAME = process.env.VARIABLE
+    for w in windows(text, 8):
+        variable = _env_variable(w[1:])
+        if variable is not None:
+            read.add(variable)
+            then.extend(_then_standalone(variable, w[6:]))
+        output.extend(_output_from_env(w))
+        compared.extend(_compared_to_standalone(w))
+        assigned.update((k, v) for k, v in _assigned_from_env(w) if k not in assigned)
+    if then or output:
+        return then[0] if then else (output[0], "standalone")
+    for compared_name in compared:
+        if compared_name in read:
+            return compared_name, "standalone"
+        if compared_name in assigned:
+            return assigned[compared_name], "standalone"
     return None
+
+
+def _env_variable(w: Window) -> str | None:
+    """VARIABLE when the window starts with `process.env.VARIABLE` (or `process.env?.VARIABLE`)."""
+    if name(w[0], "process") and punct(w[1], ".") and name(w[2], "env") and punct(w[3], ".", "?."):
+        return w[4].text if w[4] is not None and w[4].kind == "name" else None
+    return None
+
+
+def _then_standalone(variable: str, w: Window) -> list[tuple[str, str]]:
+    """(variable, value) for `=== "value" ? "standalone"` after process.env.VARIABLE; a value the
+    Dockerfile cannot set as it is (control characters, too long) is not one."""
+    if not (punct(w[0], "==", "===") and punct(w[2], "?") and literal(w[3]) == "standalone"):
+        return []
+    value = w[1].text if w[1] is not None and w[1].kind == "string" else None
+    if value is None or len(value) > MAX_SWITCH_VALUE or control_chars(value) or not _ENV_NAME.fullmatch(variable):
+        return []
+    return [(variable, value)]
+
+
+def _output_from_env(w: Window) -> list[str]:
+    """VARIABLE for the property `output: process.env.VARIABLE` (followed by `,` or `}`)."""
+    if not (punct(w[0], "{", ",") and key(w[1]) == "output" and punct(w[2], ":")):
+        return []
+    variable = _env_variable(w[3:])
+    end = w[8] if len(w) > 8 else None
+    ok = variable is not None and (end is None or punct(end, ",", "}")) and _ENV_NAME.fullmatch(variable)
+    return [variable] if ok and variable else []
+
+
+def _compared_to_standalone(w: Window) -> list[str]:
+    if w[1] is None or w[1].kind != "name" or not _ENV_NAME.fullmatch(w[1].text):
+        return []
+    return [w[1].text] if punct(w[2], "==", "===") and literal(w[3]) == "standalone" else []
+
+
+def _assigned_from_env(w: Window) -> list[tuple[str, str]]:
+    """(NAME, VARIABLE) for `const NAME = process.env.VARIABLE` (or let, var)."""
+    if not (name(w[1], "const", "let", "var") and w[2] is not None and w[2].kind == "name" and punct(w[3], "=")):
+        return []
+    variable = _env_variable(w[4:])
+    return [(w[2].text, variable)] if variable is not None and _ENV_NAME.fullmatch(variable) else []
 
 
 def nest_configs(repo: Repo, packages: Iterable[Package]) -> tuple[NestConfig, ...]:
@@ -84,25 +143,22 @@ def nest_configs(repo: Repo, packages: Iterable[Package]) -> tuple[NestConfig, .
     for pkg in packages:
         if "nest-cli.json" not in pkg.entries:
             continue
-        data = repo.read_jsonc(f"{pkg.dir}/nest-cli.json")
-        data = data if isinstance(data, dict) else {}
+        path = f"{pkg.dir}/nest-cli.json"
+        data = repo.read_jsonc(path) or {}
         options = data.get("compilerOptions") if isinstance(data.get("compilerOptions"), dict) else {}
-        source_root = _plain(data.get("sourceRoot"), "src")
-        entry = _plain(data.get("entryFile"), "main")
-        tsconfig = _plain(options.get("tsConfigPath") if options else None, "tsconfig.build.json")
+        source_root = _plain(data.get("sourceRoot"), "src", path, "sourceRoot")
+        entry = _plain(data.get("entryFile"), "main", path, "entryFile")
+        tsconfig = _plain(options.get("tsConfigPath") if options else None, "tsconfig.build.json", path, "tsConfigPath")
         out.append(NestConfig(pkg.dir, source_root, entry, tsconfig))
     return tuple(out)
 
 
-def _plain(value: object, default: str) -> str:
+def _plain(value: object, default: str, path: str, field: str) -> str:
+    """A relative path from nest-cli.json, normalized; the default when unset or outside the package."""
     if not isinstance(value, str) or not value.strip():
         return default
+    reason = control_chars(value)
+    if reason:  # it would end up in the image's start command
+        raise InputError(f"{field} {reason}", path=path, hint=f"set {field} to a plain relative path")
     normal = posixpath.normpath(value.strip())
     return default if normal.startswith(("..", "/")) else normal
-
-
-def _text(repo: Repo, path: str) -> str:
-    try:
-        return repo.read_text(path)
-    except InputError:  # a config we cannot read is one we know nothing about
-        return ""

@@ -1,28 +1,32 @@
-"""Workspace membership exactly as pnpm computes it from `packages:` globs.
+"""Workspace membership as pnpm 10 computes it from the `packages:` globs of pnpm-workspace.yaml.
 
-pnpm appends `/package.{json,yaml,json5}` to each pattern, globs with `dot: false`, ignores
-`**/node_modules/**` and `**/bower_components/**`, treats every `!pattern` as a global
-exclusion (order does not matter), follows symlinked folders, and always adds the root.
+pnpm globs `<glob>/package.{json,yaml,json5}` with tinyglobby (picomatch inside, `dot: false`,
+symbolic links followed, `**/node_modules/**` and `**/bower_components/**` ignored) and always
+adds the root. The walk enters the folders tinyglobby enters: those whose names match a glob's
+leading names one by one, or everything below a leading `**` that matched (so `**/.x` misses a
+top-level `.x`, as pnpm does); not those an ignore glob matches, nor a symbolic link leading
+where a linked folder above it leads (fdir's loop rule: a link back up is followed once). A
+manifest there makes a member when a glob matches its whole path and no ignore glob does.
+
+One deliberate difference: the walk never enters node_modules or bower_components, where pnpm,
+whose ignore globs cannot see past a dot folder, enters them below one a glob names
+(`.config/**` reaches `.config/node_modules/x`). Each folder reads one name per glob state set,
+each glob read is bounded (glob_match.MAX_STEPS), and at most MAX_FOLDERS folders are visited.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from dockergen.repo import Repo
+from dockergen.errors import InputError
+from dockergen.repo import DirEntry, Repo
+from dockergen.workspace.glob_nodes import GlobSyntaxError
+from dockergen.workspace.glob_patterns import Globs, Pattern, compile_globs
 
 MANIFEST_NAMES = ("package.json", "package.yaml", "package.json5")
 NEVER_DESCEND = frozenset({"node_modules", "bower_components"})
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """One glob from `packages:`, split into path segments after brace expansion."""
-
-    segments: tuple[str, ...]
-    negated: bool
+MAX_FOLDERS = 200_000
+_DEAD, _PREFIX, _ALL = 0, 1, 2  # tinyglobby's crawl test for one glob: no, so far yes, yes from here down
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,174 +37,116 @@ class MemberSearch:
     warnings: tuple[str, ...]
 
 
-def compile_patterns(raw: list[str]) -> tuple[Pattern, ...]:
-    """Split globs into segments; `{a,b}` braces expand into several patterns."""
-    out: list[Pattern] = []
-    for text in raw:
-        negated = text.startswith("!")
-        body = text[1:] if negated else text
-        for expanded in _expand_braces(body):
-            segments = tuple(s for s in expanded.strip("/").split("/") if s not in ("", "."))
-            out.append(Pattern(segments, negated))
-    return tuple(out)
+@dataclass(frozen=True, slots=True)
+class _Folder:
+    parts: tuple[str, ...]
+    crawl: tuple[int, ...]  # per match glob: _DEAD, _PREFIX or _ALL
+    states: tuple[frozenset[int], ...]  # per glob (match globs, then ignore globs): after reading the path
+    links: tuple[str, ...]  # where the linked folders above it (below the crawl root) lead
 
-
-def escapes_root(text: str) -> bool:
-    """True for globs that point outside the workspace root (`../x`, `/abs`)."""
-    body = text[1:] if text.startswith("!") else text
-    return body.startswith("/") or ".." in body.split("/")
+    @property
+    def rel(self) -> str:
+        return "/".join(self.parts) or "."
 
 
 def find_members(repo: Repo, raw_patterns: list[str]) -> MemberSearch:
-    """Walk only the folders a pattern can reach; return member folders sorted like pnpm."""
-    patterns = compile_patterns(raw_patterns)
-    positive = [p.segments for p in patterns if not p.negated]
-    negative = [p.segments for p in patterns if p.negated]
-    found, warnings = _walk(repo, positive, negative)
+    """Walk only the folders pnpm would; return member folders sorted, the root first."""
+    try:
+        globs = compile_globs(raw_patterns)
+    except GlobSyntaxError as exc:
+        raise InputError(exc.message, path="pnpm-workspace.yaml", hint=exc.hint) from None
+    try:
+        found, warnings = _walk(repo, globs)
+    except GlobSyntaxError as exc:  # a glob too costly to read one name with
+        raise InputError(f"a `packages:` glob {exc.message}", path="pnpm-workspace.yaml", hint=exc.hint) from None
     dirs = sorted(set(found) - {"."})
-    return MemberSearch((".", *tuple(dirs)), tuple(warnings))
+    return MemberSearch((".", *dirs), (*globs.warnings, *warnings))
 
 
-def _walk(repo: Repo, positive: list[tuple[str, ...]], negative: list[tuple[str, ...]]) -> tuple[list[str], list[str]]:
-    """Depth-first over the folders a positive pattern can reach (iterative: any depth)."""
+def _walk(repo: Repo, globs: Globs) -> tuple[list[str], list[str]]:
+    """Depth-first over the folders tinyglobby crawls (iterative: any depth)."""
+    patterns = (*globs.match, *globs.ignore)
+    start = tuple(p.full.start if p.full else frozenset() for p in patterns)
+    stack = [_Folder((), (_PREFIX,) * len(globs.match), start, ())]
     found: list[str] = []
     warnings: list[str] = []
-    stack: list[tuple[tuple[str, ...], frozenset[str]]] = [((), frozenset())]
+    visited = 0
     while stack:
-        parts, ancestors = stack.pop()
-        rel = "/".join(parts) or "."
-        real = repo.realpath(rel)
-        if real in ancestors:
-            warnings.append(f"{rel}: symlink loop, not followed")
-            continue
-        entries, skipped = repo.scan_dir(rel)
-        names = {e.name for e in entries if not e.is_dir}
-        if any(m in names for m in MANIFEST_NAMES) and _is_member(parts, positive, negative):
-            found.append(rel)
+        folder = stack.pop()
+        visited += 1
+        if visited > MAX_FOLDERS:
+            warnings.append(f"pnpm-workspace.yaml: stopped looking for members after {MAX_FOLDERS} folders")
+            break
+        entries, skipped = repo.scan_dir(folder.rel)
         if skipped:
-            warnings.append(f"{rel}: skipped {skipped} file name(s) that are not valid UTF-8")
-        below = ancestors | {real}
-        children = [(*parts, e.name) for e in entries if e.is_dir and e.name not in NEVER_DESCEND]
-        stack.extend((child, below) for child in reversed(children) if any(_may_reach(p, child) for p in positive))
+            warnings.append(f"{folder.rel}: skipped {skipped} file name(s) that are not valid UTF-8")
+        if _holds_manifest(repo, folder, entries, globs):
+            found.append(folder.rel)
+        children = [e for e in entries if e.is_dir and e.name not in NEVER_DESCEND]
+        for entry in reversed(children):
+            child = _child(repo, folder, entry, globs, warnings)
+            if child is not None:
+                stack.append(child)
     return found, warnings
 
 
-def _is_member(parts: tuple[str, ...], positive: list[tuple[str, ...]], negative: list[tuple[str, ...]]) -> bool:
-    if not any(_full_match(p, parts) for p in positive):
-        return False
-    return not any(_full_match(n, parts) for n in negative)
-
-
-def _full_match(pat: tuple[str, ...], path: tuple[str, ...]) -> bool:
-    """Does the whole folder path match the pattern (`**` = zero or more visible folders)?"""
-    return len(pat) in _states(pat, path)
-
-
-def _may_reach(pat: tuple[str, ...], path: tuple[str, ...]) -> bool:
-    """Could something at or below this folder match the pattern?"""
-    return bool(_states(pat, path))
-
-
-def _states(pat: tuple[str, ...], path: tuple[str, ...]) -> set[int]:
-    """Positions in the pattern reachable after matching the path's segments (an NFA over
-    segments: linear in both lengths, no recursion, no cache)."""
-    states = _closure(pat, {0})
-    for name in path:
-        advanced: set[int] = set()
-        for i in states:
-            if i == len(pat):
-                continue
-            if pat[i] == "**":
-                if not name.startswith("."):  # dot: false
-                    advanced.add(i)
-            elif _segment_match(pat[i], name):
-                advanced.add(i + 1)
-        states = _closure(pat, advanced)
-        if not states:
-            break
-    return states
-
-
-def _closure(pat: tuple[str, ...], states: set[int]) -> set[int]:
-    """`**` also matches zero folders: a state before it reaches the one after it."""
-    out = set(states)
-    for i in sorted(states):
-        while i < len(pat) and pat[i] == "**":
-            i += 1
-            out.add(i)
-    return out
-
-
-@lru_cache(maxsize=1024)
-def _segment_regex(seg: str) -> re.Pattern[str]:
-    out = []
-    i = 0
-    while i < len(seg):
-        c = seg[i]
-        if c == "*":
-            while i + 1 < len(seg) and seg[i + 1] == "*":
-                i += 1
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            end = seg.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(c))
-            else:
-                body = seg[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end
-        elif c == "\\" and i + 1 < len(seg):
-            i += 1
-            out.append(re.escape(seg[i]))
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
-def _segment_match(pat: str, name: str) -> bool:
-    # dot: false: a wildcard never matches a leading dot; only a literal "." does.
-    if name.startswith(".") and not pat.startswith("."):
-        return False
-    if not any(ch in pat for ch in "*?[\\"):
-        return pat == name
-    return _segment_regex(pat).match(name) is not None
-
-
-def _expand_braces(text: str) -> list[str]:
-    """`a/{b,c}/*` -> [`a/b/*`, `a/c/*`]; nested braces expand too."""
-    depth = 0
-    start = -1
-    for i, c in enumerate(text):
-        if c == "{":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif c == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                options = _split_top_level(text[start + 1 : i])
-                if len(options) < 2:
-                    continue
-                head, tail = text[:start], text[i + 1 :]
-                return [e for opt in options for e in _expand_braces(head + opt + tail)]
-    return [text]
-
-
-def _split_top_level(body: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    current = ""
-    for c in body:
-        if c == "," and depth == 0:
-            parts.append(current)
-            current = ""
+def _holds_manifest(repo: Repo, folder: _Folder, entries: list[DirEntry], globs: Globs) -> bool:
+    for entry in entries:
+        if entry.is_dir or entry.name not in MANIFEST_NAMES:
             continue
-        depth += (c == "{") - (c == "}")
-        current += c
-    parts.append(current)
-    return parts
+        if _matches(folder, entry.name, globs) and repo.kind(f"{folder.rel}/{entry.name}") == "file":
+            return True
+    return False
+
+
+def _matches(folder: _Folder, name: str, globs: Globs) -> bool:
+    """Does a match glob, and no ignore glob, match the folder's path plus this name?"""
+    count = len(globs.match)
+    hits = [_accepts(p, s, name) for p, s in zip((*globs.match, *globs.ignore), folder.states, strict=True)]
+    return any(hits[:count]) and not any(hits[count:])
+
+
+def _child(repo: Repo, folder: _Folder, entry: DirEntry, globs: Globs, warnings: list[str]) -> _Folder | None:
+    """The child folder with its states, or None when tinyglobby would not crawl it."""
+    depth = len(folder.parts)
+    crawl = tuple(_crawl_step(p, c, entry.name, depth) for p, c in zip(globs.match, folder.crawl, strict=True))
+    if all(c == _DEAD for c in crawl):
+        return None
+    patterns = (*globs.match, *globs.ignore)
+    ignore_states = folder.states[len(globs.match) :]
+    if any(_accepts(p, s, entry.name) for p, s in zip(globs.ignore, ignore_states, strict=True)):
+        return None  # tinyglobby's ignore globs apply to folders too
+    states = tuple(_step(p, s, entry.name) for p, s in zip(patterns, folder.states, strict=True))
+    parts = (*folder.parts, entry.name)
+    links = folder.links
+    if entry.is_symlink:
+        target = repo.realpath("/".join(parts))
+        if any(t == target or t.startswith(target) or target.startswith(t) for t in links):
+            warnings.append(f"{'/'.join(parts)}: not followed: it leads where a linked folder above it leads")
+            return None
+        if depth >= len(globs.root):  # fdir sees only links below the folder it starts from
+            links = (*links, target)
+    return _Folder(parts, crawl, states, links)
+
+
+def _crawl_step(pattern: Pattern, state: int, name: str, depth: int) -> int:
+    """tinyglobby's partial match, one name deeper: names must match the glob's names in place;
+    a `**` that matches, or a brace holding `/`, lets everything below in."""
+    if state != _PREFIX:
+        return state
+    if depth >= pattern.opaque_from:
+        return _ALL
+    if depth >= len(pattern.names):
+        return _DEAD
+    automaton = pattern.names[depth]
+    if automaton is None:
+        return _DEAD if name.startswith(".") else _ALL
+    return _PREFIX if automaton.matches(name) else _DEAD
+
+
+def _step(pattern: Pattern, states: frozenset[int], name: str) -> frozenset[int]:
+    return pattern.full.step(states, name) if pattern.full and states else frozenset()
+
+
+def _accepts(pattern: Pattern, states: frozenset[int], name: str) -> bool:
+    return bool(pattern.full and states and pattern.full.accepts(states, name))

@@ -23,6 +23,15 @@ class Lockfile:
     patched: tuple[str, ...]
     has_pnpmfile_checksum: bool
     package_names: frozenset[str] = frozenset()  # every package name in `packages:`
+    env_document: bool = False  # pnpm >= 11 wrote a first document (packageManager, config dependencies)
+    env_pnpm: str | None = None  # the pnpm version that document records (packageManagerDependencies)
+    # package name -> names it depends on (dependencies and optionalDependencies of every version;
+    # `snapshots:` in format 9, `packages:` before)
+    dependencies: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def dependents(self, names: frozenset[str]) -> frozenset[str]:
+        """Packages that depend on any of `names`."""
+        return frozenset(pkg for pkg, deps in self.dependencies if deps & names)
 
     @property
     def major(self) -> int:
@@ -53,7 +62,48 @@ def parse_lockfile(text: str, path: str) -> Lockfile:
         patched=tuple(sorted(_child_keys(blocks.get("patchedDependencies", ("", []))[1]))),
         has_pnpmfile_checksum="pnpmfileChecksum" in blocks,
         package_names=frozenset(_package_name(k) for k in _child_keys(blocks.get("packages", ("", []))[1])),
+        dependencies=_dependencies(blocks.get("snapshots" if version.startswith("9") else "packages", ("", []))[1]),
+        env_document=len(documents) > 1,
+        env_pnpm=_recorded_pnpm(documents[0][1]) if len(documents) > 1 else None,
     )
+
+
+_PM_DEPS = re.compile(r"^(\s+)packageManagerDependencies:\s*$")
+_PNPM_ENTRY = re.compile(r"^(\s+)pnpm:\s*$")
+_VERSION = re.compile(r"^\s+version:\s*['\"]?([^'\"\s]+)['\"]?\s*$")
+
+
+def _recorded_pnpm(lines: list[str]) -> str | None:
+    """`packageManagerDependencies: {pnpm: {version: X}}` of the env document's root importer."""
+    state = 0  # 0: looking for packageManagerDependencies, 1: for its pnpm entry, 2: for the version
+    for line in lines:
+        if state == 0 and _PM_DEPS.match(line):
+            state = 1
+        elif state == 1 and _PNPM_ENTRY.match(line):
+            state = 2
+        elif state == 2 and (m := _VERSION.match(line)):
+            return m.group(1)
+    return None
+
+
+_DEPS_FIELD = re.compile(r"^    (dependencies|optionalDependencies):\s*$")
+
+
+def _dependencies(lines: list[str]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Package name -> the names in its `dependencies`/`optionalDependencies` (4 and 6 spaces in)."""
+    found: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    in_deps = False
+    for line in lines:
+        if not line.startswith("    "):  # a package entry (2 spaces in)
+            m = _CHILD_KEY.match(line)
+            current = found.setdefault(_package_name(_unquote(m.group(1))), set()) if m else None
+            in_deps = False
+        elif not line.startswith("      "):  # one of its fields
+            in_deps = bool(_DEPS_FIELD.match(line))
+        elif in_deps and current is not None and (m := _CHILD_KEY.match(line[4:])):
+            current.add(_unquote(m.group(1)))
+    return tuple(sorted((name, frozenset(deps)) for name, deps in found.items() if deps))
 
 
 def _split_documents(text: str) -> list[tuple[int, list[str]]]:

@@ -13,7 +13,8 @@ from dockergen.validate import context_path
 from dockergen.workspace import graph
 from dockergen.workspace.build_configs import build_configs
 from dockergen.workspace.frameworks import NestConfig, NextConfig, nest_configs, next_configs
-from dockergen.workspace.globs import escapes_root, find_members
+from dockergen.workspace.glob_patterns import glob_problem
+from dockergen.workspace.globs import find_members
 from dockergen.workspace.hooks import build_script_files, hook_files
 from dockergen.workspace.install_inputs import InstallInput, install_inputs
 from dockergen.workspace.lockfile import Lockfile, parse_lockfile
@@ -138,6 +139,7 @@ def scan(repo: Repo) -> Workspace:
     inputs = install_inputs(repo, ws_yaml, root_pnpm, settings, lockfile, npmrc)
     policy = build_policy(ws_yaml, root_pnpm, versions.pnpm_major)
     configs = [(p.name, build_configs(repo, p)) for p in members]
+    warnings.extend(w for _, c in configs for w in c.warnings)
     return Workspace(
         root=root,
         packages=members,
@@ -159,7 +161,7 @@ def scan(repo: Repo) -> Workspace:
         config_out_dirs=tuple((name, d) for name, c in configs for d in c.out_dirs),
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
-        native_builds=native_builds(policy, lockfile.package_names),
+        native_builds=native_builds(policy, lockfile),
         workspace_file=repo.is_file(WORKSPACE_FILE),
     )
 
@@ -209,20 +211,19 @@ def _patterns(ws_yaml: dict[str, Any], warnings: list[str]) -> list[str]:
                 f"`packages` item {index + 1} is not a string", path=WORKSPACE_FILE, line=line, col=col,
                 hint="quote the glob",
             )  # fmt: skip
-        if escapes_root(item.strip()):
+        problem = glob_problem(item)
+        if problem is not None:
             raise InputError(
-                f"glob {item!r} points outside the workspace root",
-                path=WORKSPACE_FILE, line=line, col=col,
-                hint="members must live below the folder holding pnpm-workspace.yaml",
-            )  # fmt: skip
-    return [str(item).strip() for item in raw]
+                f"glob {item!r} {problem.message}", path=WORKSPACE_FILE, line=line, col=col, hint=problem.hint
+            )
+    return [str(item) for item in raw]
 
 
 def _bad_patterns(data: Any) -> bool:
     raw = data.get("packages") if isinstance(data, dict) else None
     if raw is None:
         return False
-    return not isinstance(raw, list) or any(not isinstance(i, str) or escapes_root(i.strip()) for i in raw)
+    return not isinstance(raw, list) or any(not isinstance(i, str) or glob_problem(i) is not None for i in raw)
 
 
 def _read_root_manifest(repo: Repo) -> dict[str, Any]:

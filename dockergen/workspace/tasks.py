@@ -1,6 +1,7 @@
-"""Tasks a package's build depends on inside the same package: turbo.json's `dependsOn` for
-`build` (`db:generate`, `generate`; `^build` means the dependencies' builds, which the build order
-already gives), and code generators a package uses without telling any task runner."""
+"""Tasks a package's build depends on: turbo.json's `dependsOn` for `build`, in the package itself
+(`db:generate`) or in its dependencies (`^db:generate`; `^build` means the dependencies' builds,
+which the build order already gives), and code generators a package uses without telling any task
+runner. A package with such a task runs it before the builds even when it has no build itself."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ GENERATORS = frozenset({
 
 
 def build_prerequisites(repo: Repo) -> tuple[str, ...]:
-    """Same-package tasks turbo.json runs before `build` (both `tasks` and the older `pipeline`)."""
+    """Tasks turbo.json runs before `build` (both `tasks` and the older `pipeline`), in the package
+    or, with `^`, in its dependencies: every package of the closure that defines one runs it."""
     if not repo.is_file("turbo.json"):
         return ()
     data = repo.read_jsonc("turbo.json")
@@ -25,7 +27,8 @@ def build_prerequisites(repo: Repo) -> tuple[str, ...]:
     needs = build.get("dependsOn") if isinstance(build, dict) else None
     if not isinstance(needs, list):
         return ()
-    return tuple(t for t in needs if isinstance(t, str) and t and not t.startswith(("^", "$")) and "#" not in t)
+    names = (t.removeprefix("^") for t in needs if isinstance(t, str) and not t.startswith("$") and "#" not in t)
+    return tuple(dict.fromkeys(n for n in names if n and n != "build"))
 
 
 def generators(pkg: Package) -> tuple[str, ...]:

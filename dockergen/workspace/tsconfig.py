@@ -1,5 +1,6 @@
 """TypeScript build inputs outside the dependency graph: the files a tsconfig `extends` (by
-relative path or through a workspace package's name) and the projects it `references`."""
+relative path or through a workspace package's name), the projects it `references`, and the folders
+its `paths` map imports to (`"@x/lib/*": ["libraries/x/src/*"]`, often folders with no package.json)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ from dockergen.workspace.manifest import Package
 _TSCONFIG = re.compile(r"^tsconfig(\.[\w.-]+)?\.json$")
 # Strings, comments, or anything else, so comments are only removed outside strings.
 MAX_FILES = 2000  # a bound on the walk through extends chains
+MAX_PATHS = 200  # `paths` entries (and targets per entry) read from one tsconfig
 
 
 @dataclass(frozen=True, slots=True)
 class TsLink:
-    """`source` (a tsconfig) needs `target`: a file it extends, or a project folder it references."""
+    """`source` (a tsconfig) needs `target`: a file it extends, a project folder it references, or
+    a folder its `paths` map imports to."""
 
     source: str
     target: str
-    kind: Literal["extends", "references"]
+    kind: Literal["extends", "references", "paths"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +144,44 @@ def _links_of(repo: Repo, source: str, members: dict[str, str]) -> list[TsLink]:
         for target in [_resolve_extends(repo, folder, spec, members)]
         if target
     ]
-    for ref in data.get("references") or []:
+    references = data.get("references")
+    for ref in references if isinstance(references, list) else []:
         spec = ref.get("path") if isinstance(ref, dict) else None
         target = _inside(folder, spec) if isinstance(spec, str) else None
         if target and repo.kind(target) in ("dir", "file"):
             out.append(
                 TsLink(source, target if repo.kind(target) == "dir" else posixpath.dirname(target), "references")
             )
-    return out
+    folders = [f for f in _path_folders(repo, folder, data) if not _near_member(f, members)]
+    return out + [TsLink(source, target, "paths") for target in folders]
+
+
+def _near_member(folder: str, members: dict[str, str]) -> bool:
+    """Inside a workspace member or holding one (`"@acme/*": ["packages/*/src"]`): the dependency
+    graph copies members; `paths` matter for folders that are not packages."""
+    return any(
+        folder == d or folder.startswith(f"{d}/") or d.startswith(f"{folder}/")
+        for d in members.values()
+        if d not in ("", ".")  # the root holds everything
+    )
+
+
+def _path_folders(repo: Repo, folder: str, data: dict[str, Any]) -> list[str]:
+    """The folders `compilerOptions.paths` maps imports to (each target's part before its first
+    `*`, or an exact file's folder), relative to `baseUrl`, else to the tsconfig's folder."""
+    options = data.get("compilerOptions")
+    paths = options.get("paths") if isinstance(options, dict) else None
+    if not isinstance(paths, dict):
+        return []
+    base_url = options.get("baseUrl") if isinstance(options, dict) else None
+    base = _inside(folder, base_url) if isinstance(base_url, str) else folder
+    found: list[str] = []
+    for targets in list(paths.values())[:MAX_PATHS]:
+        for target in targets[:MAX_PATHS] if isinstance(targets, list) else []:
+            where = _path_folder(repo, base, target) if isinstance(target, str) and base is not None else None
+            if where is not None and where not in found:
+                found.append(where)
+    return found
 
 
 def _resolve_extends(repo: Repo, folder: str, spec: str, members: dict[str, str]) -> str | None:
@@ -161,6 +194,23 @@ def _resolve_extends(repo: Repo, folder: str, spec: str, members: dict[str, str]
         if repo.kind(candidate) == "file" and context_path(candidate) is None:
             return candidate
     return None
+
+
+def _path_folder(repo: Repo, base: str, target: str) -> str | None:
+    """`libraries/x/src/*` -> `libraries/x/src`; `src/x-*` -> `src`; an exact file -> its folder."""
+    static = target.split("*", 1)[0]
+    if not static.strip("./"):
+        return None  # the whole base: the package itself
+    joined = _inside(base, static)
+    if joined is None or "node_modules" in joined.split("/"):
+        return None
+    if "*" in target:
+        where = joined if static.endswith("/") else posixpath.dirname(joined)
+    else:
+        where = joined if repo.kind(joined) == "dir" else posixpath.dirname(joined)
+    if where in ("", ".") or repo.kind(where) != "dir" or context_path(where) is not None:
+        return None
+    return where
 
 
 def _member_path(spec: str, members: dict[str, str]) -> str | None:
