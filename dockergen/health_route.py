@@ -38,7 +38,7 @@ def find_health_route(repo: Repo, pkg: Package) -> HealthRoute | None:
     """The first well-known health path the app's sources name, and how sure that is."""
     found: dict[str, tuple[str, bool]] = {}
     prefixed = ""
-    for rel in _source_files(repo, pkg.dir):
+    for rel in source_files(repo, pkg.dir):
         try:
             text = repo.read_text(rel)
         except InputError:
@@ -59,7 +59,7 @@ def find_health_route(repo: Repo, pkg: Package) -> HealthRoute | None:
 
 
 def _doubt(pkg: Package, routed: bool, prefixed: str) -> str:
-    if any(d.name == "@nestjs/core" for d in pkg.deps(PROD_KINDS)):
+    if any(d.name == "@nestjs/core" for d in pkg.deps_with_root(PROD_KINDS)):
         return "a Nest app composes routes from controllers and global prefixes"
     if prefixed:
         return f"{prefixed} mounts routes under a prefix"
@@ -68,7 +68,8 @@ def _doubt(pkg: Package, routed: bool, prefixed: str) -> str:
     return ""
 
 
-def _source_files(repo: Repo, directory: str) -> list[str]:
+def source_files(repo: Repo, directory: str) -> list[str]:
+    """The package's source files (not tests, dependencies or build output), at most MAX_SOURCE_FILES."""
     out: list[str] = []
     stack = [directory]
     while stack and len(out) < MAX_SOURCE_FILES:

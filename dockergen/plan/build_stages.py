@@ -137,11 +137,11 @@ def _build(
     why: list[str] = []
     for pkg in packages:
         for script in scripts_before_build(inputs, pkg):
-            commands.append(Command(("pnpm", f"--filter={pkg.name}", "run", script)))
+            commands.append(Command(("pnpm", f"--filter={pkg.selector}", "run", script)))
             why.append(f"{pkg.name}: {script} first ({inputs.prebuild_reason(pkg)})")
     built = [p for p in packages if p.script("build")]
     if built:
-        commands.append(Command(("pnpm", *(f"--filter={p.name}" for p in built), "run", "build")))
+        commands.append(Command(("pnpm", *(f"--filter={p.selector}" for p in built), "run", "build")))
         why.append(f"build {', '.join(p.name for p in built)}")
     check_commands, check_why = checks
     commands += check_commands

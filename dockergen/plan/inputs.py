@@ -100,6 +100,12 @@ class StageInputs:
         return "it generates code the build compiles"
 
     @property
+    def bin_from_root(self) -> bool:
+        """The start command runs a bin that the workspace root's dependency provides, not the app's."""
+        provider = self.command.bin_package
+        return provider is not None and all(d.name != provider for d in self.pkg.deps(PROD_KINDS))
+
+    @property
     def root_ships_dependencies(self) -> bool:
         """The workspace root declares production dependencies: the app may import them (pnpm
         installs the root's with every filtered install, and hoisting settings expose them)."""
@@ -194,12 +200,30 @@ BIN_LINK = (
 )
 
 
-def bin_link(inputs: StageInputs, modules: str) -> list[Step]:
+# The same link to a bin of the workspace root's dependency: read from the root's node_modules in
+# the stage (argument 4), linked through the relative path from the link's folder to where the
+# root's node_modules is at run time (argument 5), as in the repository.
+BIN_LINK_FROM_ROOT = (
+    'const[d,p,b,r,u]=process.argv.slice(1),fs=require("fs"),path=require("path");'
+    'const m=JSON.parse(fs.readFileSync(path.join(r,p,"package.json"),"utf8"));'
+    'const f=typeof m.bin==="string"?m.bin:(m.bin||{})[b];'
+    'if(!f){console.error("dockergen: "+p+" has no bin "+b+"; set command: in dockergen.yaml");process.exit(1)}'
+    'fs.mkdirSync(path.join(d,".dockergen-bin"),{recursive:true});'
+    'fs.symlinkSync(path.join(u,p,f),path.join(d,".dockergen-bin",b))'
+)
+
+
+def bin_link(inputs: StageInputs, modules: str, root_modules: str = f"{WORKDIR}/node_modules") -> list[Step]:
     """The link the start command runs, when it runs a dependency's bin; `modules` is the app's
-    node_modules in the stage."""
+    node_modules in the stage, `root_modules` the workspace root's (where a bin the root provides is)."""
     command = inputs.command
     if command.bin_package is None:
         return []
     name = posixpath.basename(command.argv[1])
     why = f"the start command runs {command.bin_package}'s {name} bin: node on its file, found in its package.json"
-    return [Run((Command(("node", "-e", BIN_LINK, modules, command.bin_package, name)),), why)]
+    if not inputs.bin_from_root:
+        return [Run((Command(("node", "-e", BIN_LINK, modules, command.bin_package, name)),), why)]
+    up = posixpath.relpath("node_modules", posixpath.join(inputs.pkg.dir, "node_modules", ".dockergen-bin"))
+    why += f"; the workspace root declares {command.bin_package}: the link leads to the root's node_modules"
+    argv = ("node", "-e", BIN_LINK_FROM_ROOT, modules, command.bin_package, name, root_modules, up)
+    return [Run((Command(argv),), why)]

@@ -139,7 +139,7 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     )
     install = _install_run(
         inputs,
-        [p.name for p in (*inputs.libs, *providers)],
+        [p.selector for p in (*inputs.libs, *providers)],
         f"install for the libraries only{also}; dropping the lockfile and moving pnpm's record of the install "
         f"(timestamps, the whole lockfile) to {RECORD_DIR} leaves /repo identical whenever their "
         "dependencies are",
@@ -165,7 +165,7 @@ def own_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     manifests = [*manifest_steps(inputs, own), *_bin_placeholders(inputs, own)]
     install = _install_run(
         inputs,
-        [p.name for p in own],
+        [p.selector for p in own],
         f"install the libraries only {inputs.pkg.name} uses; dropping the lockfile and moving pnpm's record "
         f"of the install to {RECORD_DIR} leaves /repo identical whenever their dependencies are",
         Command(("rm", "-f", "pnpm-lock.yaml")),
@@ -185,7 +185,7 @@ def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = (), record_fr
     # without a stage of their own, the libraries only this target uses install with the app
     own = inputs.own_libs if record_from == LIB_DEPS else ()
     manifests += [*manifest_steps(inputs, (*own, inputs.pkg)), *_bin_placeholders(inputs, own)]
-    filters = [f"{inputs.pkg.name}..."] if inputs.libs or inputs.own_libs else [inputs.pkg.name]
+    filters = [f"{inputs.pkg.selector}..."] if inputs.libs or inputs.own_libs else [inputs.pkg.selector]
     install = _install_run(
         inputs, filters, f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
     )
@@ -207,5 +207,5 @@ def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     else:
         manifests = [copy_from(MANIFESTS, "the manifests of the app and its libraries"), *_bin_placeholders(inputs)]
         comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile)"
-    install = _install_run(inputs, [f"{inputs.pkg.name}..."], comment)
+    install = _install_run(inputs, [f"{inputs.pkg.selector}..."], comment)
     return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))

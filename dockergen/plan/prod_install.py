@@ -46,7 +46,7 @@ def prod_packages(inputs: StageInputs) -> tuple[Package, ...]:
 def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `deploy` (from `base`): manifests and install inputs, `pnpm install --prod`."""
     packages = prod_packages(inputs)
-    flags = ["--frozen-lockfile", "--prod", f"--store-dir={STORE}", *(f"--filter={p.name}" for p in packages)]
+    flags = ["--frozen-lockfile", "--prod", f"--store-dir={STORE}", *(f"--filter={p.selector}" for p in packages)]
     comment = "install the production dependencies of the app and its libraries, nothing else"
     if inputs.ws.dependency_builds:
         flags.append(NO_SIDE_EFFECTS_CACHE)

@@ -21,6 +21,7 @@ from dockergen.workspace.lockfile import Lockfile, parse_lockfile
 from dockergen.workspace.manifest import BUILD_KINDS, PROD_KINDS, Package, parse_manifest
 from dockergen.workspace.native import build_policy, native_builds
 from dockergen.workspace.pnpm_settings import Npmrc, Settings, merge_settings, parse_npmrc
+from dockergen.workspace.root_deps import used_root_dependencies
 from dockergen.workspace.tasks import build_prerequisites
 from dockergen.workspace.tsconfig import BuildInfo, TsLink, TsProject, ts_links, ts_projects
 from dockergen.workspace.versions import ToolVersions, detect_versions
@@ -67,10 +68,20 @@ class Workspace:
         return (self.root, *self.packages)
 
     def find(self, name: str) -> Package | None:
-        for pkg in self.all_packages:
-            if pkg.name == name:
-                return pkg
-        return None
+        """The project named `name`: a member before the root (whose name, when a member has it
+        too, the scanner drops); a name several members share names no one project."""
+        members = [p for p in self.packages if p.name == name]
+        if len(members) > 1:
+            folders = ", ".join(p.dir for p in members)
+            raise InputError(
+                f"{len(members)} workspace members are named {name!r} ({folders}): pnpm accepts that, "
+                "but `--filter` by that name selects all of them, and dockergen ships one package per target",
+                path=members[-1].manifest,
+                hint="rename one of them, or exclude one folder with a `!` glob in pnpm-workspace.yaml",
+            )
+        if members:
+            return members[0]
+        return self.root if name and self.root.name == name else None
 
     def closure(
         self, name: str, *, prod: bool, with_root: bool = False, also: tuple[str, ...] = ()
@@ -87,7 +98,7 @@ class Workspace:
     def in_order(self, names: set[str], *, prod: bool) -> tuple[Package, ...]:
         """The named members, dependencies first, ties by name (whoever depends on them)."""
         order, _ = graph.topological(self.links, names, PROD_KINDS if prod else BUILD_KINDS)
-        by_name = {p.name: p for p in self.all_packages}
+        by_name = {**graph.by_name(self.packages), self.root.name: self.root}
         return tuple(by_name[n] for n in order)
 
     def build_info(self, pkg: Package) -> BuildInfo:
@@ -115,8 +126,9 @@ def scan(repo: Repo) -> Workspace:
     patterns = _patterns(ws_yaml, warnings)
     search = find_members(repo, patterns)
     warnings.extend(search.warnings)
-    members = tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != ".")
-    _check_names(root, members)
+    root, members = graph.shared_names(root, tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != "."))
+    if root.dependencies:
+        members = tuple(dataclasses.replace(m, root_dependencies=used_root_dependencies(root, m)) for m in members)
     npmrc = parse_npmrc(repo.read_text(".npmrc"), ".npmrc") if repo.is_file(".npmrc") else None
     root_pnpm: dict[str, Any] = root_data["pnpm"] if isinstance(root_data.get("pnpm"), dict) else {}
     settings = merge_settings(ws_yaml, root_pnpm, npmrc)
@@ -263,18 +275,6 @@ def _read_member(repo: Repo, directory: str) -> Package:
             hint="add a name, or exclude the folder with a `!` glob in pnpm-workspace.yaml",
         )
     return pkg
-
-
-def _check_names(root: Package, members: tuple[Package, ...]) -> None:
-    seen: dict[str, str] = {root.name: root.manifest} if root.name else {}
-    for pkg in members:
-        if pkg.name in seen:
-            raise InputError(
-                f"two workspace members are named {pkg.name!r}: {seen[pkg.name]} and {pkg.manifest}",
-                path=pkg.manifest,
-                hint="rename one of them, or exclude one folder with a `!` glob in pnpm-workspace.yaml",
-            )
-        seen[pkg.name] = pkg.manifest
 
 
 def _read_lockfile(repo: Repo) -> Lockfile:
