@@ -52,6 +52,8 @@ PROBES = {
     "husky-pnpm8": (3000, "/info", '"restored":true', "1000"),
     # engines.pnpm ">=8" and no packageManager: pnpm 10.34.9 pinned (pnpm 11/12 fail on its lockfile)
     "pnpm-range": (3000, "/info", '"service":"rng-api"', "1000"),
+    # the app's own postinstall left out of the deploy, a dependency's install script run in it
+    "app-postinstall": (3000, "/info", '"sqlite":"3.', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {

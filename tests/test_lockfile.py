@@ -60,3 +60,9 @@ def test_lockfile_without_version_is_an_error() -> None:
     with pytest.raises(InputError) as err:
         parse_lockfile("importers: {}\n", "pnpm-lock.yaml")
     assert err.value.path == "pnpm-lock.yaml" and err.value.line == 1
+
+
+def test_a_local_packages_key_holding_a_colon_is_read() -> None:
+    """`greeter@file:vendor/greeter:` (a `file:` dependency): a plain YAML key with a colon inside."""
+    text = "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n\npackages:\n\n  greeter@file:vendor/greeter:\n    resolution: {directory: vendor/greeter, type: directory}\n"
+    assert parse_lockfile(text, "pnpm-lock.yaml").package_names == frozenset({"greeter"})

@@ -119,3 +119,10 @@ def test_pnpm9_gets_node_gyps_tools_for_an_addon_outside_the_known_list(tmp_path
     base = instructions(plan_for(root), "base")
     assert "apt-get install -y --no-install-recommends g++ make python3" in base[0]
     assert base[1] == "ENV npm_config_nodedir=/usr/local"
+
+
+def test_allow_lists_name_packages_with_or_without_a_version() -> None:
+    """pnpm names a local package's build `greeter@file:vendor/greeter`; `@s/n@1.2.3` keeps its scope."""
+    policy = build_policy({"onlyBuiltDependencies": ["greeter@file:vendor/greeter", "@s/n@1.2.3", "plain"]}, {}, 10)
+    assert policy.may_build("greeter") and policy.may_build("@s/n") and policy.may_build("plain")
+    assert not policy.may_build("other")

@@ -445,3 +445,20 @@ def test_build_env_reaches_the_build_steps_not_the_installs_nor_the_shared_base(
     assert with_env == ["api-libs", "api-own-libs", "api-build"]  # its libraries' stage is its own now
     shared = {s.name for s in worker.stages} & {s.name for s in api.stages}
     assert {"base", "lib-manifests", "lib-deps"} <= shared
+
+
+def test_a_local_folder_dependency_lands_at_its_own_place(tmp_path: Path) -> None:
+    """`file:` a folder or a tarball: `COPY x x` (a folder's COPY takes its contents, not itself)."""
+    root = api_workspace(
+        tmp_path, {"vendor/greeter/package.json": {"name": "greeter", "version": "1.0.0"}, "vendor/t.tgz": b"x"}
+    )
+    manifest = json.loads((root / "apps/api/package.json").read_text())
+    manifest["dependencies"].update({"greeter": "file:../../vendor/greeter", "t": "file:../../vendor/t.tgz"})
+    (root / "apps/api/package.json").write_text(json.dumps(manifest))
+    copies = [
+        s for stage in plan_for(root).stages for s in stage.steps if isinstance(s, Copy) and "vendor" in str(s.sources)
+    ]
+    assert {(c.sources, c.dest) for c in copies} == {
+        (("vendor/greeter",), "vendor/greeter"),
+        (("vendor/t.tgz",), "vendor/t.tgz"),
+    }

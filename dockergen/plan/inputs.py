@@ -52,8 +52,13 @@ class StageInputs:
         if self.npmrc_secret:
             refs = self.ws.npmrc.env_refs if self.ws.npmrc else ()
             mounts += [NPMRC_SECRET, *(Mount("secret", id=ref) for ref in refs)]
-            first = commands[0]
-            commands = [Command(first.argv, refs, first.stdout, first.if_available), *commands[1:]]
+            at = next((i for i, c in enumerate(commands) if c.argv[:1] == ("pnpm",)), 0)
+            first = commands[at]
+            commands = [
+                *commands[:at],
+                Command(first.argv, refs, first.stdout, first.if_available),
+                *commands[at + 1 :],
+            ]
             comment += _secret_note(refs)
         return Run(tuple(commands), comment, tuple(mounts))
 

@@ -81,7 +81,8 @@ def manifest_steps(inputs: StageInputs, packages: tuple[Package, ...]) -> list[C
         for local in inputs.ws.local_paths:
             if local.package == pkg.name and not local.outside_root:
                 comment = f"{local.spec}, a local dependency of {pkg.name}"
-                out.append(copy([local.path], folder(posixpath.dirname(local.path)), comment, pkg.manifest))
+                # `COPY x x`: a tarball at x, a folder's contents in x alike
+                out.append(copy([local.path], local.path, comment, pkg.manifest))
     return out
 
 
@@ -202,7 +203,7 @@ def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
         for local in inputs.ws.local_paths:  # a hoisted install fetches every importer's, in the closure or not
             if local.package not in closure and not local.outside_root:
                 comment = f"{local.spec} of {local.package}: a hoisted install installs every importer's dependencies"
-                manifests.append(copy([local.path], folder(posixpath.dirname(local.path)), comment))
+                manifests.append(copy([local.path], local.path, comment))
         comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile; hoisted: the whole lockfile)"
     else:
         manifests = [copy_from(MANIFESTS, "the manifests of the app and its libraries"), *_bin_placeholders(inputs)]

@@ -22,7 +22,7 @@ from dockergen.plan.inputs import (
     extra_steps,
 )
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
-from dockergen.plan.prod_install import workspace_layout
+from dockergen.plan.prod_install import HIDE_PROJECT_SCRIPTS, workspace_layout
 from dockergen.validate import context_path, control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
@@ -61,14 +61,18 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
     if inputs.ws.dependency_builds:
         flags.append(NO_SIDE_EFFECTS_CACHE)
         comment += SIDE_EFFECTS_WHY
+    hide: list[Command] = []
     if inputs.pkg.install_scripts:
         # deploy runs the deployed package's own lifecycle scripts in /out, where its devDependencies
         # (the code generators they call) are absent; what they generated is in the build output
-        flags = [*flags, "--ignore-scripts"]
-        comment += (
-            f"; --ignore-scripts: {inputs.pkg.name}'s own {'/'.join(inputs.pkg.install_scripts)} ran in the build"
-        )
-    app = inputs.pnpm_run(_deploy(inputs.pkg.selector, flags, OUT), comment)
+        scripts = "/".join(inputs.pkg.install_scripts)
+        if inputs.ws.dependency_builds:  # --ignore-scripts would skip the dependencies' builds too
+            hide = [Command(("node", "-e", HIDE_PROJECT_SCRIPTS, inputs.pkg.dir))]
+            comment += f"; {inputs.pkg.name}'s own {scripts} ran in the build: taken out of its package.json here"
+        else:
+            flags = [*flags, "--ignore-scripts"]
+            comment += f"; --ignore-scripts: {inputs.pkg.name}'s own {scripts} ran in the build"
+    app = inputs.pnpm_run([*hide, *_deploy(inputs.pkg.selector, flags, OUT)], comment)
     link = bin_link(inputs, f"{OUT}/node_modules", f"{ROOT_OUT}/node_modules")
     if not inputs.root_ships_dependencies:
         return (app, *link)

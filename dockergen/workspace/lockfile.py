@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from dockergen.errors import InputError
 
 _TOP_KEY = re.compile(r"^([A-Za-z][\w-]*):\s*(.*?)\s*$")
-_CHILD_KEY = re.compile(r"^  ((?:'[^']*')|(?:\"[^\"]*\")|[^\s:][^:]*?):(?:\s+(.*?))?\s*$")
+# A two-space-indented key: quoted, or plain (a `:` inside it is not followed by a space, as in a
+# local package's `greeter@file:vendor/greeter:`), and its value on the same line if any.
+_CHILD_KEY = re.compile(r"^  ((?:'[^']*')|(?:\"[^\"]*\")|[^\s:](?:[^:]|:(?=\S))*?):(?:\s+(.*?))?\s*$")
 
 
 @dataclass(frozen=True, slots=True)

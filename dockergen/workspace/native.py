@@ -50,8 +50,8 @@ def build_policy(ws_yaml: dict[str, Any], root_pnpm: dict[str, Any], pnpm_major:
         only, builds = _names(data.get("onlyBuiltDependencies")), data.get("allowBuilds")
         allowed.update(only)
         if isinstance(builds, dict):
-            allowed.update(str(n) for n, ok in builds.items() if ok is True)
-            denied.update(str(n) for n, ok in builds.items() if ok is False)
+            allowed.update(_entry_name(str(n)) for n, ok in builds.items() if ok is True)
+            denied.update(_entry_name(str(n)) for n, ok in builds.items() if ok is False)
         denied.update(_names(data.get("neverBuiltDependencies")))
         if only or isinstance(builds, dict):
             sources.append(source)
@@ -61,7 +61,14 @@ def build_policy(ws_yaml: dict[str, Any], root_pnpm: dict[str, Any], pnpm_major:
 
 
 def _names(value: Any) -> list[str]:
-    return [str(n) for n in value if isinstance(n, str)] if isinstance(value, list) else []
+    """Package names of a list of entries: `name`, or `name@version` (pnpm names a local package's
+    build `greeter@file:vendor/greeter`): what is allowed to build is decided by name here."""
+    return [_entry_name(n) for n in value if isinstance(n, str)] if isinstance(value, list) else []
+
+
+def _entry_name(entry: str) -> str:
+    at = entry.find("@", 1)
+    return entry[:at] if at > 0 else entry
 
 
 def native_builds(policy: BuildPolicy, lockfile: Lockfile) -> tuple[str, ...]:
