@@ -13,6 +13,7 @@ from dockergen.errors import UsageError
 from dockergen.repo import AccessLog, Repo
 
 if TYPE_CHECKING:  # the modules behind them load only when a command runs
+    from dockergen.affected import Affected
     from dockergen.context_report import ContextReport
     from dockergen.dockerignore import DockerIgnore
     from dockergen.explain import Explanation
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # the modules behind them load only when a command runs
     from dockergen.pipeline import Generated
     from dockergen.plan.model import BuildPlan
     from dockergen.sync import FileChange
+    from dockergen.workspace.scan import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,11 @@ def open_repo(root: Path, log: AccessLog | None = None) -> Repo:
 
 
 def init(
-    root: Path, packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None] = (None, None)
+    root: Path,
+    packages: tuple[str, ...],
+    force: bool,
+    paths: tuple[str | None, str | None] = (None, None),
+    ci: str | None = None,
 ) -> Outcome:
     """Add targets to dockergen.yaml (detected, or the named packages) and write every file."""
     from dockergen.config_fields import CONFIG_FILE
@@ -57,7 +63,7 @@ def init(
     repo = open_repo(root, AccessLog())
     existing = repo.read_text(CONFIG_FILE) if repo.is_file(CONFIG_FILE) else None
     ws = scan(repo)
-    result = init_config(repo, ws, existing, packages, paths)
+    result = init_config(repo, ws, existing, packages, paths, ci)
     generated = generate_all(repo, config_text=result.text, ws=ws)
     config = compare((RenderedFile(CONFIG_FILE, result.text, ""),), repo, owned=False)
     changes = config + compare(generated.files, repo)
@@ -115,7 +121,7 @@ def context_reports(root: Path, targets: tuple[str, ...]) -> tuple[ContextReport
     from dockergen.context_report import report
 
     repo = open_repo(root)
-    return tuple(report(repo, plan.target, ignore) for plan, ignore in _with_ignore_files(repo, targets))
+    return tuple(report(repo, plan.target, ignore) for plan, ignore in _with_ignore_files(repo, targets)[1])
 
 
 def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -> tuple[Explanation, ...]:
@@ -124,17 +130,37 @@ def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -
 
     repo = open_repo(root)
     changed = tuple(_relative(p) for p in paths) if paths else _git_changes(repo.root)
-    return tuple(explain(plan, ignore, changed) for plan, ignore in _with_ignore_files(repo, targets))
+    return tuple(explain(plan, ignore, changed) for plan, ignore in _with_ignore_files(repo, targets)[1])
 
 
-def _with_ignore_files(repo: Repo, targets: tuple[str, ...]) -> list[tuple[BuildPlan, DockerIgnore]]:
+def affected_targets(root: Path, base: str) -> tuple[tuple[str, ...], tuple[Affected, ...]]:
+    """(the paths changed between `base` and the work tree, the targets whose image they can alter)."""
+    from dockergen.affected import affected
+    from dockergen.config import load_config
+    from dockergen.plan.planner import build_plan
+    from dockergen.workspace.scan import scan
+
+    repo = open_repo(root)
+    changed = _git_changes(repo.root, base, AFFECTED_HINT)
+    ws = scan(repo)
+    config = load_config(repo)
+    generated, pairs = _with_ignore_files(repo, (), ws)
+    bake = config.bake if config.bake in {f.path for f in generated.files} else None
+    found = (affected(plan, build_plan(ws, config, plan.target), ignore, changed, bake) for plan, ignore in pairs)
+    return changed, tuple(a for a in found if a is not None)
+
+
+def _with_ignore_files(
+    repo: Repo, targets: tuple[str, ...], ws: Workspace | None = None
+) -> tuple[Generated, list[tuple[BuildPlan, DockerIgnore]]]:
     """The selected targets' plans, each with its ignore file as rendered (parsed)."""
     from dockergen import dockerignore
     from dockergen.pipeline import generate_all
 
-    generated = generate_all(repo)
+    generated = generate_all(repo, ws=ws)
     files = {f.path: f.content for f in generated.files}
-    return [(p, dockerignore.parse(files[p.dockerignore], p.dockerignore)) for p in _select(generated, targets)]
+    pairs = [(p, dockerignore.parse(files[p.dockerignore], p.dockerignore)) for p in _select(generated, targets)]
+    return generated, pairs
 
 
 def _relative(path: str) -> str:
@@ -146,30 +172,37 @@ def _relative(path: str) -> str:
     return normal
 
 
-def _git_changes(root: Path) -> tuple[str, ...]:
-    """Files changed against HEAD (staged or not, deleted included) and untracked ones, relative to root."""
+EXPLAIN_HINT = "pass the changed paths: dockergen explain PATH ..."
+AFFECTED_HINT = "run it in a git work tree, with a --base that the repository has (fetch-depth: 0 in CI)"
+
+
+def _git_changes(root: Path, base: str = "HEAD", hint: str = EXPLAIN_HINT) -> tuple[str, ...]:
+    """Files changed between `base` (a commit or tree) and the work tree, staged or not, deleted
+    included, and untracked ones, relative to root. Read NUL-separated: git quotes other names."""
+    import os
+
+    if base.startswith("-") or not base.strip():
+        raise UsageError(f"--base {base!r}: not a git revision", hint=hint)
+    missing = "not in a git repository with a commit" if base == "HEAD" else f"--base {base}: not a commit or tree"
+    _git(root, ("rev-parse", "--verify", "--quiet", f"{base}^{{tree}}"), missing, hint)
+    diff = _git(root, ("diff", "-z", "--name-only", "--relative", "--no-renames", base, "--"), "git diff", hint)
+    untracked = _git(root, ("ls-files", "-z", "--others", "--exclude-standard"), "git ls-files", hint)
+    found = {os.fsdecode(name) for name in (diff + untracked).split(b"\0") if name}
+    return tuple(sorted(found))
+
+
+def _git(root: Path, args: tuple[str, ...], what: str, hint: str) -> bytes:
+    """git's output (bytes); a failure is a usage error naming `what` and git's first line."""
     import subprocess
 
-    commands = (
-        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
-        ["git", "-C", str(root), "diff", "--name-only", "--relative", "--no-renames", "HEAD", "--"],
-        ["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
-    )
-    found: list[str] = []
-    for command in commands:
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
-        except OSError as exc:
-            raise UsageError(
-                f"cannot run git: {exc}", hint="pass the changed paths: dockergen explain PATH ..."
-            ) from None
-        if done.returncode != 0:
-            reason = "not in a git repository with a commit" if command[3] == "rev-parse" else "git " + command[3]
-            detail = (done.stderr.strip().splitlines() or ["failed"])[0]
-            raise UsageError(f"{root}: {reason} ({detail})", hint="pass the changed paths: dockergen explain PATH ...")
-        if command[3] != "rev-parse":
-            found += [line for line in done.stdout.splitlines() if line]
-    return tuple(sorted(set(found)))
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"cannot run git: {exc}", hint=hint) from None
+    if done.returncode != 0:
+        detail = (done.stderr.decode(errors="replace").strip().splitlines() or ["failed"])[0]
+        raise UsageError(f"{root}: {what} ({detail})", hint=hint)
+    return done.stdout
 
 
 def _select(generated: Generated, names: tuple[str, ...]) -> tuple[BuildPlan, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dockergen import apps
 from dockergen.config import parse_config
-from dockergen.config_edit import NewTarget, add_targets
+from dockergen.config_edit import NewTarget, add_targets, set_ci
 from dockergen.errors import InputError, UsageError
 from dockergen.health_route import find_health_route
 from dockergen.plan import static_site
@@ -50,8 +50,9 @@ def init_config(
     existing: str | None,
     requested: tuple[str, ...],
     paths: tuple[str | None, str | None] = (None, None),
+    ci: str | None = None,
 ) -> InitResult:
-    """Targets for the requested packages, or for every app detection offers."""
+    """Targets for the requested packages, or for every app detection offers; `ci` adds `ci:`."""
     config = parse_config(existing) if existing else None
     taken = {t.package: t.name for t in config.targets} if config else {}
     findings = apps.survey(ws)
@@ -76,6 +77,8 @@ def init_config(
         picks.append(Pick(name, pkg.name, reason, " + ".join(files), note))
     skipped = tuple(f for f in findings if not f.offered and f.package.name not in {p.package for p in picks})
     text = add_targets(text, new) if new or text is None else text
+    if ci is not None:
+        text = set_ci(text, ci)
     return InitResult(text, tuple(picks), skipped, len(ws.packages))
 
 
