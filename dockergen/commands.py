@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from dockergen.errors import UsageError
 from dockergen.repo import AccessLog, Repo
@@ -146,8 +146,34 @@ def affected_targets(root: Path, base: str) -> tuple[tuple[str, ...], tuple[Affe
     config = load_config(repo)
     generated, pairs = _with_ignore_files(repo, (), ws)
     bake = config.bake if config.bake in {f.path for f in generated.files} else None
-    found = (affected(plan, build_plan(ws, config, plan.target), ignore, changed, bake) for plan, ignore in pairs)
+    same_lock = (
+        _same_resolution(repo, ws, base, tuple(p.package for p, _ in pairs)) if ws.lockfile.path in changed else set()
+    )
+    found = []
+    for plan, ignore in pairs:
+        own = tuple(p for p in changed if not (p == ws.lockfile.path and plan.package in same_lock))
+        found.append(affected(plan, build_plan(ws, config, plan.target), ignore, own, bake))
     return changed, tuple(a for a in found if a is not None)
+
+
+def _same_resolution(repo: Repo, ws: Workspace, base: str, packages: tuple[str, ...]) -> set[str]:
+    """The packages whose part of the lockfile (their importers, what those reach, the settings)
+    is the same at `base` as in the work tree: a lockfile change installs nothing new for them."""
+    from dockergen.workspace import lock_graph
+
+    path = ws.lockfile.path
+    old_text = _git(repo.root, ("show", f"{base}:./{path}"), "", "", missing_ok=True)
+    old = lock_graph.parse(old_text.decode(errors="replace"), path) if old_text is not None else None
+    new = lock_graph.parse(repo.read_text(path), path) if repo.is_file(path) else None
+    if old is None or new is None:
+        return set()
+    same = set()
+    for name in packages:
+        importers = tuple(sorted({".", *(p.dir for p in ws.closure(name, prod=False, with_root=True))}))
+        part = lock_graph.installed_part(new, importers)
+        if part is not None and part == lock_graph.installed_part(old, importers):
+            same.add(name)
+    return same
 
 
 def _with_ignore_files(
@@ -191,14 +217,21 @@ def _git_changes(root: Path, base: str = "HEAD", hint: str = EXPLAIN_HINT) -> tu
     return tuple(sorted(found))
 
 
-def _git(root: Path, args: tuple[str, ...], what: str, hint: str) -> bytes:
-    """git's output (bytes); a failure is a usage error naming `what` and git's first line."""
+@overload
+def _git(root: Path, args: tuple[str, ...], what: str, hint: str) -> bytes: ...
+@overload
+def _git(root: Path, args: tuple[str, ...], what: str, hint: str, *, missing_ok: Literal[True]) -> bytes | None: ...
+def _git(root: Path, args: tuple[str, ...], what: str, hint: str, *, missing_ok: bool = False) -> bytes | None:
+    """git's output (bytes); a failure is a usage error naming `what` and git's first line (with
+    `missing_ok`: None, e.g. a file the base commit does not have)."""
     import subprocess
 
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise UsageError(f"cannot run git: {exc}", hint=hint) from None
+    if done.returncode != 0 and missing_ok:
+        return None
     if done.returncode != 0:
         detail = (done.stderr.decode(errors="replace").strip().splitlines() or ["failed"])[0]
         raise UsageError(f"{root}: {what} ({detail})", hint=hint)

