@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING
 
+from dockergen import git
 from dockergen.errors import UsageError
 from dockergen.repo import AccessLog, Repo
 
@@ -129,7 +130,7 @@ def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -
     from dockergen.explain import explain
 
     repo = open_repo(root)
-    changed = tuple(_relative(p) for p in paths) if paths else _git_changes(repo.root)
+    changed = tuple(_relative(p) for p in paths) if paths else git.changes(repo.root, "HEAD", git.EXPLAIN_HINT)
     return tuple(explain(plan, ignore, changed) for plan, ignore in _with_ignore_files(repo, targets)[1])
 
 
@@ -141,7 +142,7 @@ def affected_targets(root: Path, base: str) -> tuple[tuple[str, ...], tuple[Affe
     from dockergen.workspace.scan import scan
 
     repo = open_repo(root)
-    changed = _git_changes(repo.root, base, AFFECTED_HINT)
+    changed = git.changes(repo.root, base, git.AFFECTED_HINT)
     ws = scan(repo)
     config = load_config(repo)
     generated, pairs = _with_ignore_files(repo, (), ws)
@@ -162,7 +163,7 @@ def _same_resolution(repo: Repo, ws: Workspace, base: str, packages: tuple[str, 
     from dockergen.workspace import lock_graph
 
     path = ws.lockfile.path
-    old_text = _git(repo.root, ("show", f"{base}:./{path}"), "", "", missing_ok=True)
+    old_text = git.show(repo.root, base, path)
     old = lock_graph.parse(old_text.decode(errors="replace"), path) if old_text is not None else None
     new = lock_graph.parse(repo.read_text(path), path) if repo.is_file(path) else None
     if old is None or new is None:
@@ -196,46 +197,6 @@ def _relative(path: str) -> str:
     if normal.startswith(("/", "../")) or normal == "..":
         raise UsageError(f"{path}: not a path inside the workspace", hint="give paths relative to --root")
     return normal
-
-
-EXPLAIN_HINT = "pass the changed paths: dockergen explain PATH ..."
-AFFECTED_HINT = "run it in a git work tree, with a --base that the repository has (fetch-depth: 0 in CI)"
-
-
-def _git_changes(root: Path, base: str = "HEAD", hint: str = EXPLAIN_HINT) -> tuple[str, ...]:
-    """Files changed between `base` (a commit or tree) and the work tree, staged or not, deleted
-    included, and untracked ones, relative to root. Read NUL-separated: git quotes other names."""
-    import os
-
-    if base.startswith("-") or not base.strip():
-        raise UsageError(f"--base {base!r}: not a git revision", hint=hint)
-    missing = "not in a git repository with a commit" if base == "HEAD" else f"--base {base}: not a commit or tree"
-    _git(root, ("rev-parse", "--verify", "--quiet", f"{base}^{{tree}}"), missing, hint)
-    diff = _git(root, ("diff", "-z", "--name-only", "--relative", "--no-renames", base, "--"), "git diff", hint)
-    untracked = _git(root, ("ls-files", "-z", "--others", "--exclude-standard"), "git ls-files", hint)
-    found = {os.fsdecode(name) for name in (diff + untracked).split(b"\0") if name}
-    return tuple(sorted(found))
-
-
-@overload
-def _git(root: Path, args: tuple[str, ...], what: str, hint: str) -> bytes: ...
-@overload
-def _git(root: Path, args: tuple[str, ...], what: str, hint: str, *, missing_ok: Literal[True]) -> bytes | None: ...
-def _git(root: Path, args: tuple[str, ...], what: str, hint: str, *, missing_ok: bool = False) -> bytes | None:
-    """git's output (bytes); a failure is a usage error naming `what` and git's first line (with
-    `missing_ok`: None, e.g. a file the base commit does not have)."""
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(f"cannot run git: {exc}", hint=hint) from None
-    if done.returncode != 0 and missing_ok:
-        return None
-    if done.returncode != 0:
-        detail = (done.stderr.decode(errors="replace").strip().splitlines() or ["failed"])[0]
-        raise UsageError(f"{root}: {what} ({detail})", hint=hint)
-    return done.stdout
 
 
 def _select(generated: Generated, names: tuple[str, ...]) -> tuple[BuildPlan, ...]:
