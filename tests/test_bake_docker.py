@@ -66,8 +66,7 @@ def test_bake_builds_pushes_and_the_pulled_images_answer(tmp_path: Path) -> None
             assert labels["org.opencontainers.image.revision"] == "0123abc"  # a bake variable
             assert "org.opencontainers.image.source" not in labels  # SOURCE left empty: no label
             _answers(image, name)
-        pushed = d.bake(root, env, "--push")
-        assert pushed.log.count("pushing layers") >= len(APPS) or "push" in pushed.log
+        d.bake(root, env, "--push")
         d.remove_images(*images)
         for name, image in zip(APPS, images, strict=True):
             with pytest.raises(AssertionError):
