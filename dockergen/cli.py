@@ -58,12 +58,14 @@ def _cache_path() -> "Path | None":
 # ------------------------------------------------------------------ commands
 
 
-def run_init(root: "Path", packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None]) -> int:
+def run_init(
+    root: "Path", packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None], ci: "str | None"
+) -> int:
     """Print what init found (offered and skipped, with reasons), where the files go, what it wrote."""
     from dockergen import commands
     from dockergen.errors import ExitCode
 
-    outcome = commands.init(root, packages, force, paths)
+    outcome = commands.init(root, packages, force, paths, ci)
     result = outcome.init
     assert result is not None
     _out(f"dockergen: {len(result.picks)} app(s) to ship among {result.scanned} workspace packages")
@@ -192,6 +194,25 @@ def run_explain(root: "Path", fmt: "Any", targets: tuple[str, ...], paths: tuple
     return ExitCode.OK
 
 
+def run_affected(root: "Path", fmt: "Any", base: str) -> int:
+    """Print the targets whose image the change since `base` can alter (JSON: for a CI matrix)."""
+    import json
+
+    from dockergen import commands
+    from dockergen.affected import matrix
+    from dockergen.errors import ExitCode
+
+    changed, found = commands.affected_targets(root, base)
+    if fmt == "json":
+        _out(json.dumps(matrix(base, changed, found), indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    if not found:
+        _out(f"dockergen: no target's image can change ({len(changed)} path(s) changed since {base})")
+    for a in found:
+        _out(f"{a.target} ({a.dockerfile}, --target {a.stage}): {a.image}; {a.reason}")
+    return ExitCode.OK
+
+
 def _size(n: float) -> str:
     for unit in ("B", "kB", "MB"):
         if n < 1000:
@@ -257,12 +278,18 @@ def _done(code: int) -> None:
 
 def _writing_commands(app: "typer.Typer") -> None:
     """init, generate and check: the commands that write or compare the generated files."""
+    from enum import StrEnum
     from pathlib import Path
     from typing import Annotated
 
     import typer
 
     root_opt = Annotated[Path | None, typer.Option("--root", help=ROOT_HELP, show_default=False)]
+
+    class CI(StrEnum):
+        """CI systems `init --ci` writes a workflow for."""
+
+        github = "github"
 
     @app.command()
     def init(
@@ -280,9 +307,14 @@ def _writing_commands(app: "typer.Typer") -> None:
         dockerignore: Annotated[
             str | None, typer.Option(help="Where its ignore file goes (default: <dockerfile>.dockerignore).")
         ] = None,
+        ci: Annotated[
+            CI | None,
+            typer.Option("--ci", help="Also write a CI workflow that builds and pushes the affected images."),
+        ] = None,
     ) -> None:
         """Write dockergen.yaml (commented, with detected defaults) and generate the Docker files."""
-        _done(run_init(_root(root), tuple(package or ()), force, (dockerfile, dockerignore)))
+        paths = (dockerfile, dockerignore)
+        _done(run_init(_root(root), tuple(package or ()), force, paths, ci.value if ci else None))
 
     @app.command()
     def generate(
@@ -301,7 +333,7 @@ def _writing_commands(app: "typer.Typer") -> None:
 
 
 def _reading_commands(app: "typer.Typer") -> None:
-    """plan, context and explain: the commands that only report."""
+    """plan, context, explain and affected: the commands that only report."""
     from enum import StrEnum
     from pathlib import Path
     from typing import Annotated
@@ -309,7 +341,7 @@ def _reading_commands(app: "typer.Typer") -> None:
     import typer
 
     class Format(StrEnum):
-        """Output format of plan, context and explain."""
+        """Output format of plan, context, explain and affected."""
 
         text = "text"
         json = "json"
@@ -340,6 +372,17 @@ def _reading_commands(app: "typer.Typer") -> None:
     ) -> None:
         """Say which build steps of each target re-run after a change, why, and whether the image can change."""
         _done(run_explain(_root(root), format.value, tuple(target or ()), tuple(paths or ())))
+
+    @app.command()
+    def affected(
+        root: root_opt = None,
+        format: format_opt = Format.text,
+        base: Annotated[
+            str, typer.Option("--base", help="Git revision to compare the work tree with (untracked files count).")
+        ] = "HEAD",
+    ) -> None:
+        """List the targets whose image can change since --base: what CI must rebuild (json: a matrix)."""
+        _done(run_affected(_root(root), format.value, base))
 
 
 def _root(given: "Path | None") -> "Path":

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dockergen import git
 from dockergen.errors import UsageError
 from dockergen.repo import AccessLog, Repo
 
 if TYPE_CHECKING:  # the modules behind them load only when a command runs
+    from dockergen.affected import Affected
     from dockergen.context_report import ContextReport
     from dockergen.dockerignore import DockerIgnore
     from dockergen.explain import Explanation
@@ -20,6 +22,7 @@ if TYPE_CHECKING:  # the modules behind them load only when a command runs
     from dockergen.pipeline import Generated
     from dockergen.plan.model import BuildPlan
     from dockergen.sync import FileChange
+    from dockergen.workspace.scan import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,11 @@ def open_repo(root: Path, log: AccessLog | None = None) -> Repo:
 
 
 def init(
-    root: Path, packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None] = (None, None)
+    root: Path,
+    packages: tuple[str, ...],
+    force: bool,
+    paths: tuple[str | None, str | None] = (None, None),
+    ci: str | None = None,
 ) -> Outcome:
     """Add targets to dockergen.yaml (detected, or the named packages) and write every file."""
     from dockergen.config_fields import CONFIG_FILE
@@ -57,7 +64,7 @@ def init(
     repo = open_repo(root, AccessLog())
     existing = repo.read_text(CONFIG_FILE) if repo.is_file(CONFIG_FILE) else None
     ws = scan(repo)
-    result = init_config(repo, ws, existing, packages, paths)
+    result = init_config(repo, ws, existing, packages, paths, ci)
     generated = generate_all(repo, config_text=result.text, ws=ws)
     config = compare((RenderedFile(CONFIG_FILE, result.text, ""),), repo, owned=False)
     changes = config + compare(generated.files, repo)
@@ -115,7 +122,7 @@ def context_reports(root: Path, targets: tuple[str, ...]) -> tuple[ContextReport
     from dockergen.context_report import report
 
     repo = open_repo(root)
-    return tuple(report(repo, plan.target, ignore) for plan, ignore in _with_ignore_files(repo, targets))
+    return tuple(report(repo, plan.target, ignore) for plan, ignore in _with_ignore_files(repo, targets)[1])
 
 
 def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -> tuple[Explanation, ...]:
@@ -123,18 +130,64 @@ def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -
     from dockergen.explain import explain
 
     repo = open_repo(root)
-    changed = tuple(_relative(p) for p in paths) if paths else _git_changes(repo.root)
-    return tuple(explain(plan, ignore, changed) for plan, ignore in _with_ignore_files(repo, targets))
+    changed = tuple(_relative(p) for p in paths) if paths else git.changes(repo.root, "HEAD", git.EXPLAIN_HINT)
+    return tuple(explain(plan, ignore, changed) for plan, ignore in _with_ignore_files(repo, targets)[1])
 
 
-def _with_ignore_files(repo: Repo, targets: tuple[str, ...]) -> list[tuple[BuildPlan, DockerIgnore]]:
+def affected_targets(root: Path, base: str) -> tuple[tuple[str, ...], tuple[Affected, ...]]:
+    """(the paths changed between `base` and the work tree, the targets whose image they can alter)."""
+    from dockergen.affected import affected
+    from dockergen.config import load_config
+    from dockergen.plan.planner import build_plan
+    from dockergen.workspace.scan import scan
+
+    repo = open_repo(root)
+    changed = git.changes(repo.root, base, git.AFFECTED_HINT)
+    ws = scan(repo)
+    config = load_config(repo)
+    generated, pairs = _with_ignore_files(repo, (), ws)
+    bake = config.bake if config.bake in {f.path for f in generated.files} else None
+    same_lock = (
+        _same_resolution(repo, ws, base, tuple(p.package for p, _ in pairs)) if ws.lockfile.path in changed else set()
+    )
+    found = []
+    for plan, ignore in pairs:
+        own = tuple(p for p in changed if not (p == ws.lockfile.path and plan.package in same_lock))
+        found.append(affected(plan, build_plan(ws, config, plan.target), ignore, own, bake))
+    return changed, tuple(a for a in found if a is not None)
+
+
+def _same_resolution(repo: Repo, ws: Workspace, base: str, packages: tuple[str, ...]) -> set[str]:
+    """The packages whose part of the lockfile (their importers, what those reach, the settings)
+    is the same at `base` as in the work tree: a lockfile change installs nothing new for them."""
+    from dockergen.workspace import lock_graph
+
+    path = ws.lockfile.path
+    old_text = git.show(repo.root, base, path)
+    old = lock_graph.parse(old_text.decode(errors="replace"), path) if old_text is not None else None
+    new = lock_graph.parse(repo.read_text(path), path) if repo.is_file(path) else None
+    if old is None or new is None:
+        return set()
+    same = set()
+    for name in packages:
+        importers = tuple(sorted({".", *(p.dir for p in ws.closure(name, prod=False, with_root=True))}))
+        part = lock_graph.installed_part(new, importers)
+        if part is not None and part == lock_graph.installed_part(old, importers):
+            same.add(name)
+    return same
+
+
+def _with_ignore_files(
+    repo: Repo, targets: tuple[str, ...], ws: Workspace | None = None
+) -> tuple[Generated, list[tuple[BuildPlan, DockerIgnore]]]:
     """The selected targets' plans, each with its ignore file as rendered (parsed)."""
     from dockergen import dockerignore
     from dockergen.pipeline import generate_all
 
-    generated = generate_all(repo)
+    generated = generate_all(repo, ws=ws)
     files = {f.path: f.content for f in generated.files}
-    return [(p, dockerignore.parse(files[p.dockerignore], p.dockerignore)) for p in _select(generated, targets)]
+    pairs = [(p, dockerignore.parse(files[p.dockerignore], p.dockerignore)) for p in _select(generated, targets)]
+    return generated, pairs
 
 
 def _relative(path: str) -> str:
@@ -144,32 +197,6 @@ def _relative(path: str) -> str:
     if normal.startswith(("/", "../")) or normal == "..":
         raise UsageError(f"{path}: not a path inside the workspace", hint="give paths relative to --root")
     return normal
-
-
-def _git_changes(root: Path) -> tuple[str, ...]:
-    """Files changed against HEAD (staged or not, deleted included) and untracked ones, relative to root."""
-    import subprocess
-
-    commands = (
-        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
-        ["git", "-C", str(root), "diff", "--name-only", "--relative", "--no-renames", "HEAD", "--"],
-        ["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
-    )
-    found: list[str] = []
-    for command in commands:
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
-        except OSError as exc:
-            raise UsageError(
-                f"cannot run git: {exc}", hint="pass the changed paths: dockergen explain PATH ..."
-            ) from None
-        if done.returncode != 0:
-            reason = "not in a git repository with a commit" if command[3] == "rev-parse" else "git " + command[3]
-            detail = (done.stderr.strip().splitlines() or ["failed"])[0]
-            raise UsageError(f"{root}: {reason} ({detail})", hint="pass the changed paths: dockergen explain PATH ...")
-        if command[3] != "rev-parse":
-            found += [line for line in done.stdout.splitlines() if line]
-    return tuple(sorted(set(found)))
 
 
 def _select(generated: Generated, names: tuple[str, ...]) -> tuple[BuildPlan, ...]:

@@ -13,6 +13,7 @@ from dockergen.errors import ConfigError
 from dockergen.repo import Repo, key_position, parse_yaml
 
 _TARGET_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_PLAIN_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class TargetConfig:
     standalone: bool | None = None  # Next.js: ship .next/standalone (None: as next.config says)
     tags: tuple[str, ...] | None = None  # bake: the image tags (None: ${REGISTRY}<name>:${TAG})
     platforms: tuple[str, ...] = ()  # bake: platforms to build for (none: the builder's)
+    cache: str | None = None  # bake: registry | gha (a layer cache outside the machine), None: none
     shared: bool = True  # several targets: share one Dockerfile (and its common stages) with the others
     optimize: str = "rebuilds"  # rebuilds | libraries (a build step per library level) | cold (one install)
 
@@ -62,6 +64,9 @@ class Config:
     path: str
     targets: tuple[TargetConfig, ...] = field(default_factory=tuple)
     bake: str | None = None  # where docker-bake.hcl is written; None: not written
+    bake_implicit: bool = False  # `bake:` left out (several targets): a foreign file there is left alone
+    ci: str | None = None  # github: write the CI workflow; None: none
+    registry: str = ""  # the REGISTRY variable's default (e.g. ghcr.io/acme/); empty: local names
 
     def target(self, name: str) -> TargetConfig | None:
         for t in self.targets:
@@ -103,12 +108,15 @@ TARGET_KEYS: dict[str, str] = {
     "standalone": "Next.js: ship only the traced standalone server (default: when next.config sets output standalone)",
     "tags": "bake: image tags (default: ${REGISTRY}<target>:${TAG})",
     "platforms": "bake: platforms to build, e.g. [linux/amd64, linux/arm64]",
+    "cache": "bake: layer cache outside the machine, registry (<image>:buildcache) or gha (GitHub Actions)",
     "shared": "several targets: one Dockerfile for all, sharing the libraries' stages (false: a Dockerfile of its own)",
     "optimize": "rebuilds (default: an app change or a new dependency re-runs only what it must), "
     "libraries (also one build step per library level: a library change re-runs its level on) or "
     "cold (CI without a layer cache: one install, so a new dependency rebuilds the libraries)",
 }
 BAKE_FILE = "docker-bake.hcl"
+CI_FILES = {"github": ".github/workflows/dockergen.yml"}
+TOP_KEYS = ("version", "bake", "ci", "registry", "defaults", "targets")
 
 
 def load_config(repo: Repo) -> Config:
@@ -129,7 +137,7 @@ def parse_config(text: str) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError("dockergen.yaml must be a mapping", path=CONFIG_FILE, line=1, col=1)
-    _check_keys(data, ("version", "bake", "defaults", "targets"), "top level")
+    _check_keys(data, TOP_KEYS, "top level")
     version = data.get("version", 1)
     if version != 1:
         line, col = key_position(data, "version")
@@ -148,13 +156,20 @@ def parse_config(text: str) -> Config:
             hint='add `targets: {api: {package: "@scope/api", port: 3000}}` or run `dockergen init`',
         )  # fmt: skip
     parsed = [_target(str(name), body, defaults, targets) for name, body in targets.items()]
-    return Config(CONFIG_FILE, tuple(sorted(parsed, key=lambda t: t.name)), _bake(data))
+    bake = _bake(data, len(parsed))
+    ci = _ci(data, bake)
+    registry = _registry(data)
+    config = Config(CONFIG_FILE, tuple(sorted(parsed, key=lambda t: t.name)), bake, "bake" not in data, ci, registry)
+    return config
 
 
-def _bake(data: dict[str, Any]) -> str | None:
-    """`bake: true` (docker-bake.hcl at the root), a relative path, or false/absent (none)."""
+def _bake(data: dict[str, Any], targets: int) -> str | None:
+    """`bake: true` (docker-bake.hcl at the root), a relative path, false (none); left out:
+    docker-bake.hcl when there are several targets."""
     value = data.get("bake")
-    if value is None or value is False:
+    if value is None:
+        return BAKE_FILE if "bake" not in data and targets > 1 else None
+    if value is False:
         return None
     if value is True:
         return BAKE_FILE
@@ -162,6 +177,47 @@ def _bake(data: dict[str, Any]) -> str | None:
     if path is None:
         raise _type_error(data, "bake", "true, false or a path such as docker-bake.hcl")
     return path
+
+
+def _ci(data: dict[str, Any], bake: str | None) -> str | None:
+    """`ci: github` writes a workflow that builds the affected targets with the bake file."""
+    value = data.get("ci")
+    if value is None or value is False:
+        return None
+    if value not in CI_FILES:
+        line, col = key_position(data, "ci")
+        raise ConfigError(
+            f"`ci` must be one of: {', '.join(CI_FILES)} (or false)", path=CONFIG_FILE, line=line, col=col,
+            hint="ci: github writes .github/workflows/dockergen.yml",
+        )  # fmt: skip
+    if bake is None:
+        line, col = key_position(data, "ci")
+        raise ConfigError(
+            "`ci` builds with the bake file, and none is written", path=CONFIG_FILE, line=line, col=col,
+            hint="remove `bake: false` (or set `bake: true`)",
+        )  # fmt: skip
+    if not _PLAIN_PATH.match(bake):  # the workflow passes it in a comma-separated action input
+        line, col = key_position(data, "bake")
+        raise ConfigError(
+            f"`bake`: {bake!r} must be letters, digits and . _ - / with `ci`", path=CONFIG_FILE, line=line,
+            col=col, hint="name the bake file plainly, e.g. ci/docker-bake.hcl",
+        )  # fmt: skip
+    return str(value)
+
+
+def _registry(data: dict[str, Any]) -> str:
+    """`registry: ghcr.io/acme/`: the prefix of every default tag (REGISTRY's default)."""
+    value = TargetFields(data, {}, {"registry": "image name prefix, e.g. ghcr.io/acme/"}).scalar("registry")
+    if value is None:
+        return ""
+    reason = validate.registry_prefix(value)
+    if reason:
+        line, col = key_position(data, "registry")
+        raise ConfigError(
+            f"`registry`: {value!r} {reason}", path=CONFIG_FILE, line=line, col=col,
+            hint="an image name prefix ending in /, e.g. ghcr.io/acme/",
+        )  # fmt: skip
+    return value
 
 
 def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> TargetConfig:
@@ -214,6 +270,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         standalone=f.flag("standalone"),
         tags=f.checked("tags", validate.image_reference),
         platforms=f.checked("platforms", validate.platform) or (),
+        cache=f.choice("cache", ("registry", "gha")),
         shared=f.flag("shared") is not False,
         optimize=f.choice("optimize", ("rebuilds", "libraries", "cold")) or "rebuilds",
     )

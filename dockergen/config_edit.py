@@ -16,7 +16,7 @@ HEADER = """\
 # In CI or pre-commit, fail when they drift:    dockergen check
 # Every key but `package` is optional; leaving one out means "detect it".
 version: 1
-# bake: true  # also write docker-bake.hcl: `docker buildx bake` builds every target in one session
+# bake: false  # with several targets, docker-bake.hcl is written: `docker buildx bake` builds them in one session
 targets: {}
 """
 
@@ -53,6 +53,29 @@ def add_targets(existing_text: str | None, targets: list[NewTarget]) -> str:
         # Parsed at its final nesting level so ruamel keeps the comment columns right.
         block = yaml.load("targets:\n" + _target_block(target))
         doc["targets"][target.name] = block["targets"][target.name]
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def set_ci(text: str, provider: str) -> str:
+    """dockergen.yaml text with `ci: <provider>` at the top level (before `targets:`), comments kept."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    doc = yaml.load(text)
+    if doc.get("ci") == provider:
+        return text
+    if "ci" in doc:
+        doc["ci"] = provider
+    else:
+        position = list(doc).index("targets") if "targets" in doc else len(doc)
+        doc.insert(position, "ci", provider)
+        comment = "a workflow: dockergen check, then build and push the affected images"
+        doc.yaml_add_eol_comment(comment, "ci", column=len(f"ci: {provider}") + 2)
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()

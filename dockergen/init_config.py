@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from dockergen import apps
 from dockergen.config import parse_config
-from dockergen.config_edit import NewTarget, add_targets
+from dockergen.config_edit import NewTarget, add_targets, set_ci
 from dockergen.config_fields import CONFIG_FILE
 from dockergen.errors import DockergenError, InputError, UsageError
 from dockergen.health_route import find_health_route
@@ -52,9 +52,10 @@ def init_config(
     existing: str | None,
     requested: tuple[str, ...],
     paths: tuple[str | None, str | None] = (None, None),
+    ci: str | None = None,
 ) -> InitResult:
     """Targets for the requested packages, or for every app detection offers and can plan (an
-    app it cannot is skipped with the planner's error)."""
+    app it cannot is skipped with the planner's error); `ci` adds `ci:`."""
     taken = _taken(existing)
     findings = apps.survey(ws, repo)
     if requested:
@@ -81,6 +82,8 @@ def init_config(
         picks.append(Pick(name, pkg.name, reason, " + ".join(files), note))
     skipped = tuple(f for f in findings if not f.offered and f.package.name not in {p.package for p in picks})
     text = add_targets(existing, new) if new or existing is None else existing
+    if ci is not None:
+        text = set_ci(text, ci)
     return InitResult(text, tuple(picks), skipped, len(ws.packages))
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dockergen import dockerignore
-from dockergen.config import Config, load_config, parse_config
+from dockergen.config import BAKE_FILE, CI_FILES, Config, load_config, parse_config
 from dockergen.errors import ConfigError, DockergenError
 from dockergen.plan import shared
 from dockergen.plan.bake import bake_plan
 from dockergen.plan.model import BuildPlan
 from dockergen.plan.planner import build_plan
-from dockergen.render import RenderedFile, render, render_bake, split_generated
+from dockergen.plan.workflow import workflow_plan
+from dockergen.render import RenderedFile, render, render_bake, render_workflow, split_generated
 from dockergen.repo import Repo
 from dockergen.workspace.scan import Workspace, scan
 
@@ -40,25 +41,50 @@ def generate_all(repo: Repo, config_text: str | None = None, ws: Workspace | Non
         dockerfile, ignore_file = render(plan)
         dockerignore.validate(dockerignore.parse(ignore_file.content, ignore_file.path), plan.reads, plan.dockerfile)
         files += [dockerfile, ignore_file]
-    bake = bake_plan(config, plans)
-    if bake is not None:
-        files.append(render_bake(bake))
+    extra, notes = _bake_and_ci(repo, ws, config, plans)
+    files += extra
     _check_paths(files)
-    warnings = tuple(dict.fromkeys([*(w for p in plans for w in p.warnings), *_left_behind(repo, plans, files)]))
+    warnings = tuple(
+        dict.fromkeys([*(w for p in plans for w in p.warnings), *notes, *_left_behind(repo, plans, files)])
+    )
     return Generated(plans, tuple(files), warnings)
+
+
+def _bake_and_ci(
+    repo: Repo, ws: Workspace, config: Config, plans: tuple[BuildPlan, ...]
+) -> tuple[list[RenderedFile], list[str]]:
+    """The bake file and the CI workflow, when configured. A bake file written by default (several
+    targets, no `bake:`) gives way to a file of the user's at its place, with a warning."""
+    bake = bake_plan(config, plans, {p.name: p.version for p in ws.packages})
+    if bake is None:
+        return [], []
+    if config.bake_implicit and repo.kind(bake.path) != "missing" and not _ours(repo, bake.path):
+        note = (
+            f"{bake.path} is not dockergen's: no bake file written; set `bake: dockergen-bake.hcl` "
+            "in dockergen.yaml to write one beside it (or `bake: false`)"
+        )
+        return [], [note]
+    files = [render_bake(bake)]
+    if config.ci is not None:
+        files.append(render_workflow(workflow_plan(config, bake)))
+    return files, []
+
+
+def _ours(repo: Repo, path: str) -> bool:
+    return repo.kind(path) == "file" and split_generated(repo.read_text(path))[0]
 
 
 def _left_behind(repo: Repo, plans: tuple[BuildPlan, ...], files: list[RenderedFile]) -> list[str]:
     """dockergen's files at a target's other default place (beside its package, or the root) that
     no target writes any more: left by an earlier version, or before targets shared a Dockerfile."""
     written = {f.path for f in files}
-    candidates = ["Dockerfile", ".dockerignore"]
+    candidates = ["Dockerfile", ".dockerignore", BAKE_FILE, *CI_FILES.values()]
     for plan in plans:
         folder = f"{plan.package_dir}/" if plan.package_dir != "." else ""
         candidates += [f"{folder}Dockerfile", f"{folder}Dockerfile.dockerignore"]
     out = []
     for path in dict.fromkeys(candidates):
-        if path not in written and repo.kind(path) == "file" and split_generated(repo.read_text(path))[0]:
+        if path not in written and _ours(repo, path):
             out.append(f"{path} was written by dockergen and no target writes it any more: delete it")
     return out
 

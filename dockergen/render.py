@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from dockergen.plan.bake import BakePlan
     from dockergen.plan.model import BuildPlan, Step
+    from dockergen.plan.workflow import WorkflowPlan
 
 _DIGEST_LINE = re.compile(r"^# dockergen-digest: sha256:([0-9a-f]{16})$", re.M)
 WRAP_WIDTH = 100
@@ -49,7 +50,12 @@ def render_bake(bake: BakePlan) -> RenderedFile:
     return _file("docker-bake.hcl.j2", bake, bake.path, "")
 
 
-def _file(template: str, data: BuildPlan | BakePlan, path: str, target: str) -> RenderedFile:
+def render_workflow(workflow: WorkflowPlan) -> RenderedFile:
+    """The CI workflow, header and digest as the others."""
+    return _file("github-workflow.yml.j2", workflow, workflow.path, "")
+
+
+def _file(template: str, data: BuildPlan | BakePlan | WorkflowPlan, path: str, target: str) -> RenderedFile:
     """A template's `body(data)`, under its `header(data, digest of the body)`."""
     module: Any = _environment().get_template(template).make_module({})
     body = str(module.body(data))
@@ -156,6 +162,13 @@ def hcl_string(value: str) -> str:
     return f'"{hcl_text(value)}"'
 
 
+def yaml_string(value: str) -> str:
+    """A double-quoted YAML string (JSON's escapes) for a GitHub workflow: `${{` is written as the
+    expression `${{ '${{' }}`, so that no value becomes an expression."""
+    quoted = json.dumps(_one_line(value), ensure_ascii=False)
+    return re.sub(r"\$\{\{", "${{ '${{' }}", quoted)
+
+
 def ignore_path(value: str) -> str:
     """A path on a .dockerignore line; validated upstream to need no escaping."""
     return _one_line(value)
@@ -171,7 +184,7 @@ def _environment() -> jinja2.Environment:
 
     sources = {
         name: resources.files("dockergen.templates").joinpath(name).read_text(encoding="utf-8")
-        for name in ("header.j2", "Dockerfile.j2", "dockerignore.j2", "docker-bake.hcl.j2")
+        for name in ("header.j2", "Dockerfile.j2", "dockerignore.j2", "docker-bake.hcl.j2", "github-workflow.yml.j2")
     }
     env = jinja2.Environment(
         loader=jinja2.DictLoader(sources),
@@ -194,6 +207,7 @@ def _environment() -> jinja2.Environment:
         ignore_path=ignore_path,
         hcl=hcl_string,
         hcl_text=hcl_text,
+        yaml=yaml_string,
         unknown_step=_unknown_step,
     )
     return env

@@ -99,6 +99,15 @@ def image_reference(ref: str) -> str | None:
     return None
 
 
+def registry_prefix(value: str) -> str | None:
+    """A reason unless `<value><name>:<tag>` is an image reference for a plain name (ends in /)."""
+    if not value.endswith("/"):
+        return "must end in / (an image name prefix such as ghcr.io/acme/)"
+    if image_reference(value + "x:t") or "@" in value:
+        return "is not an image name prefix such as ghcr.io/acme/ (lowercase, no tag)"
+    return None
+
+
 _PLATFORM = re.compile(r"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$")
 
 

@@ -64,6 +64,26 @@ def build(context: Path, dockerfile: str, tag: str | None = None, *extra: str) -
     return Build(tag, result.stderr + result.stdout, time.monotonic() - start)
 
 
+def bake(root: Path, env: dict[str, str], *args: str, timeout: int = 1800) -> Build:
+    """`docker buildx bake` in `root` with the bake file's variables in `env`; the log and time."""
+    start = time.monotonic()
+    result = subprocess.run(
+        ["docker", "buildx", "bake", "--progress=plain", *args],
+        capture_output=True, text=True, env={**ENV, **env}, cwd=root, timeout=timeout,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise AssertionError(f"docker buildx bake {' '.join(args)} failed:\n{result.stderr[-6000:]}")
+    return Build("", result.stderr + result.stdout, time.monotonic() - start)
+
+
+def docker_in(cwd: Path, env: dict[str, str], *args: str) -> str:
+    """A docker command's stdout, run in `cwd` with extra environment variables."""
+    result = subprocess.run(["docker", *args], capture_output=True, text=True, env={**ENV, **env}, cwd=cwd, timeout=120)
+    if result.returncode != 0:
+        raise AssertionError(f"docker {' '.join(args)} failed:\n{result.stderr[-4000:]}")
+    return result.stdout
+
+
 def inspect(ref: str) -> dict:  # type: ignore[type-arg]
     return json.loads(docker("image", "inspect", ref).stdout)[0]
 

@@ -138,6 +138,28 @@ ERRORS: dict[str, tuple[dict[str, Any], str]] = {
         {"dockergen.yaml": CONFIG["dockergen.yaml"] + '    ignore: ["x\\n!**"]\n'},
         "dockergen.yaml:5:",
     ),
+    "unknown cache backend": ({"dockergen.yaml": CONFIG["dockergen.yaml"] + "    cache: s3\n"}, "dockergen.yaml:5:5"),
+    "unknown ci": ({"dockergen.yaml": "ci: gitlab\n" + CONFIG["dockergen.yaml"]}, "dockergen.yaml:1:1"),
+    "ci without a bake file": (
+        {"dockergen.yaml": "bake: false\nci: github\n" + CONFIG["dockergen.yaml"]},
+        "dockergen.yaml:2:1",
+    ),
+    "ci with a bake path an action input would split": (
+        {"dockergen.yaml": "bake: 'ci/a,b.hcl'\nci: github\n" + CONFIG["dockergen.yaml"]},
+        "dockergen.yaml:1:1",
+    ),
+    "registry that is no image prefix": (
+        {"dockergen.yaml": "registry: 'ghcr.io/acme/${{ secrets.X }}/'\n" + CONFIG["dockergen.yaml"]},
+        "dockergen.yaml:1:1",
+    ),
+    "registry without a trailing slash": (
+        {"dockergen.yaml": "registry: ghcr.io/acme\n" + CONFIG["dockergen.yaml"]},
+        "dockergen.yaml:1:1",
+    ),
+    "package version with a newline": (
+        {"apps/api/package.json": '{"name": "@t/api", "version": "1.0.0\\nUSER 0", "main": "x.js"}'},
+        "apps/api/package.json",
+    ),
 }
 
 WARNINGS: dict[str, tuple[dict[str, Any], str]] = {

@@ -51,7 +51,54 @@ def test_every_bake_target_is_a_stage_of_its_dockerfile() -> None:
     assert _flat(targets["worker"]["tags"]) == ["${REGISTRY}worker:${TAG}"]  # the variables, interpolated by bake
     assert "platforms" not in targets["worker"]
     variables = {name: _first(body["default"]) for block in bake["variable"] for name, body in block.items()}
-    assert variables == {"REGISTRY": "", "TAG": "latest"}
+    assert variables == {"REGISTRY": "", "TAG": "latest", "SOURCE": "", "REVISION": ""}
+    labels = _first(targets["api"]["labels"])
+    assert labels["org.opencontainers.image.title"] == "api" and labels["org.opencontainers.image.version"] == "1.0.0"
+    assert "REVISION" in str(labels["org.opencontainers.image.revision"])  # a conditional on the variable
+
+
+def test_several_targets_get_a_bake_file_by_default_one_target_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = api_workspace(tmp_path / "two", {"dockergen.yaml": TWO})
+    assert run(capsys, "generate", "--root", str(root))[0] == 0
+    assert 'targets = ["api", "api2"]' in (root / "docker-bake.hcl").read_text()
+    one = api_workspace(tmp_path / "one", {"dockergen.yaml": TWO.split("  api2:")[0]})
+    assert run(capsys, "generate", "--root", str(one))[0] == 0
+    assert not (one / "docker-bake.hcl").exists()
+    (one / "dockergen.yaml").write_text("bake: true\n" + TWO.split("  api2:")[0])
+    assert run(capsys, "generate", "--root", str(one))[0] == 0
+    assert (one / "docker-bake.hcl").is_file()  # asked for: one target gets one too
+
+
+def test_a_default_bake_file_gives_way_to_the_users(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No `bake:` key and a docker-bake.hcl of the user's: a warning naming the way out, their file
+    untouched, and check passes (nothing of dockergen's is missing)."""
+    root = api_workspace(tmp_path, {"dockergen.yaml": TWO, "docker-bake.hcl": 'target "x" {}\n'})
+    code, _, err = run(capsys, "generate", "--root", str(root))
+    assert code == 0 and "docker-bake.hcl is not dockergen's" in err and "bake: dockergen-bake.hcl" in err
+    assert (root / "docker-bake.hcl").read_text() == 'target "x" {}\n'
+    assert run(capsys, "check", "--root", str(root))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("cache", "expected"),
+    [
+        (
+            "registry",
+            ["type=registry,ref=${REGISTRY}api:buildcache", "type=registry,ref=${REGISTRY}api:buildcache,mode=max"],
+        ),
+        ("gha", ["type=gha,scope=api", "type=gha,scope=api,mode=max"]),
+    ],
+)
+def test_cache_entries(cache: str, expected: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = TWO.replace("    port: 3000\n", f"    port: 3000\n    cache: {cache}\n", 1)
+    root = api_workspace(tmp_path, {"dockergen.yaml": config})
+    assert run(capsys, "generate", "--root", str(root))[0] == 0
+    bake = _bake((root / "docker-bake.hcl").read_text())
+    targets = {name: body for block in bake["target"] for name, body in block.items()}
+    assert [_flat(targets["api"]["cache-from"])[0], _flat(targets["api"]["cache-to"])[0]] == expected
+    assert "cache-from" not in targets["api2"]
 
 
 def _first(value: object) -> str:
@@ -136,7 +183,7 @@ def test_bad_bake_values_are_one_line_errors(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key", ["tags", "platforms", "bake"])
+@pytest.mark.parametrize("key", ["tags", "platforms", "bake", "registry"])
 def test_hostile_bake_values_never_change_the_files_structure(key: str, tmp_path: Path) -> None:
     """Arbitrary text as a tag, a platform or the bake path: a one-line error (exit 3, nothing
     written), or a bake file that parses with the same blocks and carries the value as data."""
@@ -149,15 +196,19 @@ def test_hostile_bake_values_never_change_the_files_structure(key: str, tmp_path
 
     @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], max_examples=60)
     @given(value=HOSTILE)
-    @example(value={"tags": "ghcr.io/acme/api:1.0", "platforms": "linux/arm64/v8", "bake": "ci/my bake's.hcl"}[key])
-    @example(value={"tags": "api:${TAG}", "platforms": "linux/${ARCH}", "bake": "${HOME}/x.hcl"}[key])
+    @example(value={"tags": "ghcr.io/acme/api:1.0", "platforms": "linux/arm64/v8", "bake": "ci/my bake's.hcl",
+                    "registry": "127.0.0.1:5000/acme/"}[key])  # fmt: skip
+    @example(value={"tags": "api:${TAG}", "platforms": "linux/${ARCH}", "bake": "${HOME}/x.hcl",
+                    "registry": "ghcr.io/${X}/"}[key])  # fmt: skip
     def check(value: str) -> None:
         root = tmp_path / f"ws{next(counter)}"
         shutil.copytree(template, root)
         api = {"package": "@t/api", "port": 3000}
-        if key != "bake":
+        if key in ("tags", "platforms"):
             api[key] = [value]
         config = {"bake": value if key == "bake" else True, "targets": {"api": api}}
+        if key == "registry":
+            config["registry"] = value
         (root / "dockergen.yaml").write_text(json.dumps(config))
         code, _, err = _quiet_run("generate", "--root", str(root))
         written = sorted(p.name for p in root.rglob("*") if p.name.endswith(("hcl", "Dockerfile")))
@@ -169,8 +220,10 @@ def test_hostile_bake_values_never_change_the_files_structure(key: str, tmp_path
         bake = _bake(path.read_text())
         assert sorted(bake) == ["group", "target", "variable"]
         target = bake["target"][0]["api"]
-        if key != "bake":
+        if key in ("tags", "platforms"):
             assert _flat(target[key]) == [value]
+        if key == "registry":
+            assert _first(bake["variable"][0]["REGISTRY"]["default"]) == value
 
     check()
 

@@ -45,7 +45,7 @@ def _dockerfiles(base: Path) -> dict[str, str]:
         except InputError:
             continue
         for f in generate_all(repo, config_text=text).files:
-            if not f.path.endswith("ignore"):
+            if f.target and not f.path.endswith("ignore"):  # the bake file has no target
                 found[f"{name}-{f.target}"] = f.content
     return found
 

@@ -30,7 +30,7 @@ def two_apps(tmp_path: Path, config: str = TWO, extra: dict[str, object] | None 
 
 def test_two_targets_share_one_file_and_its_library_stages(tmp_path: Path) -> None:
     generated = generate_all(Repo(two_apps(tmp_path)))
-    assert sorted(f.path for f in generated.files) == [".dockerignore", "Dockerfile"]
+    assert sorted(f.path for f in generated.files) == [".dockerignore", "Dockerfile", "docker-bake.hcl"]
     api, web = generated.plans
     assert (api.build_target, web.build_target) == ("api", "web")
     assert [s.name for s in api.stages] == [
@@ -73,7 +73,13 @@ def test_shared_false_keeps_a_file_of_its_own(tmp_path: Path) -> None:
     config = TWO + "    shared: false\n"
     generated = generate_all(Repo(two_apps(tmp_path, config)))
     paths = sorted(f.path for f in generated.files)
-    assert paths == [".dockerignore", "Dockerfile", "apps/web/Dockerfile", "apps/web/Dockerfile.dockerignore"]
+    assert paths == [
+        ".dockerignore",
+        "Dockerfile",
+        "apps/web/Dockerfile",
+        "apps/web/Dockerfile.dockerignore",
+        "docker-bake.hcl",
+    ]
     web = generated.plans[1]
     assert web.build_target == "" and web.stages[-1].name == "runtime" and web.libraries == ("@t/util",)
 

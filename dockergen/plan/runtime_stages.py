@@ -43,6 +43,9 @@ TCP_HEALTH_SCRIPT = (
 DATA_DIRS = "/data-dirs"
 ROOT_OUT = "/root-out"
 
+# pnpm >= 10's deploy writes the workspace's whole lockfile (every app's dependencies) into the
+# deployed folder; nothing reads it at run time
+DEPLOYED_LOCKFILE = "pnpm-lock.yaml"
 DEPLOY_COMMENT = "the production tree: prod dependencies and injected workspace libraries, no sources"
 RUNTIME_COMMENT = "the image that ships: production tree and build output, non-root"
 
@@ -55,7 +58,8 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
         flags.append("--config.inject-workspace-packages=true")
         why = "pnpm >= 10 deploys from the lockfile only with injected workspace packages (scoped to this command)"
     comment = (
-        f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
+        f"{why}; pnpm's timestamps and the copy of the whole workspace's lockfile are removed so identical "
+        "trees give identical layers (another app's dependency bump changes no byte here), and identical "
         "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)"
     )
     if inputs.ws.dependency_builds:
@@ -87,7 +91,7 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
 def _deploy(selector: str, flags: list[str], out: str) -> list[Command]:
     return [
         Command(("pnpm", f"--filter={selector}", "deploy", *flags, out)),
-        Command(("rm", "-f", *(f"{out}/{v}" for v in VOLATILE))),
+        Command(("rm", "-f", *(f"{out}/{v}" for v in (*VOLATILE, DEPLOYED_LOCKFILE)))),
         Command(("hardlink", "--quiet", "--ignore-time", out), if_available="hardlink"),
     ]
 

@@ -126,6 +126,7 @@ def _check_values(pkg: Package) -> None:
     """Fields that reach a generated file must be single-line; a member's name must be npm's."""
     fields = [
         ("main", pkg.main or ""),
+        ("version", pkg.version or ""),  # an OCI label of the image (the bake file)
         *((f"bin.{k}", v) for k, v in pkg.bin),
         *(("files", f) for f in pkg.files or ()),
     ]
