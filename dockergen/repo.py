@@ -17,6 +17,12 @@ from dockergen.jsonc import JsoncError, TooLarge, parse_jsonc
 # (a "billion laughs" file would otherwise exhaust memory when walked).
 MAX_YAML_NODES = 200_000
 MAX_YAML_DEPTH = 500
+# Every YAML collection needs an indicator character of its own (`[`, `{`, `-`, `?` or `:`), so a
+# text with fewer of them cannot nest deeper; past this many, libyaml's parser (iterative) counts
+# the depth exactly before any loader recurses. The C composer recurses once per level in C (no
+# RecursionError: a 100,000-deep flow list ends the process with SIGSEGV).
+_INDICATORS = "[{-?:"
+_QUICK_DEPTH_BOUND = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +208,7 @@ def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    _check_depth(text, rel)
     yaml = YAML(typ="rt") if positions else YAML(typ="safe", pure=False)
     try:
         data = yaml.load(text)
@@ -223,6 +230,38 @@ def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:
         raise InputError(f"invalid YAML: {exc}", path=rel, hint="fix the YAML syntax") from None
     _check_expansion(data, rel)
     return data
+
+
+def nesting_bound(text: str) -> int:
+    """An upper bound on how deep a YAML text can nest, in one pass of C string counting."""
+    return sum(text.count(ch) for ch in _INDICATORS)
+
+
+def _check_depth(text: str, rel: str) -> None:
+    """Refuse a document nesting deeper than MAX_YAML_DEPTH before a loader sees it: libyaml's
+    parser keeps its own stack (no recursion), so its events count the depth at no risk. A syntax
+    error stops the count where the loaders would stop too."""
+    if nesting_bound(text) <= _QUICK_DEPTH_BOUND:
+        return
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    try:
+        for event in YAML(typ="safe", pure=False).parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise InputError(
+                        f"YAML nests deeper than {MAX_YAML_DEPTH} levels", path=rel, line=line,
+                        hint="flatten the nesting",
+                    )  # fmt: skip
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return  # the loader reports it, at the same place: it reads the same events
 
 
 def key_position(mapping: Any, key: Any) -> tuple[int | None, int | None]:

@@ -1,11 +1,13 @@
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from dockergen.errors import InputError
-from dockergen.repo import Repo
-from tests.helpers import build_tree
+from dockergen.repo import Repo, parse_yaml
+from tests.helpers import api_workspace, build_tree
 
 
 def test_json_with_bom_and_crlf_is_accepted(tmp_path: Path) -> None:
@@ -62,3 +64,48 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         Repo(tmp_path).read_text("nope.json")
     assert err.value.message == "file not found"
+
+
+DEEP = 100_000
+
+
+def _deep_yaml(kind: str) -> str:
+    if kind == "flow list":
+        return "packages: " + "[" * DEEP + "]" * DEEP + "\n"
+    if kind == "flow mapping":
+        return "packages: [apps/*]\ncatalog: " + "{a: " * DEEP + "x" + "}" * DEEP + "\n"
+    return "packages:\n" + "- " * DEEP + "apps/*\n"  # compact block sequences, one line
+
+
+@pytest.mark.parametrize("kind", ["flow list", "flow mapping", "block sequences"])
+@pytest.mark.parametrize("where", ["pnpm-workspace.yaml", "dockergen.yaml", "packages/a/package.yaml"])
+def test_yaml_nested_100000_deep_is_refused_before_the_c_loader(tmp_path: Path, kind: str, where: str) -> None:
+    """libyaml's composer recurses in C (SIGSEGV at this depth): the depth is bounded first. In a
+    subprocess, so a crash fails this test instead of killing pytest."""
+    root = api_workspace(tmp_path / "ws", {"packages/a/package.json": {"name": "a"}})
+    (root / "packages/a/package.json").unlink()
+    (root / "packages/a/package.yaml").write_text("name: a\n")
+    (root / "dockergen.yaml").write_text("targets:\n  api: {package: '@t/api', port: 3000}\n")
+    (root / where).write_text(_deep_yaml(kind))
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "dockergen", "generate", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3, (done.returncode, done.stderr[-2000:])
+    lines = done.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"dockergen: error: {where}:") and "deeper than 500 levels" in lines[-1], lines
+    assert time.perf_counter() - start < 20
+
+
+def test_yaml_depth_bound_counts_exactly_past_the_quick_bound() -> None:
+    """Past the quick bound (indicator characters), libyaml's events count the depth exactly:
+    a wide document loads, 500 levels load, 501 are refused (on the line where they pass it)."""
+    wide = "catalog:\n" + "".join(f"  pkg-{i}: {{a: [b]}}\n" for i in range(3_000))
+    assert len(parse_yaml(wide, "x", positions=False)["catalog"]) == 3_000
+    assert parse_yaml(wide + "deep: " + "[" * 499 + "]" * 499 + "\n", "x", positions=False) is not None
+    with pytest.raises(InputError, match="deeper than 500") as err:
+        parse_yaml(wide + "deep: " + "[" * 500 + "]" * 500 + "\n", "x", positions=False)
+    assert err.value.line == 3_002
