@@ -7,6 +7,7 @@ everything inside it, `!` re-includes, and the last matching pattern wins.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -37,25 +38,44 @@ class DockerIgnore:
     rules: tuple[Rule, ...]
     _literal: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # pattern -> last index
     _globs: tuple[tuple[int, re.Pattern[str]], ...] = field(default=(), compare=False, repr=False)
+    # the wildcard rules after the last plain one (the drop list), in one pattern: most paths
+    # match none of them, and one test says so
+    _any_tail: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    _tail: int = field(default=0, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        globs = []
         for index, rule in enumerate(self.rules):
             if _is_glob(rule.pattern):
-                object.__setattr__(self, "_globs", (*self._globs, (index, _compile(rule.pattern))))
+                globs.append((index, _compile(rule.pattern)))
             else:
                 self._literal[rule.pattern] = index
+        object.__setattr__(self, "_globs", tuple(globs))
+        last_plain = max(self._literal.values(), default=-1)
+        tail = [regex for index, regex in globs if index > last_plain]
+        if tail:
+            joined = "|".join(f"(?:{regex.pattern})" for regex in tail)
+            with contextlib.suppress(re.error):  # a group name used twice: test them one by one
+                object.__setattr__(self, "_any_tail", re.compile(joined))
+                object.__setattr__(self, "_tail", len(tail))
 
     def decide(self, rel: str) -> tuple[bool, Rule | None]:
         """(ignored, deciding rule) for a context-relative POSIX path: the last rule matching the
         path or one of its parent folders decides."""
         candidates = _self_and_parents(rel)
         best = max((self._literal.get(c, -1) for c in candidates), default=-1)
-        for index, regex in reversed(self._globs):
+        globs = self._globs
+        if self._any_tail is not None and not any(self._any_tail.match(c) for c in candidates):
+            globs = globs[: len(globs) - self._tail]
+        for index, regex in reversed(globs):
             if index <= best:
                 break
             if any(regex.match(c) for c in candidates):
                 best = index
                 break
+        return self._verdict(best)
+
+    def _verdict(self, best: int) -> tuple[bool, Rule | None]:
         if best < 0:
             return False, None
         rule = self.rules[best]

@@ -53,9 +53,19 @@ class Repo:
     log: AccessLog | None = None
     # Resolved folders, so checking that a read stays inside the root costs one lstat per file.
     _real: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # JSON-with-comments files as read, by path: several readers ask for the same tsconfig (its
+    # out folders, its links; a base every package extends), which is read and parsed once
+    _jsonc: dict[str, dict[str, Any] | None] = field(default_factory=dict, compare=False, repr=False)
+    # folder listings as read (the member walk and the manifest reader both list each member)
+    _listings: dict[str, tuple[list[DirEntry], int]] = field(default_factory=dict, compare=False, repr=False)
 
     def abspath(self, rel: str) -> Path:
         return self.root / rel if rel not in ("", ".") else self.root
+
+    def _abs(self, rel: str) -> str:
+        """`abspath` as a string, without pathlib's parsing: the readers call it per file."""
+        root = str(self.root)
+        return root if rel in ("", ".") else f"{root}/{rel}"
 
     def leaves_root(self, rel: str) -> str | None:
         """Where `rel` leads when symbolic links take it outside the root, else None."""
@@ -69,12 +79,12 @@ class Repo:
     def _resolved(self, folder: str) -> str:
         folder = folder or "."
         if folder not in self._real:
-            self._real[folder] = os.path.realpath(self.abspath(folder))
+            self._real[folder] = os.path.realpath(self._abs(folder))
         return self._real[folder]
 
     def kind(self, rel: str) -> str:
         """file, dir, missing or other (symlinks followed)."""
-        found = fs.kind(str(self.abspath(rel)))
+        found = fs.kind(self._abs(rel))
         if self.log is not None:
             self.log.kinds[rel] = found
         return found
@@ -95,11 +105,11 @@ class Repo:
                 hint="keep the workspace's files inside it, or exclude that folder in pnpm-workspace.yaml",
             )
         try:
-            if limit is not None and os.stat(self.abspath(rel)).st_size > limit:
+            if limit is not None and os.stat(self._abs(rel)).st_size > limit:
                 if self.log is not None:  # unread, yet what dockergen did depends on it
-                    self.log.files[rel] = fs.file_digest(str(self.abspath(rel))) or ""
+                    self.log.files[rel] = fs.file_digest(self._abs(rel)) or ""
                 raise FileTooLarge(f"file is larger than {limit:,} bytes", path=rel)
-            data = fs.read_regular(str(self.abspath(rel)))
+            data = fs.read_regular(self._abs(rel))
         except FileNotFoundError:
             raise InputError("file not found", path=rel) from None
         except fs.NotRegular as exc:
@@ -148,7 +158,12 @@ class Repo:
     def read_jsonc(self, rel: str) -> dict[str, Any] | None:
         """An object in JSON with comments (tsconfig.json, turbo.json, nest-cli.json), read as tsc
         reads tsconfig.json; None when tsc would report an error or the file cannot be read: these
-        files are hints, never inputs dockergen must be able to read."""
+        files are hints, never inputs dockergen must be able to read. Read once per Repo."""
+        if rel not in self._jsonc:
+            self._jsonc[rel] = self._read_jsonc(rel)
+        return self._jsonc[rel]
+
+    def _read_jsonc(self, rel: str) -> dict[str, Any] | None:
         try:
             text = decode_like_node(self.read_bytes(rel))
         except InputError:
@@ -174,15 +189,19 @@ class Repo:
 
     def scan_dir(self, rel: str) -> tuple[list[DirEntry], int]:
         """One read of a directory: its entries sorted by name, and how many names were skipped
-        because they are not valid UTF-8."""
-        found, skipped = fs.entries(str(self.abspath(rel)))
+        because they are not valid UTF-8. Read once per Repo."""
+        if rel in self._listings:
+            entries, skipped = self._listings[rel]
+            return list(entries), skipped
+        found, skipped = fs.entries(self._abs(rel))
         entries = [DirEntry(*e) for e in found]
         if self.log is not None:
             self.log.listings[rel] = tuple(found)
-        return entries, skipped
+        self._listings[rel] = (entries, skipped)
+        return list(entries), skipped
 
     def realpath(self, rel: str) -> str:
-        resolved = os.path.realpath(self.abspath(rel))
+        resolved = os.path.realpath(self._abs(rel))
         if self.log is not None:
             self.log.realpaths[rel] = resolved
         return resolved

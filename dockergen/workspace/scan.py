@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dockergen.errors import InputError
 from dockergen.repo import Repo, item_position, key_position
 from dockergen.validate import context_path
 from dockergen.workspace import graph
-from dockergen.workspace.build_configs import build_configs
+from dockergen.workspace.build_configs import FactsCache, build_configs
 from dockergen.workspace.frameworks import NestConfig, NextConfig, nest_configs, next_configs
 from dockergen.workspace.glob_patterns import glob_problem
 from dockergen.workspace.globs import find_members
@@ -55,6 +55,11 @@ class Workspace:
     next_configs: tuple[NextConfig, ...] = ()
     nest_configs: tuple[NestConfig, ...] = ()
     workspace_file: bool = True  # pnpm-workspace.yaml exists (without it, only the root is a project)
+    # lookups by name and folder, built once: the planner asks per package (linear, not quadratic)
+    _index: _Index = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _Index.of(self))
 
     @property
     def hoisted(self) -> bool:
@@ -66,10 +71,7 @@ class Workspace:
         return (self.root, *self.packages)
 
     def find(self, name: str) -> Package | None:
-        for pkg in self.all_packages:
-            if pkg.name == name:
-                return pkg
-        return None
+        return self._index.by_name.get(name)
 
     def closure(
         self, name: str, *, prod: bool, with_root: bool = False, also: tuple[str, ...] = ()
@@ -86,23 +88,50 @@ class Workspace:
     def in_order(self, names: set[str], *, prod: bool) -> tuple[Package, ...]:
         """The named members, dependencies first, ties by name (whoever depends on them)."""
         order, _ = graph.topological(self.links, names, PROD_KINDS if prod else BUILD_KINDS)
-        by_name = {p.name: p for p in self.all_packages}
+        by_name = self._index.by_name
         return tuple(by_name[n] for n in order)
 
     def build_info(self, pkg: Package) -> BuildInfo:
         """The package's tsconfig projects and Nest CLI settings (what its build writes where)."""
-        projects = tuple(p for p in self.ts_projects if posixpath.dirname(p.config) == pkg.dir)
-        nest = next((n for n in self.nest_configs if n.dir == pkg.dir), None)
+        projects = self._index.projects.get(pkg.dir, ())
+        nest = self._index.nest.get(pkg.dir)
         if nest is None:
             return BuildInfo(projects)
         return BuildInfo(projects, nest.source_root, nest.entry_file, posixpath.basename(nest.tsconfig))
 
     def next_config(self, pkg: Package) -> NextConfig | None:
-        return next((n for n in self.next_configs if n.dir == pkg.dir), None)
+        return self._index.next.get(pkg.dir)
 
     def cycle_warnings(self, name: str) -> tuple[str, ...]:
         names = graph.closure(self.links, name, BUILD_KINDS)
         return graph.topological(self.links, names, BUILD_KINDS)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """A workspace's packages by name, and its tsconfig projects and framework configs by folder
+    (the first of each, as a scan in order would find)."""
+
+    by_name: dict[str, Package]
+    projects: dict[str, tuple[TsProject, ...]]
+    nest: dict[str, NestConfig]
+    next: dict[str, NextConfig]
+
+    @staticmethod
+    def of(ws: Workspace) -> _Index:
+        by_name: dict[str, Package] = {}
+        for pkg in ws.all_packages:
+            by_name.setdefault(pkg.name, pkg)
+        projects: dict[str, list[TsProject]] = {}
+        for project in ws.ts_projects:
+            projects.setdefault(posixpath.dirname(project.config), []).append(project)
+        nest: dict[str, NestConfig] = {}
+        for n in ws.nest_configs:
+            nest.setdefault(n.dir, n)
+        nexts: dict[str, NextConfig] = {}
+        for x in ws.next_configs:
+            nexts.setdefault(x.dir, x)
+        return _Index(by_name, {k: tuple(v) for k, v in projects.items()}, nest, nexts)
 
 
 def scan(repo: Repo) -> Workspace:
@@ -126,7 +155,8 @@ def scan(repo: Repo) -> Workspace:
     warnings.extend(_lockfile_warnings(lockfile, (root, *members)))
     inputs = install_inputs(repo, ws_yaml, root_pnpm, settings, lockfile, npmrc)
     policy = build_policy(ws_yaml, root_pnpm, versions.pnpm_major)
-    configs = [(p.name, build_configs(repo, p)) for p in members]
+    facts: FactsCache = {}  # files several packages' configs import are read once
+    configs = [(p.name, build_configs(repo, p, facts)) for p in members]
     warnings.extend(w for _, c in configs for w in c.warnings)
     return Workspace(
         root=root,
