@@ -21,13 +21,11 @@ from dockergen.plan import (
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
 from dockergen.plan.inputs import WORKDIR, StageInputs, copy_from
+from dockergen.plan.layers import MAX_LAYERS_PER_STAGE, bounded, layers
 from dockergen.plan.model import BuildPlan, Copy, Stage, Step
 from dockergen.plan.start_command import StartCommand, resolve_start
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
-
-# Start a fresh stage after this many layers so no image nears Docker's 127-layer limit.
-MAX_LAYERS_PER_STAGE = 60
 
 
 def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tuple[str, ...] = ()) -> BuildPlan:
@@ -178,6 +176,12 @@ def _asset_package(ws: Workspace, cfg: TargetConfig, name: str) -> Package:
             path="dockergen.yaml",
             hint="name the member whose build output the app serves, as in its package.json",
         )
+    if found.name == cfg.package:  # it would be copied from the libraries' stage, which does not build it
+        raise ConfigError(
+            f"target {cfg.name!r}: `assets` names {name!r}, the package the target ships",
+            path="dockergen.yaml",
+            hint="its own build output goes in with `files:`; `assets` is for other members' output",
+        )
     return found
 
 
@@ -221,7 +225,7 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
         out.append(Stage("data-dirs", "base", "folders the app may write to", runtime_stages.data_dir_steps(inputs)))
     runtime = runtime_stages.runtime_steps(inputs)
     out.append(Stage("runtime", inputs.images.runtime, runtime_stages.RUNTIME_COMMENT, runtime))
-    return tuple(out)
+    return bounded(tuple(out), inputs.cfg.name)
 
 
 def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
@@ -320,14 +324,18 @@ def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None, f
 
 
 def _chunk(body: tuple[Step, ...]) -> list[tuple[Step, ...]]:
-    """Split steps into runs of at most MAX_LAYERS_PER_STAGE, cutting only before a COPY from the
-    context (the next stage carries everything before the cut over with one COPY --from)."""
-    chunks: list[tuple[Step, ...]] = []
-    current: list[Step] = []
+    """Split steps into runs of MAX_LAYERS_PER_STAGE layers at most (the head or the carry
+    included), cutting only before a COPY from the context (the next stage carries everything
+    before the cut over with one COPY --from): the steps from one such COPY to the next stay
+    together, packed greedily."""
+    segments: list[list[Step]] = [[]]
     for step in body:
-        if len(current) >= MAX_LAYERS_PER_STAGE and isinstance(step, Copy) and step.reads:
-            chunks.append(tuple(current))
-            current = []
-        current.append(step)
-    chunks.append(tuple(current))
-    return chunks
+        if isinstance(step, Copy) and step.reads and segments[-1]:
+            segments.append([])
+        segments[-1].append(step)
+    chunks: list[list[Step]] = [[]]
+    for segment in segments:
+        if chunks[-1] and layers((*chunks[-1], *segment)) > MAX_LAYERS_PER_STAGE - 1:
+            chunks.append([])
+        chunks[-1].extend(segment)
+    return [tuple(c) for c in chunks]

@@ -18,10 +18,11 @@ from dockergen.plan.inputs import (
     copy,
     copy_from,
     extra_steps,
+    package_path,
 )
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
 from dockergen.plan.prod_install import workspace_layout
-from dockergen.validate import context_path, control_chars
+from dockergen.validate import control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
 # handler `docker stop` waits 10 s and kills. It exits only when the app has no handler of its own.
@@ -225,7 +226,7 @@ def _node_app_files(inputs: StageInputs) -> list[Step]:
     else:
         paths, why = runtime_paths(pkg, inputs.command)
         origin = pkg.manifest
-    paths = tuple(_package_path(p, origin, pkg.dir) for p in paths)
+    paths = tuple(package_path(p, origin, pkg.dir) for p in paths)
     if not pkg.script("build"):
         # Nothing to build: the sources are the runtime files, straight from the context.
         if not paths:
@@ -247,21 +248,6 @@ def _node_app_files(inputs: StageInputs) -> list[Step]:
         )
         for p in paths
     ]
-
-
-def _package_path(path: str, origin: str, package_dir: str) -> str:
-    """A runtime path relative to the package: plain, and inside the package folder."""
-    normal = posixpath.normpath(path)
-    reason = context_path(normal)
-    if reason is None and (normal == ".." or normal.startswith("../")):
-        reason = "points outside the package folder"
-    if reason:
-        raise InputError(
-            f"runtime file {path!r} of {package_dir} {reason}",
-            path=origin,
-            hint="list paths inside the package folder, without wildcards (`files` in package.json or dockergen.yaml)",
-        )
-    return normal
 
 
 def _join(*parts: str) -> str:

@@ -158,6 +158,9 @@ def scan(repo: Repo) -> Workspace:
     facts: FactsCache = {}  # files several packages' configs import are read once
     configs = [(p.name, build_configs(repo, p, facts)) for p in members]
     warnings.extend(w for _, c in configs for w in c.warnings)
+    hooks = hook_files(repo, root, frozenset(p.dir for p in members), warnings)
+    script_files = tuple((p.name, f) for p in members for f in build_script_files(repo, p, warnings))
+    links, projects = ts_links(repo, (root, *members), warnings), ts_projects(repo, members, warnings)
     return Workspace(
         root=root,
         packages=members,
@@ -169,12 +172,12 @@ def scan(repo: Repo) -> Workspace:
         npmrc=npmrc,
         install_inputs=inputs,
         root_files=tuple(e.name for e in repo.list_dir(".") if not e.is_dir),
-        root_script_files=hook_files(repo, root, frozenset(p.dir for p in members)),
-        warnings=tuple(warnings),
-        ts_links=ts_links(repo, (root, *members)),
-        ts_projects=ts_projects(repo, members),
+        root_script_files=hooks,
+        warnings=tuple(dict.fromkeys(warnings)),
+        ts_links=links,
+        ts_projects=projects,
         build_prerequisites=build_prerequisites(repo),
-        build_script_files=tuple((p.name, f) for p in members for f in build_script_files(repo, p)),
+        build_script_files=script_files,
         config_import_files=tuple((name, f) for name, c in configs for f in c.imports),
         config_out_dirs=tuple((name, d) for name, c in configs for d in c.out_dirs),
         next_configs=next_configs(repo, members),
