@@ -53,6 +53,7 @@ class TargetConfig:
     platforms: tuple[str, ...] = ()  # bake: platforms to build for (none: the builder's)
     shared: bool = True  # several targets: share one Dockerfile (and its common stages) with the others
     optimize: str = "rebuilds"  # rebuilds | libraries (a build step per library level) | cold (one install)
+    unsafe: tuple[str, ...] = ()  # what the defaults refuse and this target allows: root-user, system-folders
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,8 @@ TARGET_KEYS: dict[str, str] = {
     "tags": "bake: image tags (default: ${REGISTRY}<target>:${TAG})",
     "platforms": "bake: platforms to build, e.g. [linux/amd64, linux/arm64]",
     "shared": "several targets: one Dockerfile for all, sharing the libraries' stages (false: a Dockerfile of its own)",
+    "unsafe": "what the secure defaults refuse and this target needs: root-user (the app runs as uid 0), "
+    "system-folders (data_dirs or assets.to in /etc, /usr, /var ...); each one used prints a warning",
     "optimize": "rebuilds (default: an app change or a new dependency re-runs only what it must), "
     "libraries (also one build step per library level: a library change re-runs its level on) or "
     "cold (CI without a layer cache: one install, so a new dependency rebuilds the libraries)",
@@ -181,6 +184,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
             hint="name the workspace package to ship, e.g. package: \"@scope/api\"",
         )  # fmt: skip
     f = TargetFields(body, defaults, TARGET_KEYS)
+    unsafe = f.unsafe()
     return TargetConfig(
         name=name,
         package=body["package"].strip(),
@@ -201,8 +205,8 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         labels=f.keyed("labels", validate.label_key),
         ignore=f.ignore_patterns(),
         keep=f.checked("keep", validate.context_path) or (),
-        user=f.user(),
-        data_dirs=f.data_dirs(),
+        user=f.user(unsafe),
+        data_dirs=f.data_dirs(unsafe),
         npmrc_secret=f.flag("npmrc_secret"),
         handle_signals=f.flag("handle_signals") is not False,
         instructions=f.instructions(),
@@ -216,6 +220,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         platforms=f.checked("platforms", validate.platform) or (),
         shared=f.flag("shared") is not False,
         optimize=f.choice("optimize", ("rebuilds", "libraries", "cold")) or "rebuilds",
+        unsafe=unsafe,
     )
 
 

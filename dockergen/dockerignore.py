@@ -126,6 +126,38 @@ def _self_and_parents(rel: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
+# What the built-in rules keep out for security (the ignore file's drop list holds them): a `!`
+# pattern of `ignore` aimed at them is refused, and after any `!` pattern they are dropped again.
+SECRETS = ("**/.git", "**/.env", "**/.env.*", "**/*.pem", "**/*.key", "*/**/.npmrc")
+# Where secrets are, below the folder a `!` pattern names before its first wildcard.
+_SECRET_PATHS = (".env", "a/.env", ".env.local", "a/.env.production", "id.pem", "a/id.key", ".git", ".git/config",
+                 "a/.git", "a/.npmrc")  # fmt: skip
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def reincluded_secret(text: str) -> str | None:
+    """A secret path the `!` pattern `text` would send again (`!**`, `!.env`, `!**/*.pem`,
+    `!apps/**` sends apps/.env), if any; None for other patterns. A plain folder (`!apps/api/dist`)
+    is not refused: the secrets inside it are dropped again after it."""
+    body = text.strip()
+    if not body.startswith("!"):
+        return None
+    cleaned = posixpath.normpath(body[1:].strip()).lstrip("/")
+    if cleaned in ("", "."):
+        return None
+    rule = parse(cleaned)
+    secrets = parse("\n".join(SECRETS))
+    wild = _WILDCARD.search(cleaned)
+    if wild is None:
+        return cleaned if secrets.decide(cleaned)[0] else None
+    folder = cleaned[: wild.start()].rpartition("/")[0]
+    for secret in _SECRET_PATHS:
+        path = f"{folder}/{secret}" if folder else secret
+        if rule.decide(path)[0] and secrets.decide(path)[0]:
+            return path
+    return None
+
+
 def pattern_error(text: str) -> str | None:
     """A reason when Docker could not use this ignore-file line (e.g. a trailing backslash, an
     unclosed `[`), which would fail the whole build."""

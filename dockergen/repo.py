@@ -193,7 +193,13 @@ class Repo:
         if rel in self._listings:
             entries, skipped = self._listings[rel]
             return list(entries), skipped
-        found, skipped = fs.entries(self._abs(rel))
+        try:
+            found, skipped = fs.entries(self._abs(rel))
+        except OSError as exc:
+            raise InputError(
+                f"cannot list the folder: {exc.strerror or exc}", path=rel or ".",
+                hint="dockergen reads every folder the workspace's globs reach: make it readable, or exclude it",
+            ) from None  # fmt: skip
         entries = [DirEntry(*e) for e in found]
         if self.log is not None:
             self.log.listings[rel] = tuple(found)

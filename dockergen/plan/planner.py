@@ -6,6 +6,7 @@ import dataclasses
 import difflib
 
 from dockergen.config import Config, TargetConfig
+from dockergen.config_fields import ROOT_USER, SYSTEM_FOLDERS, is_root, system_folder
 from dockergen.errors import ConfigError, UsageError
 from dockergen.plan import (
     base_stage,
@@ -53,7 +54,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
             path="dockergen.yaml",
             hint=f"use `runtime: slim` or set `command:` to [node, <script file>] for target {cfg.name!r}",
         )
-    warnings = [*ws.warnings, *images.warnings, *ws.cycle_warnings(pkg.name)]
+    warnings = [*ws.warnings, *images.warnings, *ws.cycle_warnings(pkg.name), *_unsafe_warnings(cfg)]
     warnings += [
         *(ws.versions.node_warnings if cfg.node is None else ()),
         *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
@@ -97,6 +98,17 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
         lint_ignore=cfg.lint_ignore,
         libraries=tuple(p.name for p in libs),
     )
+
+
+def _unsafe_warnings(cfg: TargetConfig) -> list[str]:
+    """What a target's `unsafe:` let through, said on every run (config_fields refused it without)."""
+    out = []
+    if cfg.user is not None and is_root(cfg.user):
+        out.append(f"target {cfg.name!r}: the app runs as root (user {cfg.user}, `unsafe: [{ROOT_USER}]`)")
+    for folder in cfg.data_dirs:
+        if system_folder(folder):
+            out.append(f"target {cfg.name!r}: the app user owns {folder} (`data_dirs`, `unsafe: [{SYSTEM_FOLDERS}]`)")
+    return out
 
 
 def placement(cfg: TargetConfig, pkg: Package, target_count: int) -> tuple[str, str]:

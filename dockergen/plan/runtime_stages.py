@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
+from dockergen.config_fields import SYSTEM_FOLDERS, system_folder
 from dockergen.errors import ConfigError, InputError
 from dockergen.plan import nextjs, static_site
 from dockergen.plan.app_files import runtime_paths
@@ -210,13 +211,31 @@ def _asset_files(inputs: StageInputs) -> list[Step]:
         member = inputs.ws.find(asset.package)
         assert member is not None  # the planner checked `assets`
         where = asset.to or posixpath.normpath(posixpath.join(member.dir, asset.path))
+        dest = _asset_destination(inputs, asset.package, inputs.image_path(where))
         comment = f"{asset.package}'s {asset.path}, served by {inputs.pkg.name} (`assets`)"
         if member.script("build"):
             source = _join(WORKDIR, member.dir, asset.path)
-            out.append(Copy((source,), inputs.image_path(where), comment, from_stage="libs"))
+            out.append(Copy((source,), dest, comment, from_stage="libs"))
         else:
-            out.append(copy([f"{member.dir}/{asset.path}"], inputs.image_path(where), comment, "dockergen.yaml"))
+            out.append(copy([f"{member.dir}/{asset.path}"], dest, comment, "dockergen.yaml"))
     return out
+
+
+def _asset_destination(inputs: StageInputs, package: str, dest: str) -> str:
+    """Where an asset lands in the image: never over the image's system (`to: etc` is /etc for
+    an app at the top of /app) unless the target allows it, with a warning."""
+    reason = system_folder(dest)
+    if reason is None:
+        return dest
+    if SYSTEM_FOLDERS not in inputs.cfg.unsafe:
+        raise ConfigError(
+            f"target {inputs.cfg.name!r}: `assets` puts {package}'s files at {dest}: {reason}",
+            path="dockergen.yaml",
+            hint=f"choose a `to:` beside the app (its files land relative to it), or allow it with "
+            f"`unsafe: [{SYSTEM_FOLDERS}]`",
+        )
+    inputs.warnings.append(f"target {inputs.cfg.name!r}: `assets` writes into {dest} (`unsafe: [{SYSTEM_FOLDERS}]`)")
+    return dest
 
 
 def _node_app_files(inputs: StageInputs) -> list[Step]:
