@@ -208,6 +208,8 @@ class TargetFields:
             ok = isinstance(scripts, list) and all(isinstance(x, str) and x.strip() for x in scripts)
             reason = validate.package_name(str(name)) or (None if ok else "needs a list of script names")
             reason = reason or next((validate.control_chars(x) for x in scripts if validate.control_chars(x)), None)
+            if reason is None and any(x.strip().startswith("-") for x in scripts):
+                reason = "names a script starting with '-', which `pnpm run` reads as an option"
             if reason:
                 raise self._entry_error(key, str(name), f"{name!r} {reason}")
             out.append((str(name), tuple(x.strip() for x in scripts)))
