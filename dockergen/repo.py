@@ -263,28 +263,32 @@ def nesting_bound(text: str) -> int:
 
 
 def _check_depth(text: str, rel: str) -> None:
-    """Refuse a document nesting deeper than MAX_YAML_DEPTH before a loader sees it: libyaml's
-    parser keeps its own stack (no recursion), so its events count the depth at no risk. A syntax
-    error stops the count where the loaders would stop too."""
-    if nesting_bound(text) <= _QUICK_DEPTH_BOUND:
+    """Refuse a document nesting deeper than MAX_YAML_DEPTH, or holding more than twice
+    MAX_YAML_NODES scalars and collections (keys and values: the count _check_expansion makes
+    after loading is of values), before a loader builds anything: libyaml's parser keeps its own
+    stack (no recursion) and its events are dropped as they are read, so memory stays flat. A
+    syntax error stops the count where the loaders would stop too."""
+    if nesting_bound(text) <= _QUICK_DEPTH_BOUND and len(text) <= MAX_YAML_NODES:
         return
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
-    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
 
-    depth = 0
+    depth = nodes = 0
     try:
         for event in YAML(typ="safe", pure=False).parse(text):
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    line = event.start_mark.line + 1 if event.start_mark else None
-                    raise InputError(
-                        f"YAML nests deeper than {MAX_YAML_DEPTH} levels", path=rel, line=line,
-                        hint="flatten the nesting",
-                    )  # fmt: skip
-            elif isinstance(event, CollectionEndEvent):
+            if isinstance(event, CollectionEndEvent):
                 depth -= 1
+                continue
+            nodes += isinstance(event, NodeEvent)
+            depth += isinstance(event, CollectionStartEvent)
+            if depth > MAX_YAML_DEPTH or nodes > 2 * MAX_YAML_NODES:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                what = f"nests deeper than {MAX_YAML_DEPTH} levels" if depth > MAX_YAML_DEPTH else "is too large"
+                raise InputError(
+                    f"YAML {what}" + ("" if depth > MAX_YAML_DEPTH else f" (over {2 * MAX_YAML_NODES:,} values)"),
+                    path=rel, line=line, hint="flatten the nesting" if depth > MAX_YAML_DEPTH else "split it",
+                )  # fmt: skip
     except YAMLError:
         return  # the loader reports it, at the same place: it reads the same events
 

@@ -182,4 +182,28 @@ def test_fuzz_cases_found_stay_fixed(tmp_path: Path) -> None:
         shutil.rmtree(root)
 
 
-FOUND: list[Callable[[Path], None]] = []
+def _start(char: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        _edit_json(root / "apps/api/package.json", lambda d: d["scripts"].update(start=f"node dist/i{char}.js"))
+
+    return apply
+
+
+def _config_line(line: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / "dockergen.yaml").write_text("targets:\n  api:\n    package: '@t/api'\n    port: 3000\n" + line + "\n")
+
+    return apply
+
+
+def _turbo_task(root: Path) -> None:
+    (root / "turbo.json").write_text(json.dumps({"tasks": {"build": {"dependsOn": ["gen\x07", "--x"]}}}))
+    _edit_json(root / "packages/core/package.json", lambda d: d["scripts"].update({"gen\x07": "x", "--x": "y"}))
+
+
+FOUND: list[Callable[[Path], None]] = [
+    *(_start(char) for char in ("\x07", "\u2028", "\x85", "\x7f")),  # rendered, then refused by the template
+    _config_line("    dockerfile: " + "d" * 300),  # ENAMETOOLONG from pathlib while checking the destination
+    _config_line("    dockerignore: docker/" + "d" * 300),
+    _turbo_task,  # a RUN word with a control character
+]

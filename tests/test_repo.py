@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 import time
@@ -109,3 +110,46 @@ def test_yaml_depth_bound_counts_exactly_past_the_quick_bound() -> None:
     with pytest.raises(InputError, match="deeper than 500") as err:
         parse_yaml(wide + "deep: " + "[" * 500 + "]" * 500 + "\n", "x", positions=False)
     assert err.value.line == 3_002
+
+
+def _peak(read: object) -> int:
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        assert callable(read)
+        read()
+    except InputError:
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.slow
+def test_reading_a_large_file_costs_at_most_ten_times_its_size(tmp_path: Path) -> None:
+    """Lockfiles are read by their child-key lines only, YAML past its bound is refused from
+    libyaml's events before anything is built, JS configs through windows of tokens."""
+    from dockergen.workspace.build_configs import file_facts
+    from dockergen.workspace.lockfile import parse_lockfile
+
+    package = "\n  /pkg-{i}@1.0.{i}:\n    resolution: {{integrity: sha512-" + "A" * 86 + "}}\n    dev: false\n"
+    files = {
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n\npackages:\n" + "".join(package.format(i=i) for i in range(40_000)),
+        "pnpm-workspace.yaml": "packages:\n" + "".join(f"  - apps/app-{i}\n" for i in range(500_000)),
+        "package.json": json.dumps({"name": "x", "description": "d" * 20_000_000}),
+        "vite.config.ts": "import a from './a';\n" + "x.y(1);" * 140_000,
+    }
+    build_tree(tmp_path, files)
+    repo = Repo(tmp_path)
+    reads = {
+        "pnpm-lock.yaml": lambda: parse_lockfile(repo.read_text("pnpm-lock.yaml"), "pnpm-lock.yaml"),
+        "pnpm-workspace.yaml": lambda: repo.read_yaml("pnpm-workspace.yaml"),
+        "package.json": lambda: repo.read_json("package.json"),
+        "vite.config.ts": lambda: file_facts(repo.read_text("vite.config.ts")),
+    }
+    for name, read in reads.items():
+        size = (tmp_path / name).stat().st_size
+        assert _peak(read) <= 10 * size, name

@@ -34,9 +34,7 @@ class Lockfile:
 
 def parse_lockfile(text: str, path: str) -> Lockfile:
     """Parse the main document (the last one; pnpm 11+ puts an env document first)."""
-    documents = _split_documents(text)
-    main_start, main_lines = documents[-1]
-    blocks = _top_level_blocks(main_lines)
+    main_start, blocks = _main_document(text)
     version = blocks.get("lockfileVersion", ("", []))[0].strip("'\"")
     if not version or not re.match(r"^\d+(\.\d+)?$", version):
         raise InputError(
@@ -56,28 +54,34 @@ def parse_lockfile(text: str, path: str) -> Lockfile:
     )
 
 
-def _split_documents(text: str) -> list[tuple[int, list[str]]]:
-    docs: list[tuple[int, list[str]]] = [(0, [])]
-    for number, line in enumerate(text.splitlines()):
-        if line.rstrip() == "---":
-            docs.append((number + 1, []))
-        else:
-            docs[-1][1].append(line)
-    return [d for d in docs if any(line.strip() for line in d[1])] or [(0, [])]
+Blocks = dict[str, tuple[str, list[str]]]  # top-level key -> (inline value, its child key lines)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
-def _top_level_blocks(lines: list[str]) -> dict[str, tuple[str, list[str]]]:
-    """Top-level key -> (inline value, indented lines below it)."""
-    blocks: dict[str, tuple[str, list[str]]] = {}
+def _main_document(text: str) -> tuple[int, Blocks]:
+    """(first line, blocks) of the last document with content, in one pass over the lines. Only
+    the lines of child keys (two spaces, then a key) are kept: a lockfile is mostly deeper lines
+    (each package's resolution and dependencies), which dockergen never needs."""
+    main: tuple[int, Blocks] = (0, {})
+    start, blocks, content = 0, {}, False
     current: list[str] | None = None
-    for line in lines:
-        m = _TOP_KEY.match(line)
-        if m:
+    for number, match in enumerate(_LINE.finditer(text)):
+        line = match.group().rstrip("\r\n")
+        if not match.group() and match.start() == len(text):
+            break
+        if line.rstrip() == "---":
+            if content:
+                main = (start, blocks)
+            start, blocks, content, current = number + 1, {}, False, None
+            continue
+        content = content or bool(line.strip())
+        top = _TOP_KEY.match(line)
+        if top:
             current = []
-            blocks[m.group(1)] = (m.group(2), current)
-        elif current is not None and line.startswith("  "):
+            blocks[top.group(1)] = (top.group(2), current)
+        elif current is not None and line.startswith("  ") and not line.startswith("   "):
             current.append(line)
-    return blocks
+    return (start, blocks) if content else main
 
 
 def _child_keys(lines: list[str]) -> list[str]:

@@ -27,6 +27,7 @@ from dockergen.workspace.versions import ToolVersions, detect_versions
 
 WORKSPACE_FILE = "pnpm-workspace.yaml"
 LOCKFILE = "pnpm-lock.yaml"
+MAX_NPMRC = 2**20  # an .npmrc holds a few settings; each line becomes a pair (30x its bytes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ def scan(repo: Repo) -> Workspace:
     warnings.extend(search.warnings)
     members = tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != ".")
     _check_names(root, members)
-    npmrc = parse_npmrc(repo.read_text(".npmrc"), ".npmrc") if repo.is_file(".npmrc") else None
+    npmrc = parse_npmrc(repo.read_text(".npmrc", limit=MAX_NPMRC), ".npmrc") if repo.is_file(".npmrc") else None
     root_pnpm: dict[str, Any] = root_data["pnpm"] if isinstance(root_data.get("pnpm"), dict) else {}
     settings = merge_settings(ws_yaml, root_pnpm, npmrc)
     lockfile = _read_lockfile(repo)
