@@ -63,7 +63,8 @@ def _main_document(text: str) -> tuple[int, Blocks]:
     the lines of child keys (two spaces, then a key) are kept: a lockfile is mostly deeper lines
     (each package's resolution and dependencies), which dockergen never needs."""
     main: tuple[int, Blocks] = (0, {})
-    start, blocks, content = 0, {}, False
+    start, content = 0, False
+    blocks: Blocks = {}
     current: list[str] | None = None
     for number, match in enumerate(_LINE.finditer(text)):
         line = match.group().rstrip("\r\n")
@@ -72,7 +73,8 @@ def _main_document(text: str) -> tuple[int, Blocks]:
         if line.rstrip() == "---":
             if content:
                 main = (start, blocks)
-            start, blocks, content, current = number + 1, {}, False, None
+            start, content, current = number + 1, False, None
+            blocks = {}
             continue
         content = content or bool(line.strip())
         top = _TOP_KEY.match(line)
