@@ -168,6 +168,12 @@ def _bake(data: dict[str, Any]) -> str | None:
 
 
 def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> TargetConfig:
+    if name == "scratch":  # a shared file names the runtime stage after its target; BuildKit reserves it
+        line, col = key_position(parent, name)
+        raise ConfigError(
+            "target name 'scratch' is the empty image's name in a Dockerfile", path=CONFIG_FILE, line=line, col=col,
+            hint="name the target after the app",
+        )  # fmt: skip
     if not _TARGET_NAME.match(name):
         line, col = key_position(parent, name)
         raise ConfigError(
