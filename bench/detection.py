@@ -67,7 +67,7 @@ def score(folder: Path, checkouts: Path | None = None) -> Score:
         clone = checkouts / folder.name if checkouts else None
         root = clone if clone and clone.is_dir() else materialize_corpus_repo(folder, Path(tmp) / "repo")
         ws = scan(Repo(root))
-        findings = [f for f in apps.survey(ws) if f.offered]
+        findings = [f for f in apps.survey(ws, Repo(root)) if f.offered]
     offered = frozenset(f.package.name for f in findings if f.site is None)
     sites = frozenset(f.package.name for f in findings if f.site is not None)
     node = frozenset(name for name, kind in shipped.items() if kind == "node")

@@ -39,7 +39,7 @@ def find_health_route(repo: Repo, pkg: Package) -> HealthRoute | None:
     """The first well-known health path the app's sources name, and how sure that is."""
     found: dict[str, tuple[str, bool]] = {}
     prefixed = ""
-    files, truncated = _source_files(repo, pkg.dir)
+    files, truncated = _walk(repo, pkg.dir)
     unread = f"only its first {MAX_SOURCE_FILES} source files were read" if truncated else ""
     for rel in files:
         try:
@@ -62,7 +62,7 @@ def find_health_route(repo: Repo, pkg: Package) -> HealthRoute | None:
 
 
 def _doubt(pkg: Package, routed: bool, prefixed: str) -> str:
-    if any(d.name == "@nestjs/core" for d in pkg.deps(PROD_KINDS)):
+    if any(d.name == "@nestjs/core" for d in pkg.deps_with_root(PROD_KINDS)):
         return "a Nest app composes routes from controllers and global prefixes"
     if prefixed:
         return f"{prefixed} mounts routes under a prefix"
@@ -71,7 +71,12 @@ def _doubt(pkg: Package, routed: bool, prefixed: str) -> str:
     return ""
 
 
-def _source_files(repo: Repo, directory: str) -> tuple[list[str], bool]:
+def source_files(repo: Repo, directory: str) -> list[str]:
+    """The package's source files (not tests, dependencies or build output), at most MAX_SOURCE_FILES."""
+    return _walk(repo, directory)[0]
+
+
+def _walk(repo: Repo, directory: str) -> tuple[list[str], bool]:
     """The package's source files, at most MAX_SOURCE_FILES, and whether there were more."""
     out: list[str] = []
     stack = [directory]

@@ -3,6 +3,7 @@ user's is, and write them into dockergen.yaml (comments kept). Nothing is writte
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import posixpath
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 from dockergen import apps
 from dockergen.config import parse_config
 from dockergen.config_edit import NewTarget, add_targets
-from dockergen.errors import InputError, UsageError
+from dockergen.config_fields import CONFIG_FILE
+from dockergen.errors import DockergenError, InputError, UsageError
 from dockergen.health_route import find_health_route
 from dockergen.plan import static_site
 from dockergen.plan.planner import placement
 from dockergen.plan.start_command import resolve_start
 from dockergen.render import split_generated
-from dockergen.repo import Repo
+from dockergen.repo import Repo, parse_yaml
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
 
@@ -51,18 +53,21 @@ def init_config(
     requested: tuple[str, ...],
     paths: tuple[str | None, str | None] = (None, None),
 ) -> InitResult:
-    """Targets for the requested packages, or for every app detection offers."""
-    config = parse_config(existing) if existing else None
-    taken = {t.package: t.name for t in config.targets} if config else {}
-    findings = apps.survey(ws)
-    packages = _requested(ws, requested) if requested else _detected(findings)
+    """Targets for the requested packages, or for every app detection offers and can plan (an
+    app it cannot is skipped with the planner's error)."""
+    taken = _taken(existing)
+    findings = apps.survey(ws, repo)
+    if requested:
+        packages = _requested(ws, repo, requested)
+    else:
+        findings = tuple(_planned(repo, ws, f) if f.offered and f.package.name not in taken else f for f in findings)
+        packages = _detected(findings)
     fresh = [(pkg, reason) for pkg, reason in packages if pkg.name not in taken]
     if any(paths) and len(fresh) != 1:
         raise UsageError(
             "--dockerfile/--dockerignore name the files of one new target",
             hint="run init once per app with --package NAME --dockerfile PATH",
         )
-    text = existing
     total = len(taken) + len(fresh)
     names, chosen = set(taken.values()), set[str]()
     picks = [Pick(taken[p.name], p.name, "already in dockergen.yaml") for p, _ in packages if p.name in taken]
@@ -75,11 +80,35 @@ def init_config(
         new.append(_new_target(repo, ws, pkg, name, files if note or any(paths) else None))
         picks.append(Pick(name, pkg.name, reason, " + ".join(files), note))
     skipped = tuple(f for f in findings if not f.offered and f.package.name not in {p.package for p in picks})
-    text = add_targets(text, new) if new or text is None else text
+    text = add_targets(existing, new) if new or existing is None else existing
     return InitResult(text, tuple(picks), skipped, len(ws.packages))
 
 
-def _requested(ws: Workspace, requested: tuple[str, ...]) -> list[tuple[Package, str]]:
+def _taken(existing: str | None) -> dict[str, str]:
+    """package -> target name of the targets dockergen.yaml holds already (none under an empty
+    `targets:`, which init fills; the whole file is checked once the new targets are in)."""
+    if not existing:
+        return {}
+    data = parse_yaml(existing, CONFIG_FILE)
+    if isinstance(data, dict) and not data.get("targets"):
+        return {}
+    return {t.package: t.name for t in parse_config(existing).targets}
+
+
+def _planned(repo: Repo, ws: Workspace, finding: apps.Finding) -> apps.Finding:
+    """The finding as it stands once planned alone: an app the planner refuses is skipped, the
+    planner's one-line error its reason (the other apps are still written; `--package` shows the error)."""
+    from dockergen.pipeline import generate_all
+
+    target = _new_target(repo, ws, finding.package, _target_name(finding.package, set()), None, finding)
+    try:
+        generate_all(repo, config_text=add_targets(None, [target]), ws=ws)
+    except DockergenError as exc:
+        return dataclasses.replace(finding, offered=False, reason=f"dockergen cannot plan it: {exc.one_line()}")
+    return finding
+
+
+def _requested(ws: Workspace, repo: Repo, requested: tuple[str, ...]) -> list[tuple[Package, str]]:
     out = []
     for name in requested:
         pkg = ws.find(name)
@@ -89,7 +118,8 @@ def _requested(ws: Workspace, requested: tuple[str, ...]) -> list[tuple[Package,
                 f"unknown --package {name!r}: no workspace package has that name",
                 hint=f"did you mean {close[0]!r}?" if close else "pass the `name` from the app's package.json",
             )
-        out.append((pkg, "named with --package"))
+        finding = apps.judge(ws, repo, pkg)
+        out.append((pkg, "named with --package" + (f"; detection: {finding.reason}" if finding else "")))
     return out
 
 
@@ -172,11 +202,16 @@ def _free(repo: Repo, path: str) -> bool:
 # ------------------------------------------------------------------ the new target's keys
 
 
-def _new_target(repo: Repo, ws: Workspace, pkg: Package, name: str, files: tuple[str, str] | None) -> NewTarget:
+def _new_target(
+    repo: Repo, ws: Workspace, pkg: Package, name: str, files: tuple[str, str] | None, found: apps.Finding | None = None
+) -> NewTarget:
+    """The target's keys and the detected values beside them as comments, whether detection
+    offered the package or `--package` named it."""
+    found = found or apps.judge(ws, repo, pkg)
     site = static_site.detect(pkg)
     if site is not None:
         return _new_site(ws, pkg, name, files, site)
-    port = apps.default_port(pkg)
+    port = found.port if found is not None else apps.default_port(pkg)
     command, _ = resolve_start(pkg, ws.build_info(pkg))
     v = ws.versions
     settings: list[tuple[str, str, str]] = []

@@ -65,8 +65,9 @@ def _left_behind(repo: Repo, plans: tuple[BuildPlan, ...], files: list[RenderedF
 
 def _shared_plans(ws: Workspace, config: Config) -> tuple[tuple[BuildPlan, ...], list[BuildPlan]]:
     """(every target's plan, the plans of the files to write). Targets whose Dockerfile is the
-    same path (several targets and no `shared: false`) are planned again with the libraries of
-    all of them, and share one file."""
+    same path (several targets and no `shared: false`) share one file: those using libraries two or
+    more of them use are planned again, building those in the shared stages and the rest of theirs
+    in their own."""
     alone = tuple(build_plan(ws, config, t.name) for t in config.targets)
     sharing = {t.name for t in config.targets if t.shared}
     # an `optimize: cold` target installs its app with its libraries: no stage to share, no others'
@@ -80,7 +81,9 @@ def _shared_plans(ws: Workspace, config: Config) -> tuple[tuple[BuildPlan, ...],
             files_of.append(group[0])
             continue
         libs = shared.libraries(tuple(p for p in group if p.target not in cold))
-        views = shared.views(tuple(p if p.target in cold else build_plan(ws, config, p.target, libs) for p in group))
+        # a target that uses none of them keeps its own stages (it shares only the base)
+        joins = {p.target for p in group if p.target not in cold and {*p.libraries, p.package} & set(libs)}
+        views = shared.views(tuple(build_plan(ws, config, p.target, libs) if p.target in joins else p for p in group))
         by_target.update((v.target, v) for v in views)
         files_of.append(shared.merged(views))
     for plan in alone:

@@ -32,7 +32,6 @@ ERRORS: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "invalid root json": ({"package.json": "{"}, "package.json:1:2"),
     "member without name": ({"packages/core/package.json": '{"version": "1.0.0"}'}, "packages/core/package.json"),
-    "duplicate member names": ({"packages/other/package.json": '{"name": "@t/core"}'}, "packages/other/package.json"),
     "glob escaping the root": (
         {"pnpm-workspace.yaml": "packages:\n  - apps/*\n  - ../elsewhere/*\n"},
         "pnpm-workspace.yaml:3:5",
@@ -314,9 +313,21 @@ def test_root_only_workspaces_warn(case: str, tmp_path: Path, capsys: pytest.Cap
 def test_symlinked_members_and_loops_do_not_hang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = api_workspace(tmp_path, CONFIG)
     (root / "packages" / "loop").symlink_to(root / "packages")
-    (root / "packages" / "util-link").symlink_to(root / "packages" / "util")
+    (root / "packages" / "util-link").symlink_to("util")
     code, _, err = run(capsys, root)
-    assert code == 3 and "two workspace members are named '@t/util'" in err
+    # pnpm lists util and util-link (one name, two members) and links the later folder, util-link
+    dockerfile = (root / "Dockerfile").read_text()
+    assert code == 0, err
+    assert "packages/util-link/package.json" in dockerfile and "packages/util/package.json" not in dockerfile
+
+
+def test_a_target_naming_two_members_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pnpm accepts members that share a name; a target naming one of them is ambiguous."""
+    root = api_workspace(tmp_path, CONFIG)
+    apply(root, {"packages/other/package.json": '{"name": "@t/api"}'})
+    code, _, err = run(capsys, root)
+    assert code == 3 and "dockergen: error: packages/other/package.json: 2 workspace members are named '@t/api'" in err
+    assert "(apps/api, packages/other)" in err and "hint:" in err
 
 
 def test_non_utf8_file_names_do_not_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -80,14 +80,23 @@ def test_b_change_outside_the_closure_runs_nothing_and_keeps_the_image(sample: P
 
 
 def test_b2_a_library_only_the_worker_uses_keeps_the_api_image(sample: Path, tag: str) -> None:
-    """The libraries' stage is shared by the targets: it re-runs for a change to the worker's
-    library, the api's install and build after it re-run, and its image stays the same."""
+    """A library only the worker uses is built in the worker's own stages: the API's build runs
+    none of its steps again, and its image stays the same."""
     before = d.inspect(tag)["Id"]
     append(sample / "packages/queue/src/index.ts", f"\n// the worker's library {uuid.uuid4().hex}\n")
     rebuild = d.build(sample, DOCKERFILE, tag, *API)
-    assert rebuild.executed and not any(s.startswith("[api ") for s in rebuild.executed)
-    assert not any(s.startswith("[lib-deps") for s in rebuild.executed)
+    assert not rebuild.executed, rebuild.executed
     assert rebuild.image_id == before
+
+
+def test_b3_a_library_only_the_api_uses_rebuilds_its_own_stage_not_the_shared_ones(sample: Path, tag: str) -> None:
+    """@acme/db is the API's alone: its change re-runs the API's own libraries' build and what
+    follows it, never the shared libraries' stages nor the app's install."""
+    append(sample / "packages/db/src/index.ts", f"\n// the API's library {uuid.uuid4().hex}\n")
+    rebuild = d.build(sample, DOCKERFILE, tag, *API)
+    assert any(s.startswith("[api-own-libs") and "run build" in s for s in rebuild.executed), rebuild.executed
+    assert not any(s.startswith(("[libs", "[lib-deps", "[api-own-deps")) for s in rebuild.executed)
+    assert not any(s.startswith("[api-deps") and "install" in s for s in rebuild.executed)
 
 
 def test_library_test_change_reruns_builds_but_keeps_the_image(sample: Path, tag: str) -> None:
@@ -157,11 +166,11 @@ def test_optimize_libraries_reruns_only_the_changed_librarys_level_on(tmp_path: 
     first = d.build(root, DOCKERFILE, None, *API)
     try:
         builds = [s for s in first.executed if s.startswith("[libs") and "run build" in s]
-        assert len(builds) == 3, first.executed  # config+logger, core+queue, db+testing
-        append(root / "packages/db/src/index.ts", f"\n// a change to a last-level library {uuid.uuid4().hex}\n")
+        assert len(builds) == 3, first.executed  # config+logger, core, testing (the shared ones)
+        append(root / "packages/testing/src/index.ts", f"\n// a change to a last-level library {uuid.uuid4().hex}\n")
         rebuild = d.build(root, DOCKERFILE, first.tag, *API)
         rebuilt = [s for s in rebuild.executed if s.startswith("[libs") and "run build" in s]
-        assert len(rebuilt) == 1 and "--filter=@acme/db" in rebuilt[0], rebuild.executed
+        assert len(rebuilt) == 1 and "--filter=@acme/testing" in rebuilt[0], rebuild.executed
         assert not any(s.startswith("[lib-deps") for s in rebuild.executed)
     finally:
         d.remove_images(first.tag)

@@ -162,6 +162,35 @@ def test_init_detects_and_explains(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 0 and "already up to date" in out and snapshot_tree(repo) == before
 
 
+def test_init_skips_an_app_it_cannot_plan_and_writes_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One app the planner refuses ends neither init nor the other apps; naming it shows the error."""
+    from tests.scenarios import materialize
+
+    root = materialize("init-skips", tmp_path / "a")
+    code, out, _ = run(capsys, "init", "--root", str(root))
+    assert code == 0 and "+ api: @is/api" in out
+    assert (
+        "- skipped @is/jobs (apps/jobs): dockergen cannot plan it: " in out and "main.cjs is at the package root" in out
+    )
+    assert "- skipped @is/cli (packages/cli): a command-line tool without a bin" in out
+    assert "@is/jobs" not in (root / "dockergen.yaml").read_text()
+    root = materialize("init-skips", tmp_path / "b")
+    before = snapshot_tree(root)
+    code, out, err = run(capsys, "init", "--root", str(root), "--package", "@is/jobs")
+    assert code == 3 and "main.cjs is at the package root" in err and snapshot_tree(root) == before
+
+
+@pytest.mark.parametrize("config", ["version: 1\ntargets: {}\n", "# mine\nversion: 1\ntargets:\n"])
+def test_init_fills_a_config_without_targets(tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str) -> None:
+    repo = api_workspace(tmp_path, {"dockergen.yaml": config})
+    code, _, err = run(capsys, "init", "--root", str(repo), "--package", "@t/api")
+    text = (repo / "dockergen.yaml").read_text()
+    assert code == 0, err
+    assert "api:" in text and "# command:" in text and "# node:" in text and text.startswith(config.split("targets")[0])
+
+
 def test_plan_json_and_dry_run_write_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot_tree(repo)
     code, out, _ = run(capsys, "plan", "--root", str(repo), "--format", "json")

@@ -11,8 +11,10 @@ from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.start_command import StartCommand, resolve_start, start_command
 from dockergen.repo import Repo
 from dockergen.workspace.manifest import parse_manifest
+from dockergen.workspace.scan import scan
 from dockergen.workspace.tsconfig import BuildInfo, TsProject
-from tests.helpers import build_tree
+from tests import scenarios
+from tests.helpers import FIXTURES, build_tree, workspace
 
 
 def pkg(directory: str = "apps/app", entries: tuple[str, ...] = (), **fields: Any):  # type: ignore[no-untyped-def]
@@ -88,20 +90,29 @@ def test_nothing_to_infer_without_a_known_build() -> None:
     assert command is None and "development tool" in why
 
 
-def _finding(**fields: Any) -> apps.Finding | None:
-    return apps._judge(p := pkg(**fields), start_command(p) or StartCommand((), "x"))
+GLOBS = "packages:\n  - apps/*\n  - packages/*\n  - examples/*\n  - templates/*\n  - tools/*\n"
 
 
-def test_survey_skips_cli_packages_examples_and_libraries() -> None:
-    cli = _finding(bin={"tool": "bin/tool.js"}, main="lib/index.js", scripts={"start": "node ."})
-    assert cli is not None and not cli.offered and "command-line tool" in cli.reason
-    example = _finding(directory="examples/demo", scripts={"start": "node server.js"})
-    assert example is not None and not example.offered and "examples/" in example.reason
-    shipped = _finding(directory="templates/blank", entries=("Dockerfile",), scripts={"start": "node server.js"})
-    assert shipped is not None and shipped.offered and "own Dockerfile" in shipped.reason
-    assert _finding(main="dist/index.js") is None  # a library
-    server = _finding(main="dist/index.js", dependencies={"fastify": "^5"})
-    assert server is not None and server.offered and "fastify" in server.reason
+def survey(tmp_path: Path, members: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, apps.Finding]:
+    """What init lists for a workspace of these members (by package name; libraries are absent)."""
+    root = workspace(tmp_path, members, {"pnpm-workspace.yaml": GLOBS, **(extra or {})})
+    repo = Repo(root)
+    return {f.package.name: f for f in apps.survey(scan(repo), repo)}
+
+
+def test_survey_skips_cli_packages_examples_and_libraries(tmp_path: Path) -> None:
+    found = survey(tmp_path, {
+        "apps/cli": {"name": "cli", "bin": {"tool": "bin/tool.js"}, "main": "lib/index.js", "scripts": {"start": "node ."}},
+        "examples/demo": {"name": "demo", "scripts": {"start": "node server.js"}},
+        "templates/blank": {"name": "blank", "scripts": {"start": "node server.js"}},
+        "packages/lib": {"name": "lib", "main": "dist/index.js"},
+        "apps/server": {"name": "server", "main": "dist/index.js", "dependencies": {"fastify": "^5"}},
+    }, {"templates/blank/Dockerfile": "FROM scratch\n"})  # fmt: skip
+    assert not found["cli"].offered and "command-line tool" in found["cli"].reason
+    assert not found["demo"].offered and "examples/" in found["demo"].reason
+    assert found["blank"].offered and "own Dockerfile" in found["blank"].reason
+    assert "lib" not in found  # a library
+    assert found["server"].offered and "fastify" in found["server"].reason
 
 
 def test_default_port() -> None:
@@ -204,3 +215,200 @@ def test_files_entries_naming_absent_documents_are_not_copied() -> None:
     )
     paths, why = runtime_paths(package, StartCommand(("node", "build/main/index.js"), "x"))
     assert paths == ("README.md", "build/main") and why == '"files" in package.json'
+
+
+# ------------------------------------------------------------------ issue 24: what real monorepos showed
+
+
+def test_root_declared_frameworks_count_for_the_members_that_use_them(tmp_path: Path) -> None:
+    """Every dependency at the root (postiz): the Nest API gets its port, the Next app `next start`
+    from the root's next, a member that shows no use of them stays a worker."""
+    root_manifest = {
+        "name": "root", "private": True,
+        "dependencies": {"@nestjs/core": "^11", "next": "15.5.29", "bullmq": "^5"},
+    }  # fmt: skip
+    found = survey(tmp_path, {
+        "apps/api": {"name": "api", "scripts": {"build": "nest build", "start": "node dist/main.js"}},
+        "apps/web": {"name": "web", "scripts": {"build": "next build", "start": "next start -p 4200"}},
+        "apps/jobs": {"name": "jobs", "scripts": {"build": "tsc", "start": "node dist/index.js"}},
+    }, {"package.json": root_manifest, "apps/api/nest-cli.json": "{}", "apps/web/next.config.mjs": ""})  # fmt: skip
+    assert (
+        found["api"].offered and found["api"].port == 3000 and "(declared by the workspace root)" in found["api"].reason
+    )
+    web = found["web"]
+    assert web.offered and web.port == 4200 and web.command is not None and web.command.bin_package == "next"
+    assert found["jobs"].offered and found["jobs"].port is None  # bullmq at the root says nothing about it
+
+
+def test_a_next_app_without_a_start_script_starts_with_next_start() -> None:
+    command = start_command(pkg(scripts={"build": "next build", "dev": "next dev"}, dependencies={"next": "15"}))
+    assert command is not None and command.argv == ("node", "node_modules/.dockergen-bin/next", "start")
+    assert not command.inferred  # a Next app's production start is not a guess
+    assert start_command(pkg(scripts={"build": "next build"})) is None  # no next to run it
+
+
+@pytest.mark.parametrize(
+    ("scripts", "argv"),
+    [
+        # dotenv-cli without `--` (openpanel's API), with -v (an environment variable for the image)
+        ({"start": "dotenv -e ../../.env node dist/index.js"}, ("node", "dist/index.js")),
+        ({"start": "dotenv -v TZ=UTC -e ../../.env -- node dist/index.js"}, ("node", "dist/index.js")),
+        # the words after a script's name are the runner's arguments to it (homarr's with-env)
+        ({"start": "pnpm with-env node dist/index.js", "with-env": "dotenv -e ../../.env --"}, ("node", "dist/index.js")),
+        ({"start": "pnpm run serve -- --port 3000", "serve": "node server.js"}, ("node", "server.js", "--port", "3000")),
+    ],
+)  # fmt: skip
+def test_wrapped_start_scripts_are_unwrapped(scripts: dict[str, str], argv: tuple[str, ...]) -> None:
+    command = start_command(pkg(scripts=scripts))
+    assert command is not None and command.argv == argv
+
+
+def test_a_wrapper_that_runs_no_command_says_so() -> None:
+    command, why = resolve_start(
+        pkg(scripts={"start": "dotenv -e .env next start -p 4200"}, dependencies={"next": "1"})
+    )
+    assert command is None and "dotenv-cli's -p" in why  # without `--`, -p 4200 is dotenv's own flag
+    command, why = resolve_start(pkg(scripts={"start": "npm run server --port 3000", "server": "node s.js"}))
+    assert command is None and "options npm takes as its own" in why
+
+
+def test_browser_extensions_are_skipped_not_served(tmp_path: Path) -> None:
+    vite = {"build": "vite build", "dev": "vite"}
+    found = survey(tmp_path, {
+        "apps/extension": {"name": "ext", "scripts": vite, "devDependencies": {"vite": "7"}},
+        "apps/wxt": {"name": "wxt-ext", "scripts": {"build": "wxt build", "dev": "wxt"}, "devDependencies": {"wxt": "0.20"}},
+        "apps/pwa": {"name": "pwa", "scripts": vite, "devDependencies": {"vite": "7"}},
+    }, {
+        "apps/extension/index.html": "", "apps/extension/public/manifest.json": '{"manifest_version": 3, "name": "x"}',
+        "apps/pwa/index.html": "", "apps/pwa/public/manifest.json": '{"name": "x", "display": "standalone"}',
+    })  # fmt: skip
+    assert not found["ext"].offered and "public/manifest.json has manifest_version" in found["ext"].reason
+    assert not found["wxt-ext"].offered and "built with wxt" in found["wxt-ext"].reason
+    assert found["pwa"].offered and found["pwa"].site is not None  # a web app manifest is no extension
+
+
+def test_command_line_tools_without_a_bin_are_skipped(tmp_path: Path) -> None:
+    found = survey(tmp_path, {
+        # openpanel's admin: prompts, run with jiti (a development runner)
+        "apps/admin": {"name": "admin", "scripts": {"start": "dotenv -e .env -c -- jiti src/cli.ts"},
+                       "dependencies": {"inquirer": "^9", "jiti": "^2"}},
+        # homarr's CLI: an argument parser, named cli, its bundle at the package root
+        "packages/cli": {"name": "@x/cli", "scripts": {"build": "esbuild src/index.ts --bundle --outfile=cli.cjs"},
+                         "dependencies": {"@drizzle-team/brocli": "^0.11"}},
+        # novu's CLI: a bin, commander and a websocket client
+        "packages/novu": {"name": "novu", "bin": {"novu": "./dist/src/index.js"},
+                          "scripts": {"start:prod": "node dist/src/index.js"}, "dependencies": {"commander": "^12", "ws": "^8"}},
+        # a worker that parses its arguments is still a worker
+        "apps/jobs": {"name": "jobs", "scripts": {"start": "node dist/index.js"}, "dependencies": {"commander": "^12", "bullmq": "^5"}},
+    })  # fmt: skip
+    assert not found["admin"].offered and "depends on inquirer" in found["admin"].reason
+    assert not found["@x/cli"].offered and "named @x/cli" in found["@x/cli"].reason
+    assert not found["novu"].offered and "bin novu" in found["novu"].reason
+    assert found["jobs"].offered and found["jobs"].port is None
+
+
+def test_nest_entries_that_run_a_command_or_listen_nowhere(tmp_path: Path) -> None:
+    nest = {"@nestjs/core": "^11"}
+    found = survey(tmp_path, {
+        "apps/commands": {"name": "commands", "scripts": {"build": "nest build", "start": "node dist/main.js"}, "dependencies": nest},
+        "apps/worker": {"name": "worker", "scripts": {"build": "nest build", "start": "node dist/main.js"}, "dependencies": nest},
+        "apps/api": {"name": "api", "scripts": {"build": "nest build", "start": "node dist/main.js"}, "dependencies": nest},
+    }, {
+        "apps/commands/src/main.ts": "const app = await NestFactory.createApplicationContext(M);\n"
+                                     "await app.select(M).get(CommandService).exec();\n",
+        "apps/worker/src/main.ts": "const app = await NestFactory.createApplicationContext(WorkerModule);\n",
+        "apps/api/src/main.ts": "const app = await NestFactory.create(AppModule);\nawait app.listen(3000);\n",
+    })  # fmt: skip
+    assert not found["commands"].offered and "runs a command" in found["commands"].reason
+    assert found["worker"].offered and found["worker"].port is None and "listens on no port" in found["worker"].reason
+    assert found["api"].offered and found["api"].port == 3000
+
+
+def test_members_meant_to_run_are_listed_and_libraries_are_not(tmp_path: Path) -> None:
+    found = survey(tmp_path, {
+        # a start script dockergen cannot use: listed with the reason, not dropped
+        "apps/start": {"name": "start", "scripts": {"build": "vite build", "serve": "vite preview"},
+                       "dependencies": {"@tanstack/react-start": "1"}},
+        "apps/tasks": {"name": "tasks", "main": "./src/main.ts", "scripts": {"dev": "pnpm with-env tsx ./src/main.ts",
+                       "with-env": "dotenv -e ../../.env --"}, "dependencies": {"fastify": "5"}},
+        # libraries: a watcher as `start` beside a main; a build bundling a script other members' code needs
+        "packages/dal": {"name": "dal", "main": "dist/index.js", "scripts": {"start": "tsc -w", "build": "tsc"}},
+        "packages/db": {"name": "db", "main": "./index.ts",
+                        "scripts": {"build": "esbuild migrate.ts --bundle --outfile=migrations/migrate.cjs"}},
+        "apps/web": {"name": "web", "scripts": {"start": "node server.js"}, "dependencies": {"db": "workspace:*"}},
+        # TanStack Start listens on HTTP
+        "apps/app": {"name": "app", "scripts": {"start": "node .output/server/index.mjs"},
+                     "dependencies": {"@tanstack/react-start": "1"}},
+        "apps/testbed": {"name": "testbed", "scripts": {"build": "vite build"}},
+    }, {"apps/testbed/index.html": ""})  # fmt: skip
+    assert not found["start"].offered and "vite preview" in found["start"].reason
+    assert not found["tasks"].offered and "TypeScript source" in found["tasks"].reason
+    assert "dal" not in found and "db" not in found
+    assert found["app"].offered and found["app"].port == 3000
+    assert not found["testbed"].offered and "testbed/" in found["testbed"].reason
+
+
+def test_an_astro_site_without_an_ssr_adapter_is_static() -> None:
+    from dockergen.plan import static_site
+
+    astro = {"scripts": {"build": "astro build", "dev": "astro dev"}, "dependencies": {"astro": "5"}}
+    assert static_site.detect(pkg(entries=("astro.config.ts", "src"), **astro)) is not None
+    with_node = {**astro, "dependencies": {"astro": "5", "@astrojs/node": "9"}}
+    assert static_site.detect(pkg(entries=("astro.config.ts", "src"), **with_node)) is None
+
+
+INIT_SCENARIOS = [
+    n for n in scenarios.names() if not (FIXTURES / n / "dockergen.yaml").is_file() and not scenarios.base_of(n)
+]
+
+
+@pytest.mark.parametrize("name", INIT_SCENARIOS)
+def test_init_package_writes_what_detection_writes(name: str, tmp_path: Path) -> None:
+    """`init --package` for the apps detection offers writes the same keys and detected-value
+    comments (command, health, node, pnpm, runtime) as detection, and says what detection found."""
+    from dockergen.init_config import init_config
+
+    repo = Repo(scenarios.materialize(name, tmp_path / name))
+    ws = scan(repo)
+    detected = init_config(repo, ws, None, ())
+    named = init_config(repo, ws, None, tuple(p.package for p in detected.picks))
+    assert named.text == detected.text
+    assert [p.reason for p in named.picks] == [f"named with --package; detection: {p.reason}" for p in detected.picks]
+
+
+def test_init_package_on_a_skipped_member_keeps_what_detection_found(tmp_path: Path) -> None:
+    from dockergen.init_config import init_config
+
+    root = workspace(tmp_path, {
+        "examples/api": {"name": "demo-api", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^5"}},
+    }, {"pnpm-workspace.yaml": GLOBS})  # fmt: skip
+    repo = Repo(root)
+    result = init_config(repo, scan(repo), None, ("demo-api",))
+    assert "port: 3000" in result.text and '# command: ["node", "server.js"]' in result.text
+    assert result.picks[0].reason.startswith("named with --package; detection: it lives in examples/")
+
+
+def test_root_declared_frameworks_an_app_imports_give_it_a_port(tmp_path: Path) -> None:
+    """Only the imports tell an Express API from a worker when the root declares every dependency."""
+    root_manifest = {
+        "name": "root",
+        "private": True,
+        "dependencies": {"express": "^5", "commander": "^14", "zod": "^4"},
+    }
+    found = survey(tmp_path, {
+        "apps/api": {"name": "api", "scripts": {"start": "node src/server.js"}},
+        "apps/jobs": {"name": "jobs", "scripts": {"start": "node src/jobs.js"}},
+        "apps/tool": {"name": "tool", "scripts": {"start": "node src/main.js"}},
+    }, {
+        "package.json": root_manifest,
+        "apps/api/src/server.js": 'import express from "express";\nexpress().listen(3000);\n',
+        "apps/jobs/src/jobs.js": 'import type { Express } from "express";\nimport { z } from "zod";\n',
+        "apps/tool/src/main.js": 'const { Command } = require("commander");\n',
+    })  # fmt: skip
+    assert (
+        found["api"].offered
+        and found["api"].port == 3000
+        and "express (declared by the workspace root)" in found["api"].reason
+    )
+    assert found["jobs"].offered and found["jobs"].port is None  # a type-only import is no server
+    assert not found["tool"].offered and "depends on commander" in found["tool"].reason

@@ -51,9 +51,9 @@ def test_a_file_outside_the_closure_or_ignored_reruns_nothing(sample: Path) -> N
 
 
 def test_library_source_reruns_from_that_library(sample: Path) -> None:
-    e = _explain(sample, "api", "packages/db/src/index.ts")
+    e = _explain(sample, "api", "packages/core/src/index.ts")
     libs = [s for s in e.steps if s.stage == "libs"]
-    assert libs[0].summary == "@acme/db sources" and all(s.status == RERUN for s in libs)
+    assert libs[0].summary == "@acme/core sources" and all(s.status == RERUN for s in libs)
     assert "lib-deps" not in _stages(e, RERUN)  # the libraries' install stays cached
     # the app's install runs beside the libraries' builds: cached; the built libraries laid over it may differ
     assert "api-deps" not in _stages(e, RERUN) and _stages(e, MAYBE)["api-deps"] == 2 and e.image == MAY_CHANGE
@@ -63,9 +63,18 @@ def test_lockfile_reruns_the_installs(sample: Path) -> None:
     e = _explain(sample, "api", "pnpm-lock.yaml")
     reruns = _stages(e, RERUN)
     assert reruns["lib-deps"] >= 2 and reruns["api-deps"] >= 2 and reruns["api-deploy"] == 1
-    # content-addressed: a lockfile change may leave the libraries alone (the stage is shared: every
-    # target's libraries, 6 sources and one build step, plus the install it copies and a config)
-    assert _stages(e, MAYBE)["libs"] == 9
+    # content-addressed: a lockfile change may leave the libraries alone (the stage is shared: the
+    # libraries both targets use, 4 sources and one build step, plus the install it copies and a config)
+    assert _stages(e, MAYBE)["libs"] == 7
+
+
+def test_a_library_only_one_target_uses_reruns_its_own_stage_only(sample: Path) -> None:
+    """@acme/db is the API's alone: its change re-runs the API's own libraries' stage, not the
+    shared ones, and leaves the worker's image alone."""
+    e = _explain(sample, "api", "packages/db/src/index.ts")
+    assert "libs" not in _stages(e, RERUN) and "lib-deps" not in _stages(e, RERUN)
+    assert _stages(e, RERUN)["api-own-libs"] >= 2
+    assert _explain(sample, "worker", "packages/db/src/index.ts").image == SAME
 
 
 def test_the_dockerfile_itself_is_noted(sample: Path) -> None:
@@ -121,7 +130,7 @@ def test_cli_bad_input(tmp_path: Path, sample: Path, capsys: pytest.CaptureFixtu
 def test_a_library_manifest_reruns_its_install_through_the_gathered_manifests(sample: Path) -> None:
     """The manifests stage copies context files only: when it re-runs, what it holds changed, so
     the COPY that takes it into the libraries' install re-runs for sure (not "may")."""
-    e = _explain(sample, "api", "packages/db/package.json")
+    e = _explain(sample, "api", "packages/core/package.json")
     reruns = _stages(e, RERUN)
     assert reruns["lib-manifests"] >= 1 and reruns["lib-deps"] == 3  # the COPY, the lockfile COPY after it, the install
     taken = next(s for s in e.steps if s.stage == "lib-deps")

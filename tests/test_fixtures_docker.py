@@ -44,6 +44,14 @@ PROBES = {
     "hoisted-tool": (3000, "/", '"message":"HOISTED!"', "1000"),
     # shared code in a folder that is no package, reached through tsconfig `paths`
     "ts-paths": (3000, "/", '"message":"hello from a folder, dockergen"', "1000"),
+    # pnpm 9 builds every dependency: zstd-napi's prebuilt download (GitHub) fails here, node-gyp
+    # compiles it (g++, make, python3 in the build stages), and the runtime loads it
+    "native-pnpm9": (3000, "/info", '"roundTrip":true', "1000"),
+    # pnpm 8 and `"prepare": "husky install"` at the root: the production install does not run it
+    # (husky is a devDependency) but still runs zstd-napi's install script (compiled), which loads
+    "husky-pnpm8": (3000, "/info", '"restored":true', "1000"),
+    # engines.pnpm ">=8" and no packageManager: pnpm 10.34.9 pinned (pnpm 11/12 fail on its lockfile)
+    "pnpm-range": (3000, "/info", '"service":"rng-api"', "1000"),
 }
 # init scenarios (no dockergen.yaml): what `dockergen init` writes must build and start as is.
 INIT_PROBES = {
@@ -57,6 +65,10 @@ INIT_PROBES = {
         "/info",
         '"preloaded":true,"traced":true,"args":["--port","3000","--upstream","http://upstream//api"]',
     ),
+    # the root's package.json is named like the app: every --filter names the app's folder
+    "root-named-member": (8080, "/info", '"app":"shop","price":"12.34 EUR","build":"built by scripts/build.mjs"'),
+    # the app init could plan, written although a worker beside it could not be planned
+    "init-skips": (8080, "/health", '"status":"ok"'),
 }
 # init scenarios whose logs must show a line (what the app printed while starting)
 INIT_LOGS = {"preload-start": "instrumentation loaded"}
@@ -110,6 +122,31 @@ def test_init_output_builds_and_starts(name: str, tmp_path: Path) -> None:
             d.wait_for_log(container, INIT_LOGS[name])
         assert d.inspect(image.tag)["Config"]["User"] == "1000:1000"
         assert d.docker("inspect", "-f", "{{.State.Running}}", container).stdout.strip() == "true"
+    finally:
+        d.remove(container)
+        d.remove_images(image.tag)
+
+
+# root-declared: every dependency at the root (hoisted); each target and what it must answer
+ROOT_DECLARED = {
+    "rd-api": (3000, "/live/info", '"env":"production"'),  # Nest from the root, `dotenv ... node` unwrapped
+    "rd-web": (3000, "/", "<h1>rd-web</h1>"),  # no start script: the root's next, through its bin
+}
+
+
+@pytest.mark.parametrize("target", sorted(ROOT_DECLARED))
+def test_apps_whose_dependencies_the_root_declares_build_and_serve(target: str, tmp_path: Path) -> None:
+    port, path, needle = ROOT_DECLARED[target]
+    root = scenarios.materialize("root-declared", tmp_path / "root-declared")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["init", "--root", str(root)])
+    assert exit_info.value.code == 0
+    image = d.build(root, "Dockerfile", None, "--target", target)
+    container = d.run_detached(image.tag, "-p", f"127.0.0.1::{port}")
+    try:
+        status, body = d.http_get(f"http://127.0.0.1:{d.host_port(container, port)}{path}")
+        assert status == 200 and needle in body, body
+        assert d.inspect(image.tag)["Config"]["User"] == "1000:1000"
     finally:
         d.remove(container)
         d.remove_images(image.tag)

@@ -423,3 +423,26 @@ def test_prebuild_naming_a_missing_script_is_refused_and_one_outside_the_build_w
     assert any(
         "`prebuild` names @cg/nope, which its build does not include" in w for w in generate_all(Repo(root)).warnings
     )
+
+
+def test_build_env_reaches_the_build_steps_not_the_installs_nor_the_shared_base(tmp_path: Path) -> None:
+    """Adding `build_env` to one target re-runs builds, not installs, and the targets still share."""
+    root = scenarios.materialize("sample", tmp_path / "ws")
+    config = root / "dockergen.yaml"
+    lines = config.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if 'package: "@acme/api"' in line)
+    config.write_text(
+        "".join([*lines[: at + 1], '    build_env: {DATABASE_URL: "postgres://build"}\n', *lines[at + 1 :]])
+    )
+    api, worker = generate_all(Repo(root)).plans
+    with_env = [
+        s.name
+        for s in api.stages
+        if any(
+            getattr(step, "kind", "") == "env" and ("DATABASE_URL", "postgres://build") in step.pairs
+            for step in s.steps
+        )
+    ]  # type: ignore[union-attr]
+    assert with_env == ["api-libs", "api-own-libs", "api-build"]  # its libraries' stage is its own now
+    shared = {s.name for s in worker.stages} & {s.name for s in api.stages}
+    assert {"base", "lib-manifests", "lib-deps"} <= shared

@@ -75,7 +75,7 @@ def test_check_hook_passes_in_sync_and_fails_with_a_diff_after_a_new_package(
     add_package(project)
     drift = hook(project, "dockergen-check", env)
     assert drift.returncode == 1
-    assert "+COPY packages/metrics/package.json /repo/packages/metrics/" in drift.stdout
+    assert "+COPY packages/metrics/package.json packages/metrics/" in drift.stdout  # the API's own library
     assert "run `dockergen generate`" in drift.stdout
     assert not (project / "Dockerfile").read_text().count("metrics")  # read-only
 

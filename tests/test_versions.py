@@ -65,8 +65,37 @@ def test_package_manager_with_integrity(tmp_path: Path) -> None:
 def test_pnpm_from_engines_range_warns(tmp_path: Path) -> None:
     root = workspace(tmp_path, {}, {"package.json": {"name": "r", "engines": {"pnpm": "^9.0.0 || ^10.0.0"}}})
     v = scan(Repo(root)).versions
-    assert (v.pnpm_version, v.pnpm_major) == ("^9.0.0 || ^10.0.0", 10)
-    assert any("not pinned" in w for w in v.pnpm_warnings)
+    assert (v.pnpm_version, v.pnpm_major) == ("10.34.9", 10)
+    assert any("not pinned" in w and "packageManager: pnpm@10.34.9" in w for w in v.pnpm_warnings)
+
+
+@pytest.mark.parametrize(
+    ("engines", "lock", "version"),
+    [(">=8", "9.0", "10.34.9"), (">=8", "6.0", "8.15.9"), ("^9", "9.0", "9.15.9"), ("=9.1.0", "9.0", "9.1.0")],
+)
+def test_a_pnpm_range_is_pinned_to_one_release_with_the_reason(
+    tmp_path: Path, engines: str, lock: str, version: str
+) -> None:
+    """Never `npm install -g 'pnpm@>=8'`: the newest known release the range allows that the
+    lockfile's writers made (issue 24: pnpm 12 on a pnpm 10 lockfile fails ERR_PNPM_IGNORED_BUILDS)."""
+    files = {"package.json": {"name": "r", "engines": {"pnpm": engines}}, "pnpm-lock.yaml": lockfile(["."], lock)}
+    v = scan(Repo(workspace(tmp_path, {}, files))).versions
+    assert v.pnpm_version == version
+    if engines.startswith("="):  # a range of one version is a pin: no reason needed
+        assert v.pnpm_source == "package.json engines.pnpm"
+    else:
+        assert v.pnpm_source.startswith(f"package.json engines.pnpm {engines!r}: the newest release it allows of pnpm")
+        assert f"which wrote lockfile {lock}" in v.pnpm_source
+
+
+def test_no_pin_at_all_takes_the_newest_release_of_the_lockfiles_writers(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {}, {"package.json": {"name": "r"}})
+    v = scan(Repo(root)).versions
+    assert (v.pnpm_version, v.pnpm_source) == (
+        "10.34.9",
+        "lockfile format: the newest release of pnpm 9/10, which wrote lockfile 9.0 "
+        "(pnpm 11+ fail on dependency builds nobody approved)",
+    )
 
 
 @pytest.mark.parametrize("spec", [">=99", "<1", "^4 || >=40"])
@@ -80,7 +109,8 @@ def test_engines_pnpm_range_no_major_satisfies(tmp_path: Path, spec: str) -> Non
 
 def test_pnpm_from_lockfile_format(tmp_path: Path) -> None:
     root = workspace(tmp_path, {}, {"package.json": {"name": "r"}, "pnpm-lock.yaml": lockfile(["."], version="6.0")})
-    assert scan(Repo(root)).versions.pnpm_major == 8
+    v = scan(Repo(root)).versions
+    assert (v.pnpm_major, v.pnpm_version) == (8, "8.15.9")
 
 
 def test_other_package_manager_is_an_error(tmp_path: Path) -> None:
@@ -102,3 +132,19 @@ def test_malformed_mise_toml(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         scan(Repo(root))
     assert err.value.path == ".mise.toml"
+
+
+def test_init_and_plan_say_why_a_range_became_this_version(tmp_path: Path) -> None:
+    from dockergen.init_config import init_config
+    from dockergen.pipeline import generate_all
+    from dockergen.plan.describe import describe
+    from tests.scenarios import materialize
+
+    repo = Repo(materialize("pnpm-range", tmp_path / "ws"))
+    (tmp_path / "ws" / "dockergen.yaml").unlink()
+    ws = scan(repo)
+    config = init_config(repo, ws, None, ()).text
+    why = "package.json engines.pnpm '>=8': the newest release it allows of pnpm 9/10, which wrote lockfile 9.0"
+    assert f'# pnpm: "10.34.9"  # detected from {why}' in config
+    plan = generate_all(repo, config_text=config, ws=ws).plans[0]
+    assert f"pnpm 10.34.9 ({why}" in describe(plan)

@@ -173,9 +173,28 @@ def test_member_without_name(tmp_path: Path) -> None:
     assert err.path == "apps/a/package.json" and 'no "name"' in err.message
 
 
-def test_two_members_with_the_same_name_names_both_paths(tmp_path: Path) -> None:
-    err = _error(workspace(tmp_path, {"apps/a": {"name": "dup"}, "packages/b": {"name": "dup"}}))
-    assert "apps/a/package.json" in err.message and "packages/b/package.json" in err.message
+def test_members_sharing_a_name_are_accepted_and_named_by_folder(tmp_path: Path) -> None:
+    """pnpm accepts them (tests/test_pnpm_names.py asks pnpm); a target cannot name one of them."""
+    ws = scan(
+        Repo(workspace(tmp_path, {"apps/a": {"name": "dup"}, "packages/b": {"name": "dup"}, "apps/c": {"name": "c"}}))
+    )
+    assert [(p.dir, p.selector) for p in ws.packages] == [
+        ("apps/a", "./apps/a"),
+        ("apps/c", "c"),
+        ("packages/b", "./packages/b"),
+    ]
+    with pytest.raises(InputError) as err:
+        ws.find("dup")
+    assert "(apps/a, packages/b)" in err.value.message and err.value.hint
+    assert ws.find("c") is not None
+
+
+def test_a_root_named_like_a_member_leaves_the_name_to_the_member(tmp_path: Path) -> None:
+    root = workspace(tmp_path, {"apps/x": {"name": "x", "dependencies": {"ms": "^2"}}}, {"package.json": {"name": "x"}})
+    ws = scan(Repo(root))
+    member = ws.find("x")
+    assert member is not None and member.dir == "apps/x" and member.selector == "./apps/x"
+    assert ws.root.name == "" and ws.root.dir == "."
 
 
 def test_workspace_dependency_on_unmatched_package(tmp_path: Path) -> None:

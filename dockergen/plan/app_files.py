@@ -14,7 +14,8 @@ HTTP_FRAMEWORKS = (
     "express", "fastify", "hono", "@hono/node-server", "koa", "@nestjs/core", "@hapi/hapi",
     "restify", "polka", "h3", "elysia", "@trpc/server", "next", "nuxt", "@remix-run/serve",
     "@remix-run/express", "@react-router/serve", "@sveltejs/kit", "astro", "apollo-server",
-    "@apollo/server", "graphql-yoga", "socket.io", "ws",
+    "@apollo/server", "graphql-yoga", "socket.io", "ws", "@tanstack/react-start", "@tanstack/solid-start",
+    "@tanstack/start", "@solidjs/start", "nitropack", "nitro",
 )  # fmt: skip
 # Framework apps whose runtime files are not named by "files": (build output, sources needed at run time).
 FRAMEWORK_FILES = {
@@ -26,8 +27,9 @@ FRAMEWORK_FILES = {
 
 
 def http_frameworks(pkg: Package) -> tuple[str, ...]:
-    """The HTTP frameworks among the production dependencies, in HTTP_FRAMEWORKS order."""
-    names = {d.name for d in pkg.deps(PROD_KINDS)}
+    """The HTTP frameworks among the production dependencies (the root's it uses too), in
+    HTTP_FRAMEWORKS order."""
+    names = {d.name for d in pkg.deps_with_root(PROD_KINDS)}
     return tuple(f for f in HTTP_FRAMEWORKS if f in names)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dockergen.plan.inputs import NPM_CACHE_MOUNT, WORKDIR, StageInputs, extra_steps
 from dockergen.plan.model import Command, Env, Mount, Run, Step, Workdir
 
-BASE_COMMENT = "pnpm at the exact version the repository pins"
+BASE_COMMENT = "pnpm at one exact version (its step says where it comes from)"
 NODE_GYP_TOOLS = ("g++", "make", "python3")
 # node-gyp's header folder for this Node (~/.cache/node-gyp/<version>), pointing at the image's headers.
 NODE_GYP_SEED = (
@@ -28,12 +28,7 @@ def base_steps(inputs: StageInputs) -> tuple[Step, ...]:
     workdir = Workdir(WORKDIR, "the workspace lives here in every build stage")
     tools = _build_tools(inputs)
     pnpm = (_pnpm_install(inputs), *_pnpm_env(inputs), *_node_for_pnpm(inputs))
-    env = (
-        [Env(inputs.cfg.build_env, "from `build_env` in dockergen.yaml (build stages only)")]
-        if inputs.cfg.build_env
-        else []
-    )
-    return (*tools, *pnpm, *env, workdir, *extra_steps(inputs, "base"))
+    return (*tools, *pnpm, workdir, *extra_steps(inputs, "base"))
 
 
 def _node_for_pnpm(inputs: StageInputs) -> list[Step]:

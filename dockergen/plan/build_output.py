@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 
 from dockergen.plan.shell_words import split, unwrap
 from dockergen.workspace.manifest import Package
@@ -22,7 +23,7 @@ def infer_from_build(pkg: Package, info: BuildInfo) -> tuple[tuple[str, ...], st
     build = pkg.script("build")
     if not build:
         return None
-    entry, dev = _dev_entry(pkg)
+    entry, dev = dev_entry(pkg)
     for words in _commands(build, pkg):
         out = _output(words, entry, pkg, info)
         if out is not None:
@@ -50,10 +51,10 @@ def declared_outputs(pkg: Package) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _dev_entry(pkg: Package) -> tuple[str | None, str | None]:
+def dev_entry(pkg: Package) -> tuple[str | None, str | None]:
     """The source file a development start script runs, and that script's name."""
     for name in DEV_SCRIPTS:
-        words = unwrap(split(pkg.script(name) or ""), [])
+        words = _through_runner(unwrap(split(pkg.script(name) or ""), []), pkg)
         if not words:
             continue
         if words[:2] == ["nest", "start"]:
@@ -63,6 +64,24 @@ def _dev_entry(pkg: Package) -> tuple[str | None, str | None]:
             if files:
                 return posixpath.normpath(files[0]), name
     return None, None
+
+
+def _through_runner(words: list[str] | None, pkg: Package) -> list[str] | None:
+    """`pnpm with-env tsx src/main.ts` -> the with-env script's command with `tsx src/main.ts`
+    appended, as pnpm runs it (one hop)."""
+    if not words or words[0] != "pnpm" or len(words) < 2:
+        return words
+    rest = words[2:] if words[1] == "run" else words[1:]
+    script = pkg.script(rest[0]) if rest else None
+    if script is None:
+        return words
+    args = rest[1:][1:] if rest[1:2] == ["--"] else rest[1:]
+    return unwrap(split(" ".join([script, *(shlex.quote(a) for a in args)])), [])
+
+
+def build_commands(pkg: Package) -> list[list[str]]:
+    """The commands of the build script as words (`a && b` split, `pnpm run x` followed)."""
+    return _commands(pkg.script("build") or "", pkg)
 
 
 def _commands(script: str, pkg: Package, hops: int = 0) -> list[list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from dockergen.plan import nextjs
-from dockergen.plan.inputs import StageInputs, copy, extra_steps, folder
+from dockergen.plan.inputs import StageInputs, build_env, copy, extra_steps, folder
 from dockergen.plan.model import Command, Copy, Mount, Run, Step
 from dockergen.validate import context_path
 from dockergen.workspace import graph
@@ -83,7 +83,7 @@ def _copies(users: Uses) -> list[Step]:
 def _ts_inputs(inputs: StageInputs, root_configs: list[str]) -> dict[str, tuple[str, set[str]]]:
     """tsconfig inputs from outside the package that needs them: target -> (kind, sources).
     Followed from the closure's tsconfig files and the root's, through the files they extend."""
-    packages = (*inputs.libs, inputs.pkg)
+    packages = (*inputs.libs, *inputs.own_libs, inputs.pkg)
     order = {p.dir: i for i, p in enumerate(packages)}
     by_source: dict[str, list[TsLink]] = {}
     for link in inputs.ws.ts_links:
@@ -137,11 +137,11 @@ def _build(
     why: list[str] = []
     for pkg in packages:
         for script in scripts_before_build(inputs, pkg):
-            commands.append(Command(("pnpm", f"--filter={pkg.name}", "run", script)))
+            commands.append(Command(("pnpm", f"--filter={pkg.selector}", "run", script)))
             why.append(f"{pkg.name}: {script} first ({inputs.prebuild_reason(pkg)})")
     built = [p for p in packages if p.script("build")]
     if built:
-        commands.append(Command(("pnpm", *(f"--filter={p.name}" for p in built), "run", "build")))
+        commands.append(Command(("pnpm", *(f"--filter={p.selector}" for p in built), "run", "build")))
         why.append(f"build {', '.join(p.name for p in built)}")
     check_commands, check_why = checks
     commands += check_commands
@@ -177,7 +177,8 @@ def lib_build_steps(inputs: StageInputs, *, together: bool) -> tuple[Step, ...]:
     the builds from its level on (libraries of earlier levels stay cached). `together`: every
     source, then one step building all (pnpm runs them in dependency order): fewest steps."""
     # one step builds them all once every source is copied: a file inside a library is there
-    out = _build_files(inputs) + _copies(_files_used_by(inputs, inputs.libs, present=inputs.libs if together else ()))
+    out = build_env(inputs) + _build_files(inputs)
+    out += _copies(_files_used_by(inputs, inputs.libs, present=inputs.libs if together else ()))
     if together:
         out += [_sources(pkg, f"{pkg.name} sources") for pkg in inputs.libs]
         built = [p for p in inputs.libs if _builds(inputs, p)]
@@ -201,6 +202,21 @@ def _builds(inputs: StageInputs, pkg: Package) -> bool:
     return bool(pkg.script("build") or scripts_before_build(inputs, pkg))
 
 
+OWN_LIBS_COMMENT = "the libraries only this app uses: their sources, then their builds (the shared ones are built)"
+
+
+def own_lib_steps(inputs: StageInputs, head: tuple[Step, ...] = ()) -> tuple[Step, ...]:
+    """Stage `own-libs` (a shared Dockerfile): `head` (their install, and the shared libraries
+    built, when the stage starts from scratch), what the builds of the libraries only this target
+    uses read, their sources, then one step building them."""
+    shared = frozenset(_files_used_by(inputs, inputs.libs))
+    present = (*inputs.libs, *inputs.own_libs)
+    out = [*head, *build_env(inputs), *_copies(_files_used_by(inputs, inputs.own_libs, shared, present))]
+    out += [_sources(pkg, f"{pkg.name} sources") for pkg in inputs.own_libs]
+    built = [p for p in inputs.own_libs if _builds(inputs, p)]
+    return tuple(out + (_build(inputs, built) if built else []))
+
+
 def check_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `build` of an app the libraries' stage built: the checks of what its build wrote,
     `instructions.build`."""
@@ -211,11 +227,12 @@ def check_steps(inputs: StageInputs) -> tuple[Step, ...]:
 
 def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `build`: the app's sources and build, `instructions.build`."""
-    closure = (*inputs.libs, inputs.pkg)  # the libraries' sources are there, the app's come next
-    if inputs.libs:  # the libraries' stage copied what every build reads, and what theirs read
-        out = _copies(_files_used_by(inputs, (inputs.pkg,), frozenset(_files_used_by(inputs, inputs.libs)), closure))
+    closure = (*inputs.libs, *inputs.own_libs, inputs.pkg)  # the libraries' sources are there, the app's next
+    if inputs.libs:  # the libraries' stages copied what every build reads, and what theirs read
+        earlier = frozenset(_files_used_by(inputs, (*inputs.libs, *inputs.own_libs)))
+        out = build_env(inputs) + _copies(_files_used_by(inputs, (inputs.pkg,), earlier, closure))
     else:
-        out = _build_files(inputs) + _copies(_files_used_by(inputs, (inputs.pkg,), present=closure))
+        out = build_env(inputs) + _build_files(inputs) + _copies(_files_used_by(inputs, (inputs.pkg,), present=closure))
     out.append(_sources(inputs.pkg, f"{inputs.pkg.name} sources, last: they change most often"))
     if inputs.pkg.script("build"):
         out += nextjs.build_env(inputs)

@@ -8,7 +8,7 @@ from dockergen.config import TargetConfig
 from dockergen.errors import ConfigError, InputError
 from dockergen.plan.model import Images, RuntimeKind
 from dockergen.validate import image_reference
-from dockergen.workspace import semver
+from dockergen.workspace import pnpm_releases, semver
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
 
@@ -93,9 +93,17 @@ def _pnpm(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str | None, str]:
     v = ws.versions
     if cfg.pnpm is None:
         return v.pnpm_version, v.pnpm_major, v.pnpm_integrity, v.pnpm_source
-    parsed = semver.parse_version(cfg.pnpm)
-    if parsed is None:
-        raise ConfigError(f"target {cfg.name!r}: pnpm {cfg.pnpm!r} is not a version", path="dockergen.yaml")
+    parsed = semver.parse_exact(cfg.pnpm)
+    if parsed is None:  # `10` or `^10`: pinned as a range in package.json would be
+        choice = pnpm_releases.choose(cfg.pnpm, ws.lockfile) if semver.parse_range(cfg.pnpm, semver.ENGINES) else None
+        if choice is None:
+            raise ConfigError(
+                f"target {cfg.name!r}: pnpm {cfg.pnpm!r} is not a version, nor a range a known pnpm release "
+                f"that installs {ws.lockfile.path} satisfies",
+                path="dockergen.yaml",
+                hint="set an exact version (10.34.9)",
+            )
+        return choice.version, choice.major, None, f"dockergen.yaml {cfg.pnpm!r}: {choice.why}"
     integrity = v.pnpm_integrity if cfg.pnpm == v.pnpm_version else None
     return cfg.pnpm, parsed.major, integrity, "dockergen.yaml"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dockergen.config import TargetConfig
 from dockergen.errors import InputError
-from dockergen.plan.model import Command, Copy, Images, Mount, Raw, Run, Step
+from dockergen.plan.model import Command, Copy, Env, Images, Mount, Raw, Run, Step
 from dockergen.plan.start_command import StartCommand
 from dockergen.validate import context_path, control_chars
 from dockergen.workspace.manifest import PROD_KINDS, Package
@@ -41,6 +41,7 @@ class StageInputs:
     command: StartCommand
     libs: tuple[Package, ...]
     next_standalone: bool = False  # a Next.js app shipped as its traced standalone server
+    own_libs: tuple[Package, ...] = ()  # in a shared Dockerfile: libraries only this target uses (its own stage)
     warnings: list[str] = field(default_factory=list)
 
     def pnpm_run(self, commands: list[Command], comment: str) -> Run:
@@ -97,6 +98,12 @@ class StageInputs:
         if any(pkg.script(t) for t in self.ws.build_prerequisites):
             return "turbo.json runs it before build"
         return "it generates code the build compiles"
+
+    @property
+    def bin_from_root(self) -> bool:
+        """The start command runs a bin that the workspace root's dependency provides, not the app's."""
+        provider = self.command.bin_package
+        return provider is not None and all(d.name != provider for d in self.pkg.deps(PROD_KINDS))
 
     @property
     def root_ships_dependencies(self) -> bool:
@@ -163,6 +170,24 @@ def folder(path: str) -> str:
     return f"{path}/" if path not in ("", ".") else "./"
 
 
+# pnpm reuses a dependency's build results from its store (the side-effects cache) instead of running
+# its build script: the trees differ (bin links, a .tmp folder) with an empty and a filled store, so
+# the production tree, and the image, would depend on the state of the store's cache mount.
+NO_SIDE_EFFECTS_CACHE = "--config.side-effects-cache=false"
+SIDE_EFFECTS_WHY = (
+    "; dependencies' build scripts run every time (--config.side-effects-cache=false): with pnpm's cache of"
+    " their results the tree would differ between an empty and a filled store"
+)
+
+
+def build_env(inputs: StageInputs) -> list[Step]:
+    """`build_env` at the top of each stage that builds (the libraries', the app's), after the
+    installs: adding one re-runs the builds, not the installs, and leaves the base shared."""
+    if not inputs.cfg.build_env:
+        return []
+    return [Env(inputs.cfg.build_env, "from `build_env` in dockergen.yaml (the build steps only)")]
+
+
 def extra_steps(inputs: StageInputs, stage: str) -> list[Step]:
     """The user's own instructions; trivy only honours an ignore right above the instruction."""
     trivy = tuple(f"trivy:ignore:{rule}" for rule, _ in inputs.cfg.lint_ignore if rule.startswith(("AVD-DS-", "DS-")))
@@ -190,12 +215,30 @@ BIN_LINK = (
 )
 
 
-def bin_link(inputs: StageInputs, modules: str) -> list[Step]:
+# The same link to a bin of the workspace root's dependency: read from the root's node_modules in
+# the stage (argument 4), linked through the relative path from the link's folder to where the
+# root's node_modules is at run time (argument 5), as in the repository.
+BIN_LINK_FROM_ROOT = (
+    'const[d,p,b,r,u]=process.argv.slice(1),fs=require("fs"),path=require("path");'
+    'const m=JSON.parse(fs.readFileSync(path.join(r,p,"package.json"),"utf8"));'
+    'const f=typeof m.bin==="string"?m.bin:(m.bin||{})[b];'
+    'if(!f){console.error("dockergen: "+p+" has no bin "+b+"; set command: in dockergen.yaml");process.exit(1)}'
+    'fs.mkdirSync(path.join(d,".dockergen-bin"),{recursive:true});'
+    'fs.symlinkSync(path.join(u,p,f),path.join(d,".dockergen-bin",b))'
+)
+
+
+def bin_link(inputs: StageInputs, modules: str, root_modules: str = f"{WORKDIR}/node_modules") -> list[Step]:
     """The link the start command runs, when it runs a dependency's bin; `modules` is the app's
-    node_modules in the stage."""
+    node_modules in the stage, `root_modules` the workspace root's (where a bin the root provides is)."""
     command = inputs.command
     if command.bin_package is None:
         return []
     name = posixpath.basename(command.argv[1])
     why = f"the start command runs {command.bin_package}'s {name} bin: node on its file, found in its package.json"
-    return [Run((Command(("node", "-e", BIN_LINK, modules, command.bin_package, name)),), why)]
+    if not inputs.bin_from_root:
+        return [Run((Command(("node", "-e", BIN_LINK, modules, command.bin_package, name)),), why)]
+    up = posixpath.relpath("node_modules", posixpath.join(inputs.pkg.dir, "node_modules", ".dockergen-bin"))
+    why += f"; the workspace root declares {command.bin_package}: the link leads to the root's node_modules"
+    argv = ("node", "-e", BIN_LINK_FROM_ROOT, modules, command.bin_package, name, root_modules, up)
+    return [Run((Command(argv),), why)]

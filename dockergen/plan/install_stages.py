@@ -21,6 +21,9 @@ LIB_DEPS_WITH_TOOLS_COMMENT = (
     " (shamefullyHoist): a new dependency of those packages rebuilds the libraries"
 )
 DEPS_COMMENT = "the app's dependencies, installed on top of the built libraries"
+DEPS_ALONE_COMMENT = (
+    "the app's dependencies: its manifest and the install inputs first, so a source change keeps them cached"
+)
 DEPS_BESIDE_COMMENT = (
     "the app's dependencies, installed while the libraries build (both start from their install),"
     " then the built libraries"
@@ -87,7 +90,7 @@ def _install_run(inputs: StageInputs, filters: list[str], comment: str, *after: 
     return inputs.pnpm_run([Command(argv), *after], comment)
 
 
-def _bin_placeholders(inputs: StageInputs) -> list[Step]:
+def _bin_placeholders(inputs: StageInputs, packages: tuple[Package, ...] | None = None) -> list[Step]:
     """pnpm links a workspace package's bins only when the files exist; before the libraries are
     built they do not, so a package using a library's bin would fail to build: the app too, whose
     install runs beside the libraries' builds (every user counts, so targets sharing the libraries'
@@ -95,7 +98,7 @@ def _bin_placeholders(inputs: StageInputs) -> list[Step]:
     used = {link.target for link in inputs.ws.links}
     files = sorted(
         posixpath.normpath(f"{pkg.dir}/{path}")
-        for pkg in inputs.libs
+        for pkg in (inputs.libs if packages is None else packages)
         if pkg.name in used
         for _, path in pkg.bin
         # a package copied whole for its install scripts already has its committed bin files
@@ -136,7 +139,7 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     )
     install = _install_run(
         inputs,
-        [p.name for p in (*inputs.libs, *providers)],
+        [p.selector for p in (*inputs.libs, *providers)],
         f"install for the libraries only{also}; dropping the lockfile and moving pnpm's record of the install "
         f"(timestamps, the whole lockfile) to {RECORD_DIR} leaves /repo identical whenever their "
         "dependencies are",
@@ -146,15 +149,43 @@ def lib_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
     return (*manifests, *root_inputs(inputs), install)
 
 
-def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = ()) -> tuple[Step, ...]:
+OWN_DEPS = "own-deps"
+OWN_DEPS_COMMENT = (
+    "the dependencies of the libraries only this app uses, on top of the shared libraries' install,"
+    " so a new dependency of the app does not rebuild them"
+)
+
+
+def own_deps_steps(inputs: StageInputs) -> tuple[Step, ...]:
+    """Stage `own-deps` (a shared Dockerfile): from the libraries' install, the install of the
+    libraries only this target uses; its record moved aside as the libraries' install does."""
+    why = "pnpm's record of the libraries' install: this install adds only what they lack"
+    head = [copy_from(LIB_DEPS, why, f"{RECORD_DIR}/")]
+    own = inputs.own_libs
+    manifests = [*manifest_steps(inputs, own), *_bin_placeholders(inputs, own)]
+    install = _install_run(
+        inputs,
+        [p.selector for p in own],
+        f"install the libraries only {inputs.pkg.name} uses; dropping the lockfile and moving pnpm's record "
+        f"of the install to {RECORD_DIR} leaves /repo identical whenever their dependencies are",
+        Command(("rm", "-f", "pnpm-lock.yaml")),
+        Command(("node", "-e", MOVE_RECORD, RECORD_DIR, *INSTALL_RECORD)),
+    )
+    return (*head, *manifests, *root_inputs(inputs), install)
+
+
+def deps_steps(inputs: StageInputs, built_libs: tuple[Step, ...] = (), record_from: str = LIB_DEPS) -> tuple[Step, ...]:
     """Stage `deps`: the app's manifest and install inputs, its install, the built libraries
-    (when installed beside their builds), `instructions.deps`."""
+    (when installed beside their builds), `instructions.deps`. `record_from`: the stage whose
+    install record the app's install starts from (the libraries', or the target's own libraries')."""
     manifests: list[Step] = []
     if inputs.libs:
         why = "pnpm's record of the libraries' install: the app's install adds only what they lack"
-        manifests.append(copy_from(LIB_DEPS, why, f"{RECORD_DIR}/"))
-    manifests += manifest_steps(inputs, (inputs.pkg,))
-    filters = [f"{inputs.pkg.name}..."] if inputs.libs else [inputs.pkg.name]
+        manifests.append(copy_from(record_from, why, f"{RECORD_DIR}/"))
+    # without a stage of their own, the libraries only this target uses install with the app
+    own = inputs.own_libs if record_from == LIB_DEPS else ()
+    manifests += [*manifest_steps(inputs, (*own, inputs.pkg)), *_bin_placeholders(inputs, own)]
+    filters = [f"{inputs.pkg.selector}..."] if inputs.libs or inputs.own_libs else [inputs.pkg.selector]
     install = _install_run(
         inputs, filters, f"install {inputs.pkg.name} and its workspace dependencies (frozen lockfile)"
     )
@@ -176,5 +207,5 @@ def single_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     else:
         manifests = [copy_from(MANIFESTS, "the manifests of the app and its libraries"), *_bin_placeholders(inputs)]
         comment = f"install {inputs.pkg.name} and its libraries (frozen lockfile)"
-    install = _install_run(inputs, [f"{inputs.pkg.name}..."], comment)
+    install = _install_run(inputs, [f"{inputs.pkg.selector}..."], comment)
     return (*manifests, *root_inputs(inputs), install, *extra_steps(inputs, "deps"))

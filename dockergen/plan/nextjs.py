@@ -27,7 +27,7 @@ SIZE_NOTE = "on dockergen's Next.js fixture, 60 MB above the base image instead 
 
 def config(ws: Workspace, pkg: Package) -> NextConfig | None:
     """The app's next.config, when it is a Next.js app."""
-    if not any(d.name == "next" for d in pkg.dependencies):
+    if not any(d.name == "next" for d in (*pkg.dependencies, *pkg.root_dependencies)):
         return None
     return ws.next_config(pkg)
 

@@ -23,14 +23,17 @@ from dockergen.workspace.tasks import generators
 NODE_MODULES = "node_modules"
 
 
-def built_libraries(inputs: StageInputs, lib_steps: tuple[Step, ...], stage: str) -> tuple[tuple[Step, ...], str]:
-    """(the COPY --from=`stage` steps that lay the built libraries over the app's install, "") when
-    the app may install beside their builds; else ((), why it must wait for them)."""
+def built_libraries(
+    inputs: StageInputs, lib_steps: tuple[Step, ...], stage: str, libs: tuple[Package, ...] | None = None
+) -> tuple[tuple[Step, ...], str]:
+    """(the COPY --from=`stage` steps that lay the built libraries (`libs`, default: the shared
+    ones) over the app's install, "") when the app may install beside their builds; else ((), why it
+    must wait for them). `lib_steps`: the steps of the stages that copied their sources."""
     tops = _tops(lib_steps)
     if tops is None:
         return (), "the libraries' stage copies into node_modules or spills a folder into the workspace root"
     reason = _injected(inputs) or next(
-        filter(None, (_writes_elsewhere(inputs, lib, tops) for lib in inputs.libs)), None
+        filter(None, (_writes_elsewhere(inputs, lib, tops) for lib in (inputs.libs if libs is None else libs))), None
     )
     if reason:
         return (), reason

@@ -60,15 +60,10 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
         *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
     ]
     assets = tuple(_asset_package(ws, cfg, a.package).name for a in cfg.assets)
-    build_closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=(*assets, *shared_libs))
-    # another target of its Dockerfile depends on this one: it is built once, with the libraries
-    own = pkg.name in shared_libs and cfg.kind == "node" and not standalone
-    libs = tuple(p for p in build_closure if (p.name != pkg.name or own) and p.dir != ".")
-    if shared_libs:  # the same order whichever target builds them: the shared stages must match
-        libs = ws.in_order({p.name for p in libs}, prod=False)
-    warnings += _prebuild_warnings(ws, cfg, (*libs, pkg))
+    libs, own_libs = _libraries(ws, cfg, pkg, assets, shared_libs, standalone)
+    warnings += _prebuild_warnings(ws, cfg, (*libs, *own_libs, pkg))
     dockerfile, dockerignore = placement(cfg, pkg, len(config.targets))
-    inputs = StageInputs(ws, cfg, pkg, images, command, libs, next_standalone=standalone)
+    inputs = StageInputs(ws, cfg, pkg, images, command, libs, next_standalone=standalone, own_libs=own_libs)
     stages = _stages(inputs)
     warnings.extend(inputs.warnings)
     advice = nextjs.advice(inputs)
@@ -80,7 +75,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
             f"target {cfg.name!r}: {' '.join(command.argv)} is {command.source}; "
             "set `command:` in dockergen.yaml if it differs"
         )
-    context = build_context(stages, cfg.keep, (*libs, pkg), cfg.ignore, ws)
+    context = build_context(stages, cfg.keep, (*libs, *own_libs, pkg), cfg.ignore, ws)
     return BuildPlan(
         target=cfg.name,
         package=pkg.name,
@@ -96,7 +91,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
         build_context=context,
         warnings=tuple(dict.fromkeys(warnings)),
         lint_ignore=cfg.lint_ignore,
-        libraries=tuple(p.name for p in libs),
+        libraries=tuple(p.name for p in (*libs, *own_libs)),
     )
 
 
@@ -109,6 +104,25 @@ def _unsafe_warnings(cfg: TargetConfig) -> list[str]:
         if system_folder(folder):
             out.append(f"target {cfg.name!r}: the app user owns {folder} (`data_dirs`, `unsafe: [{SYSTEM_FOLDERS}]`)")
     return out
+
+
+def _libraries(
+    ws: Workspace, cfg: TargetConfig, pkg: Package, assets: tuple[str, ...], shared: tuple[str, ...], standalone: bool
+) -> tuple[tuple[Package, ...], tuple[Package, ...]]:
+    """(the libraries its libraries' stages build, those it builds in its own stage). Alone: every
+    workspace library its build needs, and none of its own. In a shared Dockerfile: the `shared`
+    ones (what two or more of its targets use, the same for each, in one order: the shared stages
+    must match), and the rest of what it needs in its own stage, so an app does not pay for, or
+    change with, libraries only a sibling uses. An app another target depends on is one of the
+    shared libraries: built once, with them."""
+    closure = ws.closure(pkg.name, prod=False, with_root=bool(ws.root.dependencies), also=assets)
+    needed = tuple(p for p in closure if p.name != pkg.name and p.dir != ".")
+    if not shared:
+        return needed, ()
+    with_self = pkg.name in shared and cfg.kind == "node" and not standalone
+    names = {n for n in shared if n != pkg.name or with_self}
+    own = tuple(p for p in needed if p.name not in names)
+    return ws.in_order(names, prod=False), own
 
 
 def placement(cfg: TargetConfig, pkg: Package, target_count: int) -> tuple[str, str]:
@@ -253,7 +267,7 @@ def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
         if not gathered:
             return [deploy]
         why = "the libraries' built runtime files, gathered in one folder"
-        return [deploy, Stage(prod_install.LIB_FILES, "libs", why, gathered)]
+        return [deploy, Stage(prod_install.LIB_FILES, ready if inputs.own_libs else "libs", why, gathered)]
     return [Stage("deploy", ready, runtime_stages.DEPLOY_COMMENT, runtime_stages.deploy_steps(inputs))]
 
 
@@ -262,7 +276,7 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     a new dependency of the app reinstalls but does not rebuild the libraries. The libraries build
     in one step (each RUN adds about 0.6 s to a cold build here); `optimize: libraries`, one per level."""
     if not inputs.libs:
-        return [Stage("deps", "base", install_stages.DEPS_COMMENT, install_stages.deps_steps(inputs))], "deps"
+        return [Stage("deps", "base", install_stages.DEPS_ALONE_COMMENT, install_stages.deps_steps(inputs))], "deps"
     providers = tools.tool_providers(inputs)
     stages = _gathered(
         install_stages.LIB_MANIFESTS, install_stages.LIB_MANIFESTS_COMMENT, inputs, (*inputs.libs, *providers)
@@ -277,13 +291,45 @@ def _split_installs(inputs: StageInputs) -> tuple[list[Stage], str]:
     if inputs.built_with_libraries:  # the libraries' install and builds were the app's too
         return stages, "libs"
     built, after = overlay.built_libraries(inputs, libs, "libs")
+    if inputs.own_libs and not after:
+        own = _own_libraries(inputs, libs, built)
+        if own:
+            return [*stages, *own], "deps"
     if not after:  # the app installs while the libraries build; then they are laid over it
         steps = install_stages.deps_steps(inputs, built)
         stages.append(Stage("deps", install_stages.LIB_DEPS, install_stages.DEPS_BESIDE_COMMENT, steps))
     else:
         comment = f"{install_stages.DEPS_COMMENT}: {after}"
         stages.append(Stage("deps", "libs", comment, install_stages.deps_steps(inputs)))
-    return stages, "deps"
+    return _own_libraries_after(inputs, stages, "deps")
+
+
+def _own_libraries(inputs: StageInputs, libs: tuple[Step, ...], built: tuple[Step, ...]) -> list[Stage]:
+    """The libraries only this target uses, a level below the shared ones: their install from the
+    shared install (`own-deps`), their builds on the shared ones laid over it (`own-libs`), and the
+    app's install from theirs, with every built library laid over it; [] when one of their builds
+    may write elsewhere (they then build after the app's install)."""
+    head = (copy_from(install_stages.OWN_DEPS, "the installed dependencies of the libraries only this app uses"),)
+    own = build_stages.own_lib_steps(inputs, (*head, *built))
+    laid, after = overlay.built_libraries(inputs, (*libs, *own), "own-libs", (*inputs.libs, *inputs.own_libs))
+    if after:
+        return []
+    deps = install_stages.deps_steps(inputs, laid, install_stages.OWN_DEPS)
+    return [
+        Stage(install_stages.OWN_DEPS, install_stages.LIB_DEPS, install_stages.OWN_DEPS_COMMENT,
+              install_stages.own_deps_steps(inputs)),
+        Stage("own-libs", "base", build_stages.OWN_LIBS_COMMENT, own),
+        Stage("deps", install_stages.OWN_DEPS, install_stages.DEPS_BESIDE_COMMENT, deps),
+    ]  # fmt: skip
+
+
+def _own_libraries_after(inputs: StageInputs, stages: list[Stage], ready: str) -> tuple[list[Stage], str]:
+    """The libraries only this target uses, built after the app's install (when a library's build
+    may write into node_modules, or the install is one for all): a new app dependency rebuilds them."""
+    if not inputs.own_libs:
+        return stages, ready
+    comment = f"{build_stages.OWN_LIBS_COMMENT}, after the app's install"
+    return [*stages, Stage("own-libs", ready, comment, build_stages.own_lib_steps(inputs))], "own-libs"
 
 
 def _single_install(inputs: StageInputs) -> tuple[list[Stage], str]:
@@ -304,7 +350,7 @@ def _single_install(inputs: StageInputs) -> tuple[list[Stage], str]:
     if not inputs.libs:
         return stages, "deps"
     libs, comment = _lib_builds(inputs)
-    return [*stages, *_chain("libs", comment, libs, None, "deps")], "libs"
+    return _own_libraries_after(inputs, [*stages, *_chain("libs", comment, libs, None, "deps")], "libs")
 
 
 def _lib_builds(inputs: StageInputs) -> tuple[tuple[Step, ...], str]:

@@ -5,10 +5,24 @@ between the app, its libraries and the root resolve as they do in the repository
 
 from __future__ import annotations
 
+import json
 import posixpath
+from dataclasses import replace
 
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.inputs import APP, STORE, VOLATILE, WORKDIR, StageInputs, bin_link, copy, copy_from, folder
+from dockergen.plan.inputs import (
+    APP,
+    NO_SIDE_EFFECTS_CACHE,
+    SIDE_EFFECTS_WHY,
+    STORE,
+    VOLATILE,
+    WORKDIR,
+    StageInputs,
+    bin_link,
+    copy,
+    copy_from,
+    folder,
+)
 from dockergen.plan.install_stages import manifest_steps, root_inputs
 from dockergen.plan.model import Command, Run, Step, Workdir
 from dockergen.plan.start_command import StartCommand
@@ -32,13 +46,23 @@ def prod_packages(inputs: StageInputs) -> tuple[Package, ...]:
 def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `deploy` (from `base`): manifests and install inputs, `pnpm install --prod`."""
     packages = prod_packages(inputs)
-    flags = ["--frozen-lockfile", "--prod", f"--store-dir={STORE}", *(f"--filter={p.name}" for p in packages)]
+    flags = ["--frozen-lockfile", "--prod", f"--store-dir={STORE}", *(f"--filter={p.selector}" for p in packages)]
     comment = "install the production dependencies of the app and its libraries, nothing else"
-    if inputs.pkg.install_scripts:
-        flags.append("--ignore-scripts")
-        comment += f"; --ignore-scripts: {inputs.pkg.name}'s own install scripts need its devDependencies"
-    cleanup = Command(("rm", "-rf", *DROPPED, *VOLATILE))
-    commands = [Command(("pnpm", "install", *flags)), cleanup]
+    if inputs.ws.dependency_builds:
+        flags.append(NO_SIDE_EFFECTS_CACHE)
+        comment += SIDE_EFFECTS_WHY
+    install: list[Command] = [Command(("pnpm", "install", *flags))]
+    scripted = [p for p in (inputs.ws.root, *packages) if _lifecycle(p)]
+    cleanup = [*DROPPED, *VOLATILE]
+    if scripted:
+        dirs = [p.dir for p in scripted]
+        hide = Command(("node", "-e", HIDE_PROJECT_SCRIPTS, *dirs))
+        install = [hide, *install, Command(("cp", "-a", f"{KEPT_MANIFESTS}/.", "./"))]
+        comment += "; " + _hidden_why(scripted)
+        cleanup.append(KEPT_MANIFESTS)
+        if inputs.ws.root in scripted:  # the files the root's install hooks run: not run here
+            cleanup += inputs.ws.root_script_files
+    commands = [*install, Command(("rm", "-rf", *cleanup))]
     if any(p.deps(DEV_OR_PEER) for p in packages):
         libs = (p.dir for p in packages if p.name != inputs.pkg.name)
         commands.append(Command(("node", "-e", LINK_AS_AT_DEV_TIME, inputs.pkg.dir, *libs)))
@@ -49,9 +73,55 @@ def prod_install_steps(inputs: StageInputs) -> tuple[Step, ...]:
             " a peer from the dependant or the hoisted tree"
         )
     inputs.warnings.extend(_unmet_peers(inputs, packages))
-    install = inputs.pnpm_run(commands, comment)
+    run = inputs.pnpm_run(commands, comment)
     link = bin_link(inputs, f"{WORKDIR}/{inputs.pkg.dir}/node_modules")
-    return (*manifest_steps(inputs, packages), *root_inputs(inputs), install, *link)
+    manifests = manifest_steps(inputs, tuple(_without_lifecycle(p) for p in packages))
+    return (*manifests, *root_inputs(inputs), run, *link)
+
+
+# The lifecycle scripts pnpm 8/9 run for the workspace's own projects (the root, the app, its
+# libraries) during `pnpm install`, --prod too. They set up development (git hooks: `prepare:
+# husky install`, builds, code generation) with devDependencies the production tree does not
+# hold, so `husky: not found` would end the install; what they make for the runtime comes from
+# the build stages. Dependencies' own install scripts still run, as pnpm runs them (native addons).
+PROJECT_LIFECYCLE = (
+    "pnpm:devPreinstall",
+    "preinstall",
+    "install",
+    "postinstall",
+    "preprepare",
+    "prepare",
+    "postprepare",
+)
+KEPT_MANIFESTS = "/tmp/dockergen-manifests"
+# Run with the folders of the projects whose scripts must not run: keeps each package.json in
+# KEPT_MANIFESTS (at the same relative path) and writes it without those scripts. `cp -a` puts the
+# kept files back after the install: the runtime ships the manifests as written.
+HIDE_PROJECT_SCRIPTS = (
+    f'const fs=require("fs"),path=require("path"),kept={json.dumps(KEPT_MANIFESTS)};'
+    f"const names={json.dumps(list(PROJECT_LIFECYCLE), separators=(',', ':'))};"
+    'for(const d of process.argv.slice(1)){const f=path.join(d,"package.json"),k=path.join(kept,f);'
+    "fs.mkdirSync(path.dirname(k),{recursive:true});fs.copyFileSync(f,k);"
+    'const m=JSON.parse(fs.readFileSync(f,"utf8"));for(const n of names)delete m.scripts[n];'
+    'fs.writeFileSync(f,JSON.stringify(m,null,2)+"\\n")}'
+)
+
+
+def _lifecycle(pkg: Package) -> tuple[str, ...]:
+    return tuple(name for name in PROJECT_LIFECYCLE if pkg.script(name))
+
+
+def _hidden_why(scripted: list[Package]) -> str:
+    which = ", ".join(f"{'the root' if p.dir == '.' else p.name}'s {'/'.join(_lifecycle(p))}" for p in scripted)
+    return (
+        f"without the workspace's own lifecycle scripts ({which}: development set-up whose devDependencies this "
+        "tree lacks; package.json kept aside and put back), while dependencies' install scripts run as pnpm runs them"
+    )
+
+
+def _without_lifecycle(pkg: Package) -> Package:
+    """The package as the production install sees it: its manifest alone is copied."""
+    return replace(pkg, scripts=tuple((n, c) for n, c in pkg.scripts if n not in PROJECT_LIFECYCLE))
 
 
 # Run in the installed workspace with the app's folder, then the libraries': for each name a

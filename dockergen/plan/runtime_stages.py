@@ -10,7 +10,9 @@ from dockergen.plan import nextjs, static_site
 from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.inputs import (
     APP,
+    NO_SIDE_EFFECTS_CACHE,
     OUT,
+    SIDE_EFFECTS_WHY,
     STORE,
     VOLATILE,
     WORKDIR,
@@ -58,6 +60,9 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
         f"{why}; pnpm's timestamps are removed so identical trees give identical layers, and identical "
         "files are hardlinked again (pnpm's store shares them, a cache-mounted store cannot)"
     )
+    if inputs.ws.dependency_builds:
+        flags.append(NO_SIDE_EFFECTS_CACHE)
+        comment += SIDE_EFFECTS_WHY
     if inputs.pkg.install_scripts:
         # deploy runs the deployed package's own lifecycle scripts in /out, where its devDependencies
         # (the code generators they call) are absent; what they generated is in the build output
@@ -65,15 +70,16 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
         comment += (
             f"; --ignore-scripts: {inputs.pkg.name}'s own {'/'.join(inputs.pkg.install_scripts)} ran in the build"
         )
-    app = inputs.pnpm_run(_deploy(inputs.pkg.name, flags, OUT), comment)
-    link = bin_link(inputs, f"{OUT}/node_modules")
+    app = inputs.pnpm_run(_deploy(inputs.pkg.selector, flags, OUT), comment)
+    link = bin_link(inputs, f"{OUT}/node_modules", f"{ROOT_OUT}/node_modules")
     if not inputs.root_ships_dependencies:
         return (app, *link)
     why_root = (
         "the workspace root declares production dependencies the app resolves from its folder's parents: "
         f"deployed apart, its node_modules goes above the app ({ROOT_OUT}/node_modules -> {APP}/node_modules)"
     )
-    return (app, *link, inputs.pnpm_run(_deploy(".", flags, ROOT_OUT), why_root))
+    root = inputs.pnpm_run(_deploy(".", flags, ROOT_OUT), why_root)
+    return (app, root, *link) if inputs.bin_from_root else (app, *link, root)
 
 
 def _deploy(selector: str, flags: list[str], out: str) -> list[Command]:

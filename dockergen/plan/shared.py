@@ -27,8 +27,11 @@ def group_by_file(plans: tuple[BuildPlan, ...]) -> list[tuple[BuildPlan, ...]]:
 
 
 def libraries(plans: tuple[BuildPlan, ...]) -> tuple[str, ...]:
-    """Every library some plan of the group builds (the union the shared stages build)."""
-    return tuple(sorted({name for plan in plans for name in plan.libraries}))
+    """The libraries the shared stages build: those two or more targets of the group use (a target
+    uses its own package too: an app another target depends on is built once, with them). Closed
+    under dependencies: what two targets' libraries need, both targets need."""
+    uses = Counter(name for plan in plans for name in {*plan.libraries, plan.package})
+    return tuple(sorted(name for name, count in uses.items() if count >= 2))
 
 
 def views(plans: tuple[BuildPlan, ...]) -> tuple[BuildPlan, ...]:

@@ -1,11 +1,13 @@
 """Shell command lines as words: what dockergen can turn into exec form (no operators, no
-substitutions, no expansions), with leading `VAR=value`, `cross-env`, `env`, `dotenv --` and
-`sh -c` peeled off."""
+substitutions, no expansions), with leading `VAR=value`, `cross-env`, `env`, `dotenv` (dotenv-cli,
+with or without `--`) and `sh -c` peeled off."""
 
 from __future__ import annotations
 
 import re
 import shlex
+
+from dockergen.plan import dotenv_cli
 
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_OPERATORS = re.compile(r"&&|\|\||[;|&<>`]|\$\(")
@@ -15,15 +17,18 @@ _GLOB = frozenset("*?[")
 MAX_NESTING = 5  # `sh -c 'sh -c "..."'`: how deep expansions are looked for
 
 
-def unwrap(words: list[str] | None, env: list[tuple[str, str]]) -> list[str] | None:
-    """Peel `VAR=x`, `cross-env`, `env`, `dotenv --` and `sh -c '...'` off a command (None: a
-    shell construct dockergen cannot turn into exec form)."""
+def unwrap(words: list[str] | None, env: list[tuple[str, str]], why: list[str] | None = None) -> list[str] | None:
+    """Peel `VAR=x`, `cross-env`, `env`, `dotenv` and `sh -c '...'` off a command (None: a shell
+    construct dockergen cannot turn into exec form, or a wrapper that runs no command: the reason
+    is added to `why`)."""
     while words is not None:
         words = _strip_env(words, env)
         if words[:1] in (["cross-env"], ["env"]):
             words = words[1:]
         elif words[:1] == ["dotenv"]:
-            words = words[words.index("--") + 1 :] if "--" in words else []
+            words, problem = dotenv_cli.command(words[1:], env)
+            if problem and why is not None:
+                why.append(problem)
         elif len(words) == 3 and words[0] in ("sh", "bash") and words[1] == "-c":
             words = split(words[2])
         else:

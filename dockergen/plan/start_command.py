@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+import shlex
 from dataclasses import dataclass
 
 from dockergen.plan import node_args
-from dockergen.plan.build_output import infer_from_build, nest_entry
+from dockergen.plan.build_output import build_commands, infer_from_build, nest_entry
 from dockergen.plan.shell_words import expansions, split, unwrap
 from dockergen.validate import control_chars
 from dockergen.workspace.manifest import PROD_KINDS, Package
@@ -17,7 +18,7 @@ TS_SOURCE = (".ts", ".tsx", ".mts", ".cts")
 DEV_TOOLS = frozenset({
     "tsx", "ts-node", "ts-node-dev", "nodemon", "vite", "tsc", "tsgo", "webpack", "rollup", "esbuild",
     "pnpm", "npm", "yarn", "npx", "bun", "deno", "turbo", "expo", "react-scripts", "react-app-rewired",
-    "docusaurus", "web-dev-server", "concurrently", "run-p", "run-s",
+    "docusaurus", "web-dev-server", "concurrently", "run-p", "run-s", "jiti", "vite-node", "esno",
 })  # fmt: skip
 # bin name -> the package that provides it, where the two differ.
 KNOWN_BINS = {"remix-serve": "@remix-run/serve", "react-router-serve": "@react-router/serve", "srvx": "srvx"}
@@ -92,6 +93,12 @@ def _resolve(pkg: Package, info: BuildInfo) -> tuple[StartCommand | None, str]:
     inferred = infer_from_build(pkg, info)
     if inferred is not None:
         return StartCommand(inferred[0], inferred[1], inferred=True), ""
+    if not reasons and any(words[:2] == ["next", "build"] for words in build_commands(pkg)):
+        # a Next.js app without a start script: what `next build` writes, `next start` serves
+        source = 'build script "next build" (no start script: next start)'
+        command, _ = _program(["next", "start"], pkg, source, [], info)
+        if command is not None:
+            return command, ""
     command, why = _from_fields(pkg)
     return command, "; ".join([*reasons, why] if why else reasons) or "it has no start script, main or bin"
 
@@ -124,29 +131,47 @@ def _from_script(
             f"uses {', '.join(dict.fromkeys(expanded))}, which only a shell expands "
             "(the image runs its command in exec form, without a shell)"
         )
-    words = unwrap(split(script), env)
+    problems: list[str] = []
+    words = unwrap(split(script), env, problems)
     if words is None:
-        return None, "chains several shell commands"
+        return None, problems[0] if problems else "chains several shell commands"
     if not words:
         return None, "runs nothing dockergen recognises"
     target = _run_script_target(words)
     if target is not None:
-        inner = pkg.script(target)
-        if inner is None or hops >= MAX_SCRIPT_HOPS:
-            return None, f"runs the script {target!r}, which {'is missing' if inner is None else 'loops'}"
-        command, why = _from_script(inner, pkg, target, info, hops + 1)
-        return (command, "") if command else (None, f"runs {target}, which {why}")
+        return _other_script(target, words[0], pkg, info, hops)
     return _program(words, pkg, f'{name} script "{script}"', env, info)
 
 
-def _run_script_target(words: list[str]) -> str | None:
-    """`pnpm start:prod`, `npm run start:prod`, `pnpm run start:prod` -> `start:prod`."""
+def _other_script(
+    target: tuple[str, list[str] | None], runner: str, pkg: Package, info: BuildInfo, hops: int
+) -> tuple[StartCommand | None, str]:
+    """`pnpm start:prod`: the command of the script it runs, with the words the runner appends."""
+    name, args = target
+    inner = pkg.script(name)
+    if inner is None or hops >= MAX_SCRIPT_HOPS:
+        return None, f"runs the script {name!r}, which {'is missing' if inner is None else 'loops'}"
+    if args is None:
+        return None, f"runs the script {name!r} with options {runner} takes as its own"
+    # the runner appends the words after the script's name to it (`pnpm with-env next start`)
+    command, why = _from_script(" ".join([inner, *(shlex.quote(a) for a in args)]), pkg, name, info, hops + 1)
+    return (command, "") if command else (None, f"runs {name}, which {why}")
+
+
+def _run_script_target(words: list[str]) -> tuple[str, list[str] | None] | None:
+    """`pnpm start:prod`, `npm run start:prod`, `pnpm run start:prod` -> (`start:prod`, the words
+    the runner passes on to it: after a first `--`; None when npm or yarn would take some as theirs)."""
     if words[0] not in RUNNERS or len(words) < 2:
         return None
     rest = words[2:] if words[1] == "run" else words[1:]
     if not rest or rest[0].startswith("-") or rest[0] in ("exec", "dlx", "install", "x"):
         return None
-    return rest[0]
+    args = rest[1:]
+    if args[:1] == ["--"]:
+        return rest[0], args[1:]
+    if words[0] != "pnpm" and any(a.startswith("-") for a in args):
+        return rest[0], None  # npm and yarn read options before `--` themselves
+    return rest[0], args
 
 
 def _program(
@@ -212,11 +237,11 @@ def _dev(words: list[str]) -> bool:
 
 
 def _has_prod_dep(pkg: Package, name: str) -> bool:
-    return any(d.name == name for d in pkg.deps(PROD_KINDS))
+    return any(d.name == name for d in pkg.deps_with_root(PROD_KINDS))
 
 
 def _bin_provider(pkg: Package, binary: str) -> str | None:
-    names = [d.name for d in pkg.deps(PROD_KINDS)]
+    names = [d.name for d in pkg.deps_with_root(PROD_KINDS)]
     exact = [n for n in names if n == binary or KNOWN_BINS.get(binary) == n]
     scoped = [n for n in names if n.rsplit("/", 1)[-1] == binary]  # `@scope/next` may ship a `next` bin
     return next(iter(exact or scoped), None)

@@ -108,9 +108,10 @@ def _only_files(pkg: Package) -> bool:
     not a desktop app's web view, and an entry page, site config or public folder."""
     if any(pkg.script(s) for s in ("start", "start:prod", "serve")) or pkg.main or pkg.bin:
         return False
-    if any(d.name in _SERVER_DEPS for d in pkg.deps(PROD_KINDS)) or http_frameworks(pkg):
+    # astro builds files unless an SSR adapter (in _SERVER_DEPS) makes it a server
+    if any(d.name in _SERVER_DEPS for d in pkg.deps_with_root(PROD_KINDS)) or set(http_frameworks(pkg)) - {"astro"}:
         return False
-    if "src-tauri" in pkg.entries or any(_DESKTOP.match(d.name) for d in pkg.dependencies):
+    if "src-tauri" in pkg.entries or any(_DESKTOP.match(d.name) for d in (*pkg.dependencies, *pkg.root_dependencies)):
         return False
     return any(_SITE_FILES.match(e) for e in pkg.entries) or "public" in pkg.entries
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -43,19 +45,55 @@ class Graph:
 
 def build_graph(packages: tuple[Package, ...], settings: Settings, catalogs: dict[str, set[str]]) -> Graph:
     """Resolve every specifier that points into the workspace; unknown targets are errors."""
+    named = by_name(packages)
     resolver = _Resolver(
-        by_name={p.name: p for p in packages if p.name},
+        by_name=named,
         by_dir={p.dir: p for p in packages},
         link_plain=(settings.get("linkWorkspacePackages") or "false").lower() in ("true", "deep"),
         catalogs=catalogs,
     )
     links: list[Link] = []
     for pkg in packages:
+        if pkg.name and named[pkg.name] is not pkg:
+            continue  # a member pnpm never links (another has its name): nothing reaches it by name
         for dep in pkg.dependencies:
             target = resolver.resolve(dep, pkg)
             if target is not None and target != pkg.name:
                 links.append(Link(pkg.name, target, dep.kind, dep.spec))
     return Graph(tuple(links), tuple(resolver.local), tuple(resolver.warnings))
+
+
+def shared_names(root: Package, members: tuple[Package, ...]) -> tuple[Package, tuple[Package, ...]]:
+    """pnpm accepts projects that share a name (`pnpm ls -r` lists each; `--filter=<name>` selects
+    all of them, `--filter=./<folder>` one). Members that share a name are filtered by folder; a
+    root named like a member is known by its folder only (a target naming it means the member,
+    and a `workspace:` dependency on it links the member, as pnpm links it)."""
+    counts = Counter(p.name for p in (root, *members) if p.name)
+    if root.name and counts[root.name] > 1:
+        root = dataclasses.replace(root, name="")
+    shared = tuple(dataclasses.replace(p, name_shared=True) if counts[p.name] > 1 else p for p in members)
+    return root, shared
+
+
+def by_name(packages: Iterable[Package]) -> dict[str, Package]:
+    """Each name's project as pnpm links it: where members share a name (pnpm accepts that), the
+    highest version, then the last folder (a missing or unreadable version is the lowest)."""
+    out: dict[str, Package] = {}
+    for pkg in packages:
+        current = out.get(pkg.name)
+        if pkg.name and (current is None or _rank(pkg, current) >= 0):
+            out[pkg.name] = pkg
+    return out
+
+
+def _rank(a: Package, b: Package) -> int:
+    """> 0 when pnpm prefers `a` to `b` (two members with one name), < 0 when `b`, by version then folder."""
+    va, vb = (semver.parse_exact(p.version or "", semver.WORKSPACE) for p in (a, b))
+    if va is not None and vb is not None and semver.compare(va, vb) != 0:
+        return semver.compare(va, vb)
+    if (va is None) != (vb is None):
+        return 1 if va is not None else -1
+    return (a.dir > b.dir) - (a.dir < b.dir)
 
 
 @dataclass(slots=True)

@@ -23,6 +23,15 @@ class Lockfile:
     patched: tuple[str, ...]
     has_pnpmfile_checksum: bool
     package_names: frozenset[str] = frozenset()  # every package name in `packages:`
+    env_document: bool = False  # pnpm >= 11 wrote a first document (packageManager, config dependencies)
+    env_pnpm: str | None = None  # the pnpm version that document records (packageManagerDependencies)
+    # package name -> names it depends on (dependencies and optionalDependencies of every version;
+    # `snapshots:` in format 9, `packages:` before)
+    dependencies: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def dependents(self, names: frozenset[str]) -> frozenset[str]:
+        """Packages that depend on any of `names`."""
+        return frozenset(pkg for pkg, deps in self.dependencies if deps & names)
 
     @property
     def major(self) -> int:
@@ -34,7 +43,9 @@ class Lockfile:
 
 def parse_lockfile(text: str, path: str) -> Lockfile:
     """Parse the main document (the last one; pnpm 11+ puts an env document first)."""
-    main_start, blocks = _main_document(text)
+    documents = _split_documents(text)
+    main_start, main_lines = documents[-1]
+    blocks = _top_level_blocks(main_lines)
     version = blocks.get("lockfileVersion", ("", []))[0].strip("'\"")
     if not version or not re.match(r"^\d+(\.\d+)?$", version):
         raise InputError(
@@ -51,39 +62,72 @@ def parse_lockfile(text: str, path: str) -> Lockfile:
         patched=tuple(sorted(_child_keys(blocks.get("patchedDependencies", ("", []))[1]))),
         has_pnpmfile_checksum="pnpmfileChecksum" in blocks,
         package_names=frozenset(_package_name(k) for k in _child_keys(blocks.get("packages", ("", []))[1])),
+        dependencies=_dependencies(blocks.get("snapshots" if version.startswith("9") else "packages", ("", []))[1]),
+        env_document=len(documents) > 1,
+        env_pnpm=_recorded_pnpm(documents[0][1]) if len(documents) > 1 else None,
     )
 
 
-Blocks = dict[str, tuple[str, list[str]]]  # top-level key -> (inline value, its child key lines)
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_PM_DEPS = re.compile(r"^(\s+)packageManagerDependencies:\s*$")
+_PNPM_ENTRY = re.compile(r"^(\s+)pnpm:\s*$")
+_VERSION = re.compile(r"^\s+version:\s*['\"]?([^'\"\s]+)['\"]?\s*$")
 
 
-def _main_document(text: str) -> tuple[int, Blocks]:
-    """(first line, blocks) of the last document with content, in one pass over the lines. Only
-    the lines of child keys (two spaces, then a key) are kept: a lockfile is mostly deeper lines
-    (each package's resolution and dependencies), which dockergen never needs."""
-    main: tuple[int, Blocks] = (0, {})
-    start, content = 0, False
-    blocks: Blocks = {}
-    current: list[str] | None = None
-    for number, match in enumerate(_LINE.finditer(text)):
-        line = match.group().rstrip("\r\n")
-        if not match.group() and match.start() == len(text):
-            break
+def _recorded_pnpm(lines: list[str]) -> str | None:
+    """`packageManagerDependencies: {pnpm: {version: X}}` of the env document's root importer."""
+    state = 0  # 0: looking for packageManagerDependencies, 1: for its pnpm entry, 2: for the version
+    for line in lines:
+        if state == 0 and _PM_DEPS.match(line):
+            state = 1
+        elif state == 1 and _PNPM_ENTRY.match(line):
+            state = 2
+        elif state == 2 and (m := _VERSION.match(line)):
+            return m.group(1)
+    return None
+
+
+_DEPS_FIELD = re.compile(r"^    (dependencies|optionalDependencies):\s*$")
+
+
+def _dependencies(lines: list[str]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Package name -> the names in its `dependencies`/`optionalDependencies` (4 and 6 spaces in)."""
+    found: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    in_deps = False
+    for line in lines:
+        if not line.startswith("    "):  # a package entry (2 spaces in)
+            m = _CHILD_KEY.match(line)
+            current = found.setdefault(_package_name(_unquote(m.group(1))), set()) if m else None
+            in_deps = False
+        elif not line.startswith("      "):  # one of its fields
+            in_deps = bool(_DEPS_FIELD.match(line))
+        elif in_deps and current is not None and (m := _CHILD_KEY.match(line[4:])):
+            current.add(_unquote(m.group(1)))
+    return tuple(sorted((name, frozenset(deps)) for name, deps in found.items() if deps))
+
+
+def _split_documents(text: str) -> list[tuple[int, list[str]]]:
+    docs: list[tuple[int, list[str]]] = [(0, [])]
+    for number, line in enumerate(text.splitlines()):
         if line.rstrip() == "---":
-            if content:
-                main = (start, blocks)
-            start, content, current = number + 1, False, None
-            blocks = {}
-            continue
-        content = content or bool(line.strip())
-        top = _TOP_KEY.match(line)
-        if top:
+            docs.append((number + 1, []))
+        else:
+            docs[-1][1].append(line)
+    return [d for d in docs if any(line.strip() for line in d[1])] or [(0, [])]
+
+
+def _top_level_blocks(lines: list[str]) -> dict[str, tuple[str, list[str]]]:
+    """Top-level key -> (inline value, indented lines below it)."""
+    blocks: dict[str, tuple[str, list[str]]] = {}
+    current: list[str] | None = None
+    for line in lines:
+        m = _TOP_KEY.match(line)
+        if m:
             current = []
-            blocks[top.group(1)] = (top.group(2), current)
-        elif current is not None and line.startswith("  ") and not line.startswith("   "):
+            blocks[m.group(1)] = (m.group(2), current)
+        elif current is not None and line.startswith("  "):
             current.append(line)
-    return (start, blocks) if content else main
+    return blocks
 
 
 def _child_keys(lines: list[str]) -> list[str]:

@@ -58,12 +58,28 @@ class Package:
     dangling: tuple[str, ...] = ()  # entries that are links to nothing (a submodule not checked out)
     optional_peers: tuple[str, ...] = ()  # peerDependenciesMeta.<name>.optional: true
     injected: tuple[str, ...] = ()  # dependenciesMeta.<name>.injected: true (a copy, not a link)
+    # The workspace root's dependencies this member shows it uses (a script runs their bin, their
+    # config file is here): Node finds them in the root's node_modules (set by the scanner).
+    root_dependencies: tuple[Dependency, ...] = ()
+    name_shared: bool = False  # another project has this name: pnpm's --filter by name selects both
 
     def script(self, name: str) -> str | None:
         return dict(self.scripts).get(name)
 
     def deps(self, kinds: frozenset[str]) -> tuple[Dependency, ...]:
         return tuple(d for d in self.dependencies if d.kind in kinds)
+
+    def deps_with_root(self, kinds: frozenset[str]) -> tuple[Dependency, ...]:
+        """Its own dependencies of `kinds`, then the root's it uses that it does not declare."""
+        own = self.deps(kinds)
+        names = {d.name for d in own}
+        return own + tuple(d for d in self.root_dependencies if d.kind in kinds and d.name not in names)
+
+    @property
+    def selector(self) -> str:
+        """How `pnpm --filter` selects exactly this project: its name, or its folder when another
+        project has the same name (`--filter=<name>` would select both)."""
+        return f"./{self.dir}" if self.name_shared and self.dir != "." else self.name
 
     @property
     def install_scripts(self) -> tuple[str, ...]:

@@ -9,11 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dockergen.workspace.lockfile import Lockfile
+
 # Packages whose install script falls back to (or always runs) node-gyp.
 NODE_GYP_PACKAGES = frozenset({
     "argon2", "bcrypt", "better-sqlite3", "canvas", "cpu-features", "isolated-vm", "kerberos",
     "libpq", "node-pty", "re2", "sqlite3", "zeromq",
 })  # fmt: skip
+# Install helpers that download a prebuilt binary from outside the npm registry (GitHub releases,
+# S3) and leave node-gyp to compile when the download fails (`prebuild-install || node-gyp
+# rebuild`, node-pre-gyp's --fallback-to-build). With one of the addon libraries below beside it,
+# a package is a native addon that compiles wherever GitHub is out of reach (zstd-napi,
+# better-sqlite3, keytar, bcrypt 5…); a helper alone is a tool that only reads addons (@vercel/nft
+# depends on @mapbox/node-pre-gyp).
+DOWNLOADERS = frozenset({"prebuild-install", "@mapbox/node-pre-gyp", "node-pre-gyp", "install-artifact-from-github"})
+ADDON_LIBRARIES = frozenset({"nan", "node-addon-api", "bindings", "node-gyp-build"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,10 @@ def _names(value: Any) -> list[str]:
     return [str(n) for n in value if isinstance(n, str)] if isinstance(value, list) else []
 
 
-def native_builds(policy: BuildPolicy, package_names: frozenset[str]) -> tuple[str, ...]:
-    """Packages in the lockfile that compile with node-gyp and that pnpm will let build."""
-    return tuple(sorted(n for n in NODE_GYP_PACKAGES & package_names if policy.may_build(n)))
+def native_builds(policy: BuildPolicy, lockfile: Lockfile) -> tuple[str, ...]:
+    """Packages in the lockfile that compile with node-gyp and that pnpm will let build: the
+    known ones, and those whose install downloads a prebuilt binary from outside the registry
+    with node-gyp as the fallback."""
+    fallback = lockfile.dependents(DOWNLOADERS) & lockfile.dependents(ADDON_LIBRARIES)
+    compiles = (NODE_GYP_PACKAGES & lockfile.package_names) | fallback
+    return tuple(sorted(n for n in compiles if policy.may_build(n)))

@@ -21,6 +21,7 @@ from dockergen.workspace.lockfile import Lockfile, parse_lockfile
 from dockergen.workspace.manifest import BUILD_KINDS, PROD_KINDS, Package, parse_manifest
 from dockergen.workspace.native import build_policy, native_builds
 from dockergen.workspace.pnpm_settings import Npmrc, Settings, merge_settings, parse_npmrc
+from dockergen.workspace.root_deps import used_root_dependencies
 from dockergen.workspace.tasks import build_prerequisites
 from dockergen.workspace.tsconfig import BuildInfo, TsLink, TsProject, ts_links, ts_projects
 from dockergen.workspace.versions import ToolVersions, detect_versions
@@ -56,6 +57,7 @@ class Workspace:
     next_configs: tuple[NextConfig, ...] = ()
     nest_configs: tuple[NestConfig, ...] = ()
     workspace_file: bool = True  # pnpm-workspace.yaml exists (without it, only the root is a project)
+    dependency_builds: bool = False  # pnpm may run some dependency's build scripts (allowed, or pnpm < 10)
     # lookups by name and folder, built once: the planner asks per package (linear, not quadratic)
     _index: _Index = field(init=False, compare=False, repr=False)
 
@@ -72,7 +74,20 @@ class Workspace:
         return (self.root, *self.packages)
 
     def find(self, name: str) -> Package | None:
-        return self._index.by_name.get(name)
+        """The project named `name`: a member before the root (whose name, when a member has it
+        too, the scanner drops); a name several members share names no one project."""
+        members = self._index.members.get(name, ())
+        if len(members) > 1:
+            folders = ", ".join(p.dir for p in members)
+            raise InputError(
+                f"{len(members)} workspace members are named {name!r} ({folders}): pnpm accepts that, "
+                "but `--filter` by that name selects all of them, and dockergen ships one package per target",
+                path=members[-1].manifest,
+                hint="rename one of them, or exclude one folder with a `!` glob in pnpm-workspace.yaml",
+            )
+        if members:
+            return members[0]
+        return self.root if name and self.root.name == name else None
 
     def closure(
         self, name: str, *, prod: bool, with_root: bool = False, also: tuple[str, ...] = ()
@@ -89,7 +104,7 @@ class Workspace:
     def in_order(self, names: set[str], *, prod: bool) -> tuple[Package, ...]:
         """The named members, dependencies first, ties by name (whoever depends on them)."""
         order, _ = graph.topological(self.links, names, PROD_KINDS if prod else BUILD_KINDS)
-        by_name = self._index.by_name
+        by_name = self._index.linked
         return tuple(by_name[n] for n in order)
 
     def build_info(self, pkg: Package) -> BuildInfo:
@@ -110,19 +125,21 @@ class Workspace:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    """A workspace's packages by name, and its tsconfig projects and framework configs by folder
+    """A workspace's members by name, and its tsconfig projects and framework configs by folder
     (the first of each, as a scan in order would find)."""
 
-    by_name: dict[str, Package]
+    members: dict[str, tuple[Package, ...]]  # members by name, in folder order
+    linked: dict[str, Package]  # each name's project as pnpm links it (graph.by_name), the root's too
     projects: dict[str, tuple[TsProject, ...]]
     nest: dict[str, NestConfig]
     next: dict[str, NextConfig]
 
     @staticmethod
     def of(ws: Workspace) -> _Index:
-        by_name: dict[str, Package] = {}
-        for pkg in ws.all_packages:
-            by_name.setdefault(pkg.name, pkg)
+        members: dict[str, list[Package]] = {}
+        for pkg in ws.packages:
+            members.setdefault(pkg.name, []).append(pkg)
+        linked = {**graph.by_name(ws.packages), ws.root.name: ws.root}
         projects: dict[str, list[TsProject]] = {}
         for project in ws.ts_projects:
             projects.setdefault(posixpath.dirname(project.config), []).append(project)
@@ -132,7 +149,8 @@ class _Index:
         nexts: dict[str, NextConfig] = {}
         for x in ws.next_configs:
             nexts.setdefault(x.dir, x)
-        return _Index(by_name, {k: tuple(v) for k, v in projects.items()}, nest, nexts)
+        named = {k: tuple(v) for k, v in members.items()}
+        return _Index(named, linked, {k: tuple(v) for k, v in projects.items()}, nest, nexts)
 
 
 def scan(repo: Repo) -> Workspace:
@@ -144,8 +162,9 @@ def scan(repo: Repo) -> Workspace:
     patterns = _patterns(ws_yaml, warnings)
     search = find_members(repo, patterns)
     warnings.extend(search.warnings)
-    members = tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != ".")
-    _check_names(root, members)
+    root, members = graph.shared_names(root, tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != "."))
+    if root.dependencies:
+        members = tuple(dataclasses.replace(m, root_dependencies=used_root_dependencies(root, m)) for m in members)
     npmrc = parse_npmrc(repo.read_text(".npmrc", limit=MAX_NPMRC), ".npmrc") if repo.is_file(".npmrc") else None
     root_pnpm: dict[str, Any] = root_data["pnpm"] if isinstance(root_data.get("pnpm"), dict) else {}
     settings = merge_settings(ws_yaml, root_pnpm, npmrc)
@@ -183,7 +202,8 @@ def scan(repo: Repo) -> Workspace:
         config_out_dirs=tuple((name, d) for name, c in configs for d in c.out_dirs),
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
-        native_builds=native_builds(policy, lockfile.package_names),
+        native_builds=native_builds(policy, lockfile),
+        dependency_builds=policy.allowed is None or bool(policy.allowed & lockfile.package_names),
         workspace_file=repo.is_file(WORKSPACE_FILE),
     )
 
@@ -295,18 +315,6 @@ def _read_member(repo: Repo, directory: str) -> Package:
             hint="add a name, or exclude the folder with a `!` glob in pnpm-workspace.yaml",
         )
     return pkg
-
-
-def _check_names(root: Package, members: tuple[Package, ...]) -> None:
-    seen: dict[str, str] = {root.name: root.manifest} if root.name else {}
-    for pkg in members:
-        if pkg.name in seen:
-            raise InputError(
-                f"two workspace members are named {pkg.name!r}: {seen[pkg.name]} and {pkg.manifest}",
-                path=pkg.manifest,
-                hint="rename one of them, or exclude one folder with a `!` glob in pnpm-workspace.yaml",
-            )
-        seen[pkg.name] = pkg.manifest
 
 
 def _read_lockfile(repo: Repo) -> Lockfile:

@@ -9,21 +9,19 @@ from typing import Any
 
 from dockergen.errors import InputError
 from dockergen.repo import Repo
-from dockergen.workspace import semver
+from dockergen.workspace import pnpm_releases, semver
 from dockergen.workspace.lockfile import Lockfile
 from dockergen.workspace.pnpm_settings import Settings
 from dockergen.workspace.semver import ENGINES  # pnpm reads engines ranges with includePrerelease
 
 # Used only when no file in the repository names a Node version.
 DEFAULT_NODE_MAJOR = 22
-# Used only when neither packageManager, devEngines nor engines.pnpm names a pnpm version.
+# Used only when no known pnpm release installs the lockfile (the lockfile check then refuses it).
 DEFAULT_PNPM_MAJOR = 10
 LTS_CODENAMES = {
     "argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12,
     "fermium": 14, "gallium": 16, "hydrogen": 18, "iron": 20, "jod": 22, "krypton": 24,
 }  # fmt: skip
-# Lockfile format majors each pnpm major can install from with --frozen-lockfile.
-LOCKFILE_READABLE = {7: (5,), 8: (5, 6), 9: (6, 9), 10: (6, 9), 11: (9,), 12: (9,)}
 _PM = re.compile(r"^pnpm@(?P<version>[^+\s]+)(?:\+(?P<integrity>(?P<algo>sha\d+)\.(?P<hex>[0-9a-fA-F]+)))?$")
 
 
@@ -173,39 +171,51 @@ def _dev_engine(root: dict[str, Any], field: str, name: str) -> str | None:
 def _pnpm(root: dict[str, Any], lockfile: Lockfile | None, warnings: list[str]) -> tuple[str, int, str | None, str]:
     pm = root.get("packageManager")
     if isinstance(pm, str) and pm.strip():
-        m = _PM.match(pm.strip())
-        if not m:
-            raise InputError(
-                f"packageManager is {pm!r}, not pnpm@<version>",
-                path="package.json",
-                hint="dockergen builds pnpm workspaces; set packageManager to pnpm@<exact version>",
-            )
-        version = m.group("version")
-        parsed = semver.parse_version(version)
-        if parsed is None:
-            raise InputError(f"packageManager pnpm version {version!r} is not a version", path="package.json")
-        return version, parsed.major, m.group("integrity"), "package.json packageManager"
+        return _package_manager(pm)
     dev = _dev_engine(root, "packageManager", "pnpm")
     engines = root.get("engines", {}).get("pnpm") if isinstance(root.get("engines"), dict) else None
     for spec, source in ((dev, "package.json devEngines.packageManager"), (engines, "package.json engines.pnpm")):
-        if isinstance(spec, str) and semver.parse_range(spec, ENGINES):
-            majors = [m for m in range(5, 40) if semver.major_allowed(m, spec, ENGINES)]
-            if not majors:
-                raise InputError(
-                    f"{source.removeprefix('package.json ')} {spec!r} allows no pnpm major from 5 to 39",
-                    path="package.json",
-                    hint="fix the range, or pin pnpm with packageManager: pnpm@<version>",
-                )
-            major = max(majors)
-            warnings.append(f"pnpm is not pinned (only {source} {spec!r}); add packageManager: pnpm@<version>")
-            return spec, major, None, source
-    major = DEFAULT_PNPM_MAJOR if lockfile is None or lockfile.major >= 9 else {6: 8, 5: 7}.get(lockfile.major, 8)
-    warnings.append(f"no packageManager in package.json; using pnpm {major} (add packageManager: pnpm@<version>)")
-    return str(major), major, None, "lockfile format" if lockfile else "default"
+        wanted = semver.parse_range(spec, ENGINES) if isinstance(spec, str) else None
+        if isinstance(spec, str) and wanted is not None:
+            exact = semver.parse_exact(wanted.text)
+            if exact is not None:  # a range of one version (`9.1.0`, `=9.1.0`) is a pin
+                return exact.text, exact.major, None, source
+            choice = pnpm_releases.choose(spec, lockfile)
+            if choice is None:
+                raise pnpm_releases.no_release(spec, source.removeprefix("package.json "), lockfile)
+            warnings.append(
+                f"pnpm is not pinned (only {source} {spec!r}); using {choice.version}, {choice.why} "
+                f"(pin it: packageManager: pnpm@{choice.version})"
+            )
+            return choice.version, choice.major, None, f"{source} {spec!r}: {choice.why}"
+    choice = pnpm_releases.choose(None, lockfile)
+    if choice is None:  # a lockfile format no known pnpm installs: the lockfile check refuses it
+        return str(DEFAULT_PNPM_MAJOR), DEFAULT_PNPM_MAJOR, None, "default"
+    warnings.append(
+        f"no packageManager in package.json; using pnpm {choice.version}, {choice.why} "
+        f"(pin it: packageManager: pnpm@{choice.version})"
+    )
+    return choice.version, choice.major, None, f"{'lockfile format' if lockfile else 'default'}: {choice.why}"
+
+
+def _package_manager(pm: str) -> tuple[str, int, str | None, str]:
+    """`pnpm@<version>[+<algo>.<hex>]` from packageManager."""
+    m = _PM.match(pm.strip())
+    if not m:
+        raise InputError(
+            f"packageManager is {pm!r}, not pnpm@<version>",
+            path="package.json",
+            hint="dockergen builds pnpm workspaces; set packageManager to pnpm@<exact version>",
+        )
+    version = m.group("version")
+    parsed = semver.parse_version(version)
+    if parsed is None:
+        raise InputError(f"packageManager pnpm version {version!r} is not a version", path="package.json")
+    return version, parsed.major, m.group("integrity"), "package.json packageManager"
 
 
 def _check_lockfile(lockfile: Lockfile, pnpm_major: int, source: str) -> None:
-    readable = LOCKFILE_READABLE.get(pnpm_major, (9,))
+    readable = pnpm_releases.LOCKFILE_READABLE.get(pnpm_major, (9,))
     if lockfile.major not in readable:
         raise InputError(
             f"lockfile format {lockfile.version} cannot be installed with --frozen-lockfile "

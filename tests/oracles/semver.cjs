@@ -18,6 +18,7 @@ const functions = {
   compare: (a, b) => semver.compare(a, b),
   intersects: (a, b, options) => semver.intersects(a, b, options),
   minVersion: (range, options) => plainVersion(semver.minVersion(range, options)),
+  maxSatisfying: (versions, range, options) => semver.maxSatisfying(versions, range, options),
 }
 
 const questions = JSON.parse(fs.readFileSync(0, 'utf8'))
