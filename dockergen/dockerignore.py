@@ -7,12 +7,15 @@ everything inside it, `!` re-includes, and the last matching pattern wins.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import posixpath
 import re
 from dataclasses import dataclass, field
 
 from dockergen.errors import InputError
+
+MAX_RUNS = 16  # runs of wildcard rules given a combined pattern (an ignore file has three or four)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +41,9 @@ class DockerIgnore:
     rules: tuple[Rule, ...]
     _literal: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # pattern -> last index
     _globs: tuple[tuple[int, re.Pattern[str]], ...] = field(default=(), compare=False, repr=False)
-    # the wildcard rules after the last plain one (the drop list), in one pattern: most paths
-    # match none of them, and one test says so
-    _any_tail: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
-    _tail: int = field(default=0, compare=False, repr=False)
+    # for each run of wildcard rules (between plain ones), every wildcard rule from it to the end
+    # in one pattern: most paths match none of those after their own rule, and one test says so
+    _after: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         globs = []
@@ -51,23 +53,22 @@ class DockerIgnore:
             else:
                 self._literal[rule.pattern] = index
         object.__setattr__(self, "_globs", tuple(globs))
-        last_plain = max(self._literal.values(), default=-1)
-        tail = [regex for index, regex in globs if index > last_plain]
-        if tail:
-            joined = "|".join(f"(?:{regex.pattern})" for regex in tail)
+        starts = [k for k, (index, _) in enumerate(globs) if k == 0 or globs[k - 1][0] != index - 1]
+        for k in starts[:MAX_RUNS]:
+            joined = "|".join(f"(?:{regex.pattern})" for _, regex in globs[k:])
             with contextlib.suppress(re.error):  # a group name used twice: test them one by one
-                object.__setattr__(self, "_any_tail", re.compile(joined))
-                object.__setattr__(self, "_tail", len(tail))
+                self._after[k] = re.compile(joined)
 
     def decide(self, rel: str) -> tuple[bool, Rule | None]:
         """(ignored, deciding rule) for a context-relative POSIX path: the last rule matching the
         path or one of its parent folders decides."""
         candidates = _self_and_parents(rel)
         best = max((self._literal.get(c, -1) for c in candidates), default=-1)
-        globs = self._globs
-        if self._any_tail is not None and not any(self._any_tail.match(c) for c in candidates):
-            globs = globs[: len(globs) - self._tail]
-        for index, regex in reversed(globs):
+        first = bisect.bisect_right(self._globs, best, key=lambda g: g[0])  # the first wildcard rule after it
+        after = self._after.get(first)
+        if after is not None and not any(after.match(c) for c in candidates):
+            return self._verdict(best)
+        for index, regex in reversed(self._globs):
             if index <= best:
                 break
             if any(regex.match(c) for c in candidates):

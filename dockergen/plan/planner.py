@@ -392,8 +392,12 @@ def _chunk(body: tuple[Step, ...]) -> list[tuple[Step, ...]]:
             segments.append([])
         segments[-1].append(step)
     chunks: list[list[Step]] = [[]]
+    count = 0  # layers of the last chunk
     for segment in segments:
-        if chunks[-1] and layers((*chunks[-1], *segment)) > MAX_LAYERS_PER_STAGE - 1:
+        size = layers(tuple(segment))
+        if chunks[-1] and count + size > MAX_LAYERS_PER_STAGE - 1:
             chunks.append([])
+            count = 0
         chunks[-1].extend(segment)
+        count += size
     return [tuple(c) for c in chunks]
