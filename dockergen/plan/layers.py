@@ -18,8 +18,9 @@ MAX_LAYERS_PER_STAGE = 60
 DOCKER_LIMIT = 127
 WORKDIR = "/repo"
 # stages whose whole state is /repo (built on `base` or on each other): they can continue in a
-# fresh stage from `base` that copies /repo over; the runtime's files must stay in one image
-_CARRIED = frozenset({"lib-manifests", "manifests", "lib-deps", "libs", "deps", "build"})
+# fresh stage from `base` that copies /repo over; the runtime's files must stay in one image, and
+# lib-deps keeps pnpm's record of its install outside /repo (planner._chain splits it, when ever)
+_CARRIED = frozenset({"lib-manifests", "manifests", "libs", "deps", "build"})
 
 
 def layers(steps: tuple[Step, ...]) -> int:
