@@ -130,8 +130,8 @@ def _peak(read: object) -> int:
 
 @pytest.mark.slow
 def test_reading_a_large_file_costs_at_most_ten_times_its_size(tmp_path: Path) -> None:
-    """Lockfiles are read by their child-key lines only, YAML past its bound is refused from
-    libyaml's events before anything is built, JS configs through windows of tokens."""
+    """A lockfile, YAML past its bound (refused from libyaml's events before anything is built), a
+    manifest with one huge string, a JS config (read through windows of tokens)."""
     from dockergen.workspace.build_configs import file_facts
     from dockergen.workspace.lockfile import parse_lockfile
 
