@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     import typer
 
-    from dockergen.commands import Outcome
+    from dockergen.commands import Locking, Outcome
 
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -55,6 +55,30 @@ def _cache_path() -> "Path | None":
     return Path(found) if found is not None else None
 
 
+DEFAULT_LOCK_TIMEOUT = 120.0  # seconds a run waits for another one writing the same workspace
+
+
+def _locking() -> "Locking":
+    """The workspace locks: in the cache folder (a per-user temporary folder when the cache is
+    off); DOCKERGEN_LOCK_TIMEOUT seconds of waiting for another run."""
+    import tempfile
+    from pathlib import Path
+
+    from dockergen.commands import Locking
+    from dockergen.errors import UsageError
+
+    temporary = Path(tempfile.gettempdir()) / f"dockergen-{os.getuid()}" / "locks"
+    cache = _cache_dir()
+    raw = os.environ.get("DOCKERGEN_LOCK_TIMEOUT", "")
+    try:
+        timeout = float(raw) if raw else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        timeout = -1.0
+    if not 0 <= timeout < 86_400:  # nan and inf fail this too
+        raise UsageError(f"DOCKERGEN_LOCK_TIMEOUT={raw!r} is not a number of seconds (0 to 86400)")
+    return Locking(Path(cache) / "locks", timeout, temporary) if cache else Locking(temporary, timeout)
+
+
 # ------------------------------------------------------------------ commands
 
 
@@ -65,7 +89,7 @@ def run_init(
     from dockergen import commands
     from dockergen.errors import ExitCode
 
-    outcome = commands.init(root, packages, force, paths, ci)
+    outcome = commands.init(root, packages, force, paths, ci, _locking())
     result = outcome.init
     assert result is not None
     _out(f"dockergen: {len(result.picks)} app(s) to ship among {result.scanned} workspace packages")
@@ -92,7 +116,7 @@ def run_generate(root: "Path", diff: bool, dry_run: bool, force: bool) -> int:
         for change in outcome.stale:
             _out(change.diff() if diff else f"would {change.action} {change.path}", end="" if diff else "\n")
         return ExitCode.OK
-    outcome = commands.generate(root, force, _cache_path())
+    outcome = commands.generate(root, force, _cache_path(), _locking())
     _warn(outcome.warnings)
     _report(outcome)
     return ExitCode.OK
@@ -103,7 +127,7 @@ def run_check(root: "Path") -> int:
     from dockergen import commands
     from dockergen.errors import ExitCode
 
-    outcome = commands.check(root, _cache_path())
+    outcome = commands.check(root, _cache_path(), _locking())
     _warn(outcome.warnings)
     if not outcome.stale:
         _out(f"dockergen: {len(outcome.changes)} generated files are up to date")
@@ -490,6 +514,17 @@ def _guarded(run: "Callable[[], int]") -> int:
     except KeyboardInterrupt:
         _err("dockergen: interrupted; each file is either as it was or fully written, never half")
         return INTERRUPTED
+    except OSError as exc:  # the system refused (a full disk, a permission, a name too long): not a bug
+        from dockergen.errors import RefusedWrite
+
+        name = exc.filename if isinstance(exc.filename, str) else os.fsdecode(exc.filename or b"?")
+        error = RefusedWrite(
+            f"{exc.strerror or exc}",
+            path=name,
+            hint="check the file's permissions, the free space and its path's length",
+        )
+        _err(f"dockergen: error: {error.one_line()}")
+        return int(error.exit_code)
     except Exception:  # a bug: show everything and ask for a report
         import traceback
 

@@ -5,6 +5,8 @@ init / generate / check write or compare through sync.py; plan and context only 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +41,26 @@ class Outcome:
         return tuple(c for c in self.changes if c.action != "unchanged")
 
 
+@dataclass(frozen=True, slots=True)
+class Locking:
+    """Where the workspace locks live and how long a run waits for another (lock.py)."""
+
+    folder: Path
+    timeout: float
+    fallback: Path | None = None  # when `folder` cannot be written
+
+
+@contextlib.contextmanager
+def _locked(root: Path, locking: Locking | None, *, exclusive: bool) -> Iterator[None]:
+    if locking is None:
+        yield
+        return
+    from dockergen.lock import workspace_lock
+
+    with workspace_lock(root, locking.folder, exclusive=exclusive, timeout=locking.timeout, fallback=locking.fallback):
+        yield
+
+
 def open_repo(root: Path, log: AccessLog | None = None) -> Repo:
     """The repository at `root`; a missing folder is a usage error."""
     if not root.is_dir():
@@ -52,8 +74,17 @@ def init(
     force: bool,
     paths: tuple[str | None, str | None] = (None, None),
     ci: str | None = None,
+    locking: Locking | None = None,
 ) -> Outcome:
     """Add targets to dockergen.yaml (detected, or the named packages) and write every file."""
+    repo = open_repo(root, AccessLog())
+    with _locked(repo.root, locking, exclusive=True):
+        return _init(repo, packages, force, paths, ci)
+
+
+def _init(
+    repo: Repo, packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None], ci: str | None
+) -> Outcome:
     from dockergen.config_fields import CONFIG_FILE
     from dockergen.init_config import init_config
     from dockergen.pipeline import generate_all
@@ -61,7 +92,6 @@ def init(
     from dockergen.sync import compare, refuse_conflicts, write
     from dockergen.workspace.scan import scan
 
-    repo = open_repo(root, AccessLog())
     existing = repo.read_text(CONFIG_FILE) if repo.is_file(CONFIG_FILE) else None
     ws = scan(repo)
     result = init_config(repo, ws, existing, packages, paths, ci)
@@ -83,29 +113,31 @@ def preview(root: Path) -> Outcome:
     return Outcome(generated.warnings, compare(generated.files, repo))
 
 
-def generate(root: Path, force: bool, cache_dir: Path | None) -> Outcome:
+def generate(root: Path, force: bool, cache_dir: Path | None, locking: Locking | None = None) -> Outcome:
     """Re-render every target and write the files that changed; record the in-sync state."""
     from dockergen.pipeline import generate_all
     from dockergen.sync import compare, write
 
     repo = open_repo(root, AccessLog())
-    generated = generate_all(repo)
-    changes = compare(generated.files, repo)
-    written = write(changes, repo, force=force)
-    _remember(repo, generated, cache_dir)
+    with _locked(repo.root, locking, exclusive=True):
+        generated = generate_all(repo)
+        changes = compare(generated.files, repo)
+        written = write(changes, repo, force=force)
+        _remember(repo, generated, cache_dir)
     return Outcome(generated.warnings, changes, written)
 
 
-def check(root: Path, cache_dir: Path | None) -> Outcome:
+def check(root: Path, cache_dir: Path | None, locking: Locking | None = None) -> Outcome:
     """Compare every generated file with the disk; record the state when all match."""
     from dockergen.pipeline import generate_all
     from dockergen.sync import compare
 
     repo = open_repo(root, AccessLog())
-    generated = generate_all(repo)
-    outcome = Outcome(generated.warnings, compare(generated.files, repo))
-    if not outcome.stale:
-        _remember(repo, generated, cache_dir)
+    with _locked(repo.root, locking, exclusive=False):
+        generated = generate_all(repo)
+        outcome = Outcome(generated.warnings, compare(generated.files, repo))
+        if not outcome.stale:
+            _remember(repo, generated, cache_dir)
     return outcome
 
 

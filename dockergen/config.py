@@ -55,6 +55,7 @@ class TargetConfig:
     cache: str | None = None  # bake: registry | gha (a layer cache outside the machine), None: none
     shared: bool = True  # several targets: share one Dockerfile (and its common stages) with the others
     optimize: str = "rebuilds"  # rebuilds | libraries (a build step per library level) | cold (one install)
+    unsafe: tuple[str, ...] = ()  # what the defaults refuse and this target allows: root-user, system-folders
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,8 @@ TARGET_KEYS: dict[str, str] = {
     "platforms": "bake: platforms to build, e.g. [linux/amd64, linux/arm64]",
     "cache": "bake: layer cache outside the machine, registry (<image>:buildcache) or gha (GitHub Actions)",
     "shared": "several targets: one Dockerfile for all, sharing the libraries' stages (false: a Dockerfile of its own)",
+    "unsafe": "what the secure defaults refuse and this target needs: root-user (the app runs as uid 0), "
+    "system-folders (data_dirs or assets.to in /etc, /usr, /var ...); each one used prints a warning",
     "optimize": "rebuilds (default: an app change or a new dependency re-runs only what it must), "
     "libraries (also one build step per library level: a library change re-runs its level on) or "
     "cold (CI without a layer cache: one install, so a new dependency rebuilds the libraries)",
@@ -221,6 +224,12 @@ def _registry(data: dict[str, Any]) -> str:
 
 
 def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> TargetConfig:
+    if name == "scratch":  # a shared file names the runtime stage after its target; BuildKit reserves it
+        line, col = key_position(parent, name)
+        raise ConfigError(
+            "target name 'scratch' is the empty image's name in a Dockerfile", path=CONFIG_FILE, line=line, col=col,
+            hint="name the target after the app",
+        )  # fmt: skip
     if not _TARGET_NAME.match(name):
         line, col = key_position(parent, name)
         raise ConfigError(
@@ -237,6 +246,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
             hint="name the workspace package to ship, e.g. package: \"@scope/api\"",
         )  # fmt: skip
     f = TargetFields(body, defaults, TARGET_KEYS)
+    unsafe = f.unsafe()
     return TargetConfig(
         name=name,
         package=body["package"].strip(),
@@ -257,8 +267,8 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         labels=f.keyed("labels", validate.label_key),
         ignore=f.ignore_patterns(),
         keep=f.checked("keep", validate.context_path) or (),
-        user=f.user(),
-        data_dirs=f.data_dirs(),
+        user=f.user(unsafe),
+        data_dirs=f.data_dirs(unsafe),
         npmrc_secret=f.flag("npmrc_secret"),
         handle_signals=f.flag("handle_signals") is not False,
         instructions=f.instructions(),
@@ -273,6 +283,7 @@ def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> Targ
         cache=f.choice("cache", ("registry", "gha")),
         shared=f.flag("shared") is not False,
         optimize=f.choice("optimize", ("rebuilds", "libraries", "cold")) or "rebuilds",
+        unsafe=unsafe,
     )
 
 

@@ -21,6 +21,27 @@ INSTRUCTION_HINT = (
     "one complete Dockerfile instruction per list item, e.g. RUN apt-get install -y --no-install-recommends curl"
 )
 Check = Callable[[str], "str | None"]
+ROOT_USER = "root-user"
+SYSTEM_FOLDERS = "system-folders"
+UNSAFE = (ROOT_USER, SYSTEM_FOLDERS)
+# Folders of the image's system: the tree below each of these, and these exact folders (a folder
+# of one's own below /var or /srv is what data belongs in).
+_SYSTEM_TREES = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/dev",
+                 "/proc", "/sys", "/root", "/run")  # fmt: skip
+_SYSTEM_EXACT = ("/", "/var", "/var/lib", "/var/cache", "/var/log", "/tmp", "/home", "/opt", "/srv", "/mnt", "/media")
+
+
+def is_root(user: str) -> bool:
+    """A numeric uid[:gid] whose uid is 0."""
+    return user.split(":")[0].lstrip("0") == ""
+
+
+def system_folder(path: str) -> str | None:
+    """A reason when an absolute, normal path is a system folder or lies in one."""
+    if path in _SYSTEM_EXACT:
+        return f"{path} is a folder of the image's system"
+    tree = next((t for t in _SYSTEM_TREES if path == t or path.startswith(f"{t}/")), None)
+    return f"{path} is in {tree}, a folder of the image's system" if tree else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +119,23 @@ class TargetFields:
             raise self.value_error(key, value, reason)
         return value
 
-    def user(self) -> str | None:
+    def user(self, unsafe: tuple[str, ...] = ()) -> str | None:
         value = self.scalar("user")
         if value is not None and not re.match(r"^\d+(:\d+)?$", value):
             raise self.type_error("user", "a numeric uid:gid such as 1000:1000")
+        if value is not None and is_root(value) and ROOT_USER not in unsafe:
+            raise self.value_error(
+                "user", value, f"runs the app as root; if it must, allow it with `unsafe: [{ROOT_USER}]`"
+            )
         return value
+
+    def unsafe(self) -> tuple[str, ...]:
+        """The secure defaults this target opts out of, each by name."""
+        values = self.strings("unsafe") or ()
+        for index, value in enumerate(values):
+            if value not in UNSAFE:
+                raise self.item_error("unsafe", index, value, f"is not one of: {', '.join(UNSAFE)}")
+        return values
 
     # ------------------------------------------------------------ lists and maps
 
@@ -133,8 +166,15 @@ class TargetFields:
         values = self.checked("ignore", _pattern) or ()
         return tuple(v.strip() for v in values)
 
-    def data_dirs(self) -> tuple[str, ...]:
+    def data_dirs(self, unsafe: tuple[str, ...] = ()) -> tuple[str, ...]:
         dirs = self.checked("data_dirs", _data_dir) or ()
+        for index, value in enumerate(dirs):
+            reason = system_folder(posixpath.normpath(value))
+            if reason and SYSTEM_FOLDERS not in unsafe:
+                raise self.item_error(
+                    "data_dirs", index, value,
+                    f"{reason}: the app user would own it; if it must, allow it with `unsafe: [{SYSTEM_FOLDERS}]`",
+                )  # fmt: skip
         return tuple(posixpath.normpath(d) for d in dirs)
 
     def mapping(self, key: str) -> tuple[tuple[str, str], ...]:
@@ -168,6 +208,8 @@ class TargetFields:
             ok = isinstance(scripts, list) and all(isinstance(x, str) and x.strip() for x in scripts)
             reason = validate.package_name(str(name)) or (None if ok else "needs a list of script names")
             reason = reason or next((validate.control_chars(x) for x in scripts if validate.control_chars(x)), None)
+            if reason is None and any(x.strip().startswith("-") for x in scripts):
+                reason = "names a script starting with '-', which `pnpm run` reads as an option"
             if reason:
                 raise self._entry_error(key, str(name), f"{name!r} {reason}")
             out.append((str(name), tuple(x.strip() for x in scripts)))
@@ -248,12 +290,19 @@ class TargetFields:
 
 
 def _pattern(value: str) -> str | None:
-    from dockergen.dockerignore import pattern_error
+    from dockergen.dockerignore import pattern_error, reincluded_secret
 
     reason = validate.control_chars(value)
     if not reason and (not value.strip() or value.strip().startswith("#")):
         reason = "is empty or a comment, not a pattern"
-    return reason or pattern_error(value)
+    reason = reason or pattern_error(value)
+    secret = None if reason else reincluded_secret(value)
+    if secret is not None:
+        reason = (
+            f"would send {secret} again, which the built-in rules keep out of every build context "
+            "(secrets: .env files, .git, keys, nested .npmrc)"
+        )
+    return reason
 
 
 def _data_dir(value: str) -> str | None:

@@ -7,11 +7,15 @@ everything inside it, `!` re-includes, and the last matching pattern wins.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import posixpath
 import re
 from dataclasses import dataclass, field
 
 from dockergen.errors import InputError
+
+MAX_RUNS = 16  # runs of wildcard rules given a combined pattern (an ignore file has three or four)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,25 +41,42 @@ class DockerIgnore:
     rules: tuple[Rule, ...]
     _literal: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # pattern -> last index
     _globs: tuple[tuple[int, re.Pattern[str]], ...] = field(default=(), compare=False, repr=False)
+    # for each run of wildcard rules (between plain ones), every wildcard rule from it to the end
+    # in one pattern: most paths match none of those after their own rule, and one test says so
+    _after: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        globs = []
         for index, rule in enumerate(self.rules):
             if _is_glob(rule.pattern):
-                object.__setattr__(self, "_globs", (*self._globs, (index, _compile(rule.pattern))))
+                globs.append((index, _compile(rule.pattern)))
             else:
                 self._literal[rule.pattern] = index
+        object.__setattr__(self, "_globs", tuple(globs))
+        starts = [k for k, (index, _) in enumerate(globs) if k == 0 or globs[k - 1][0] != index - 1]
+        for k in starts[:MAX_RUNS]:
+            joined = "|".join(f"(?:{regex.pattern})" for _, regex in globs[k:])
+            with contextlib.suppress(re.error):  # a group name used twice: test them one by one
+                self._after[k] = re.compile(joined)
 
     def decide(self, rel: str) -> tuple[bool, Rule | None]:
         """(ignored, deciding rule) for a context-relative POSIX path: the last rule matching the
         path or one of its parent folders decides."""
         candidates = _self_and_parents(rel)
         best = max((self._literal.get(c, -1) for c in candidates), default=-1)
+        first = bisect.bisect_right(self._globs, best, key=lambda g: g[0])  # the first wildcard rule after it
+        after = self._after.get(first)
+        if after is not None and not any(after.match(c) for c in candidates):
+            return self._verdict(best)
         for index, regex in reversed(self._globs):
             if index <= best:
                 break
             if any(regex.match(c) for c in candidates):
                 best = index
                 break
+        return self._verdict(best)
+
+    def _verdict(self, best: int) -> tuple[bool, Rule | None]:
         if best < 0:
             return False, None
         rule = self.rules[best]
@@ -104,6 +125,38 @@ def validate(ignore: DockerIgnore, reads: tuple[str, ...], dockerfile: str) -> N
 def _self_and_parents(rel: str) -> list[str]:
     parts = rel.strip("/").split("/")
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+# What the built-in rules keep out for security (the ignore file's drop list holds them): a `!`
+# pattern of `ignore` aimed at them is refused, and after any `!` pattern they are dropped again.
+SECRETS = ("**/.git", "**/.env", "**/.env.*", "**/*.pem", "**/*.key", "*/**/.npmrc")
+# Where secrets are, below the folder a `!` pattern names before its first wildcard.
+_SECRET_PATHS = (".env", "a/.env", ".env.local", "a/.env.production", "id.pem", "a/id.key", ".git", ".git/config",
+                 "a/.git", "a/.npmrc")  # fmt: skip
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def reincluded_secret(text: str) -> str | None:
+    """A secret path the `!` pattern `text` would send again (`!**`, `!.env`, `!**/*.pem`,
+    `!apps/**` sends apps/.env), if any; None for other patterns. A plain folder (`!apps/api/dist`)
+    is not refused: the secrets inside it are dropped again after it."""
+    body = text.strip()
+    if not body.startswith("!"):
+        return None
+    cleaned = posixpath.normpath(body[1:].strip()).lstrip("/")
+    if cleaned in ("", "."):
+        return None
+    rule = parse(cleaned)
+    secrets = parse("\n".join(SECRETS))
+    wild = _WILDCARD.search(cleaned)
+    if wild is None:
+        return cleaned if secrets.decide(cleaned)[0] else None
+    folder = cleaned[: wild.start()].rpartition("/")[0]
+    for secret in _SECRET_PATHS:
+        path = f"{folder}/{secret}" if folder else secret
+        if rule.decide(path)[0] and secrets.decide(path)[0]:
+            return path
+    return None
 
 
 def pattern_error(text: str) -> str | None:

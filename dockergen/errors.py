@@ -55,7 +55,16 @@ class DockergenError(Exception):
         text = f"{self.location}: {self.message}" if self.location else self.message
         if self.hint:
             text += f" (hint: {self.hint})"
-        return " ".join(text.split())
+        return " ".join("".join(_visible(ch) for ch in text).split())
+
+
+def _visible(ch: str) -> str:
+    """A character as an error line can show it: controls and separators (a value quoted in a
+    message may hold them) spelled as escapes, so the line stays one line of text; the ASCII
+    whitespace of parsers' multi-line messages is folded into spaces."""
+    if ch.isprintable() or ch in " \t\n\r":
+        return ch
+    return ascii(ch)[1:-1]
 
 
 class InputError(DockergenError):

@@ -89,11 +89,12 @@ def kind(path: str) -> str:
 
 def entries(path: str) -> tuple[list[Entry], int]:
     """A folder's entries sorted by name, and how many names were skipped because they are not
-    valid UTF-8 (an unreadable folder has none)."""
+    valid UTF-8 (a missing folder, or a file, has none). OSError when the folder cannot be read
+    (permission denied): a folder seen as empty would change what the scan finds."""
     try:
         with os.scandir(path) as it:
             found = list(it)
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         found = []
     kept = sorted((_entry(e) for e in found if _utf8(e.name)), key=lambda e: e[0])
     return kept, len(found) - len(kept)

@@ -14,13 +14,14 @@ HEALTH_PATHS = ("/health", "/healthz", "/api/health", "/healthcheck", "/ready", 
 SOURCE_SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", ".tsx", ".jsx")
 SKIP_DIRS = frozenset({"node_modules", "dist", "build", "coverage", "test", "tests", "__tests__", ".git"})
 MAX_SOURCE_FILES = 400
+MAX_SOURCE_BYTES = 2**20  # a larger file is generated code, not where a route is registered
 _ALTERNATIVES = "|".join(re.escape(p) for p in HEALTH_PATHS)
 _LITERAL = re.compile(rf"""["'`]({_ALTERNATIVES})["'`]""")
 # `.get("/health"`, `.route("/health"`, `.all("/health"`: a handler registered at that path.
 _ROUTE = re.compile(rf"""\.(?:get|all|head|route)\(\s*["'`]({_ALTERNATIVES})["'`]""")
 # Anything that mounts routes below a path: the literal path is then not the URL.
 _PREFIX = re.compile(
-    r"""setGlobalPrefix\(|basePath\s*[(:=]|\bprefix\s*:|\.use\(\s*["'`]/|\.route\(\s*["'`]/\w|\.register\([^)]*prefix"""
+    r"""setGlobalPrefix\(|basePath\s*[(:=]|\bprefix\s*:|\.use\(\s*["'`]/|\.route\(\s*["'`]/\w|\.register\([^)]{0,200}prefix"""
 )
 
 
@@ -38,11 +39,13 @@ def find_health_route(repo: Repo, pkg: Package) -> HealthRoute | None:
     """The first well-known health path the app's sources name, and how sure that is."""
     found: dict[str, tuple[str, bool]] = {}
     prefixed = ""
-    for rel in source_files(repo, pkg.dir):
+    files, truncated = _walk(repo, pkg.dir)
+    unread = f"only its first {MAX_SOURCE_FILES} source files were read" if truncated else ""
+    for rel in files:
         try:
-            text = repo.read_text(rel)
+            text = repo.read_text(rel, limit=MAX_SOURCE_BYTES)
         except InputError:
-            continue  # not UTF-8: not a source file worth reading
+            continue  # not UTF-8, or too large: not a source file worth reading
         registered = {m.group(1) for m in _ROUTE.finditer(text)}
         for m in _LITERAL.finditer(text):
             path = m.group(1)
@@ -54,7 +57,7 @@ def find_health_route(repo: Repo, pkg: Package) -> HealthRoute | None:
     if path is None:
         return None
     source, routed = found[path]
-    doubt = _doubt(pkg, routed, prefixed)
+    doubt = _doubt(pkg, routed, prefixed) or unread
     return HealthRoute(path, source, not doubt, doubt)
 
 
@@ -70,9 +73,14 @@ def _doubt(pkg: Package, routed: bool, prefixed: str) -> str:
 
 def source_files(repo: Repo, directory: str) -> list[str]:
     """The package's source files (not tests, dependencies or build output), at most MAX_SOURCE_FILES."""
+    return _walk(repo, directory)[0]
+
+
+def _walk(repo: Repo, directory: str) -> tuple[list[str], bool]:
+    """The package's source files, at most MAX_SOURCE_FILES, and whether there were more."""
     out: list[str] = []
     stack = [directory]
-    while stack and len(out) < MAX_SOURCE_FILES:
+    while stack and len(out) <= MAX_SOURCE_FILES:
         current = stack.pop()
         for entry in repo.list_dir(current):
             rel = entry.name if current == "." else f"{current}/{entry.name}"
@@ -80,4 +88,4 @@ def source_files(repo: Repo, directory: str) -> list[str]:
                 stack.append(rel)
             elif not entry.is_dir and entry.name.endswith(SOURCE_SUFFIXES) and ".test." not in entry.name:
                 out.append(rel)
-    return sorted(out)[:MAX_SOURCE_FILES]
+    return sorted(out)[:MAX_SOURCE_FILES], len(out) > MAX_SOURCE_FILES or bool(stack)

@@ -43,7 +43,7 @@ def generate_all(repo: Repo, config_text: str | None = None, ws: Workspace | Non
         files += [dockerfile, ignore_file]
     extra, notes = _bake_and_ci(repo, ws, config, plans)
     files += extra
-    _check_paths(files)
+    _check_paths(files, ws)
     warnings = tuple(
         dict.fromkeys([*(w for p in plans for w in p.warnings), *notes, *_left_behind(repo, plans, files)])
     )
@@ -119,14 +119,45 @@ def _shared_plans(ws: Workspace, config: Config) -> tuple[tuple[BuildPlan, ...],
     return tuple(by_target[p.target] for p in alone), files_of
 
 
-def _check_paths(files: list[RenderedFile]) -> None:
+# Files dockergen reads to plan: it never writes one of them, whatever --force says.
+_INPUTS = ("dockergen.yaml", "pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs")
+_MANIFESTS = ("package.json", "package.yaml", "package.json5")
+
+
+def _check_paths(files: list[RenderedFile], ws: Workspace) -> None:
+    """Each path written by one file only, and none an input of dockergen or of the build."""
+    installs = {i.path for i in ws.install_inputs}
     owner: dict[str, str] = {}
     for f in files:
-        if f.path in owner and owner[f.path] != f.target:
-            who = [f"target {t!r}" if t else "`bake:`" for t in (owner[f.path], f.target)]
+        who = f"target {f.target!r}" if f.target else "`bake:`"
+        reason = _input_reason(f.path, installs)
+        if reason:
             raise ConfigError(
-                f"{who[0]} and {who[1]} would both write {f.path}",
+                f"{who} would write {f.path}, which is {reason}",
                 path="dockergen.yaml",
-                hint="give one of them its own `dockerfile:` (and `dockerignore:`) path",
+                hint="choose another `dockerfile:`, `dockerignore:` or `bake:` path: dockergen never writes "
+                "over its inputs, even with --force",
+            )
+        if f.path in owner:
+            both = [f"target {t!r}" if t else "`bake:`" for t in (owner[f.path], f.target)]
+            what = f"{both[0]} and {both[1]} would both write" if owner[f.path] != f.target else f"{who} would write"
+            raise ConfigError(
+                f"{what} {f.path}"
+                + (" twice (its Dockerfile and its ignore file)" if owner[f.path] == f.target else ""),
+                path="dockergen.yaml",
+                hint="give each file its own path: `dockerfile:` and `dockerignore:` (and `bake:`) must differ",
             )
         owner[f.path] = f.target
+
+
+def _input_reason(path: str, installs: set[str]) -> str | None:
+    parts = path.split("/")
+    if ".git" in parts:
+        return "inside a .git folder"
+    if path == "dockergen.yaml":
+        return "dockergen's configuration"
+    if parts[-1] in _MANIFESTS:
+        return "a package manifest"
+    if path in _INPUTS or path in installs:
+        return "an input of the install"
+    return None

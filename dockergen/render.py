@@ -123,16 +123,27 @@ def copy_args(words: tuple[str, ...]) -> str:
     return json.dumps(lexed, ensure_ascii=False)
 
 
+def processed_word(value: str) -> str:
+    """A word BuildKit processes as a shell word (WORKDIR): `\\ $ ' "` backslash-escaped, so
+    quotes stay quotes and no `$` expands; spaces are kept as they are."""
+    return re.sub(r"""([\\$'"])""", r"\\\1", _one_line(value))
+
+
 def exec_form(argv: tuple[str, ...]) -> str:
     """A JSON array (CMD, HEALTHCHECK): no shell, no variable expansion."""
     return json.dumps([_one_line(a) for a in argv], ensure_ascii=False)
 
 
+_MOUNT_VALUE = re.compile(r"^[A-Za-z0-9._/@+-]+$")
+
+
 def csv_field(value: str) -> str:
-    """A value inside a `--mount=` flag (comma-separated key=value fields)."""
-    _one_line(value)
-    if re.search(r'[,"\s=]', value):
-        return '"' + value.replace('"', '""') + '"'
+    """A value inside a `--mount=` flag. BuildKit's flag reader removes quotes and takes a byte at
+    a time (so it garbles any non-ASCII character), then a CSV reader splits at commas, then each
+    value is processed as a shell word: only plain ASCII path characters pass all three as
+    written, and dockergen writes nothing else there."""
+    if not _MOUNT_VALUE.match(_one_line(value)):
+        raise ValueError(f"refusing to render {value!r} in a --mount flag: only letters, digits and ._/@+- pass")
     return value
 
 
@@ -202,6 +213,7 @@ def _environment() -> jinja2.Environment:
         dq=double_quoted,
         copy_args=copy_args,
         exec_form=exec_form,
+        word=processed_word,
         csv=csv_field,
         wrap=wrap,
         ignore_path=ignore_path,

@@ -17,6 +17,12 @@ from dockergen.jsonc import JsoncError, TooLarge, parse_jsonc
 # (a "billion laughs" file would otherwise exhaust memory when walked).
 MAX_YAML_NODES = 200_000
 MAX_YAML_DEPTH = 500
+# Every YAML collection needs an indicator character of its own (`[`, `{`, `-`, `?` or `:`), so a
+# text with fewer of them cannot nest deeper; past this many, libyaml's parser (iterative) counts
+# the depth exactly before any loader recurses. The C composer recurses once per level in C (no
+# RecursionError: a 100,000-deep flow list ends the process with SIGSEGV).
+_INDICATORS = "[{-?:"
+_QUICK_DEPTH_BOUND = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +53,19 @@ class Repo:
     log: AccessLog | None = None
     # Resolved folders, so checking that a read stays inside the root costs one lstat per file.
     _real: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # JSON-with-comments files as read, by path: several readers ask for the same tsconfig (its
+    # out folders, its links; a base every package extends), which is read and parsed once
+    _jsonc: dict[str, dict[str, Any] | None] = field(default_factory=dict, compare=False, repr=False)
+    # folder listings as read (the member walk and the manifest reader both list each member)
+    _listings: dict[str, tuple[list[DirEntry], int]] = field(default_factory=dict, compare=False, repr=False)
 
     def abspath(self, rel: str) -> Path:
         return self.root / rel if rel not in ("", ".") else self.root
+
+    def _abs(self, rel: str) -> str:
+        """`abspath` as a string, without pathlib's parsing: the readers call it per file."""
+        root = str(self.root)
+        return root if rel in ("", ".") else f"{root}/{rel}"
 
     def leaves_root(self, rel: str) -> str | None:
         """Where `rel` leads when symbolic links take it outside the root, else None."""
@@ -63,12 +79,12 @@ class Repo:
     def _resolved(self, folder: str) -> str:
         folder = folder or "."
         if folder not in self._real:
-            self._real[folder] = os.path.realpath(self.abspath(folder))
+            self._real[folder] = os.path.realpath(self._abs(folder))
         return self._real[folder]
 
     def kind(self, rel: str) -> str:
         """file, dir, missing or other (symlinks followed)."""
-        found = fs.kind(str(self.abspath(rel)))
+        found = fs.kind(self._abs(rel))
         if self.log is not None:
             self.log.kinds[rel] = found
         return found
@@ -89,11 +105,11 @@ class Repo:
                 hint="keep the workspace's files inside it, or exclude that folder in pnpm-workspace.yaml",
             )
         try:
-            if limit is not None and os.stat(self.abspath(rel)).st_size > limit:
+            if limit is not None and os.stat(self._abs(rel)).st_size > limit:
                 if self.log is not None:  # unread, yet what dockergen did depends on it
-                    self.log.files[rel] = fs.file_digest(str(self.abspath(rel))) or ""
+                    self.log.files[rel] = fs.file_digest(self._abs(rel)) or ""
                 raise FileTooLarge(f"file is larger than {limit:,} bytes", path=rel)
-            data = fs.read_regular(str(self.abspath(rel)))
+            data = fs.read_regular(self._abs(rel))
         except FileNotFoundError:
             raise InputError("file not found", path=rel) from None
         except fs.NotRegular as exc:
@@ -142,7 +158,12 @@ class Repo:
     def read_jsonc(self, rel: str) -> dict[str, Any] | None:
         """An object in JSON with comments (tsconfig.json, turbo.json, nest-cli.json), read as tsc
         reads tsconfig.json; None when tsc would report an error or the file cannot be read: these
-        files are hints, never inputs dockergen must be able to read."""
+        files are hints, never inputs dockergen must be able to read. Read once per Repo."""
+        if rel not in self._jsonc:
+            self._jsonc[rel] = self._read_jsonc(rel)
+        return self._jsonc[rel]
+
+    def _read_jsonc(self, rel: str) -> dict[str, Any] | None:
         try:
             text = decode_like_node(self.read_bytes(rel))
         except InputError:
@@ -168,15 +189,25 @@ class Repo:
 
     def scan_dir(self, rel: str) -> tuple[list[DirEntry], int]:
         """One read of a directory: its entries sorted by name, and how many names were skipped
-        because they are not valid UTF-8."""
-        found, skipped = fs.entries(str(self.abspath(rel)))
+        because they are not valid UTF-8. Read once per Repo."""
+        if rel in self._listings:
+            entries, skipped = self._listings[rel]
+            return list(entries), skipped
+        try:
+            found, skipped = fs.entries(self._abs(rel))
+        except OSError as exc:
+            raise InputError(
+                f"cannot list the folder: {exc.strerror or exc}", path=rel or ".",
+                hint="dockergen reads every folder the workspace's globs reach: make it readable, or exclude it",
+            ) from None  # fmt: skip
         entries = [DirEntry(*e) for e in found]
         if self.log is not None:
             self.log.listings[rel] = tuple(found)
-        return entries, skipped
+        self._listings[rel] = (entries, skipped)
+        return list(entries), skipped
 
     def realpath(self, rel: str) -> str:
-        resolved = os.path.realpath(self.abspath(rel))
+        resolved = os.path.realpath(self._abs(rel))
         if self.log is not None:
             self.log.realpaths[rel] = resolved
         return resolved
@@ -202,6 +233,7 @@ def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    _check_depth(text, rel)
     yaml = YAML(typ="rt") if positions else YAML(typ="safe", pure=False)
     try:
         data = yaml.load(text)
@@ -223,6 +255,42 @@ def parse_yaml(text: str, rel: str, *, positions: bool = True) -> Any:
         raise InputError(f"invalid YAML: {exc}", path=rel, hint="fix the YAML syntax") from None
     _check_expansion(data, rel)
     return data
+
+
+def nesting_bound(text: str) -> int:
+    """An upper bound on how deep a YAML text can nest, in one pass of C string counting."""
+    return sum(text.count(ch) for ch in _INDICATORS)
+
+
+def _check_depth(text: str, rel: str) -> None:
+    """Refuse a document nesting deeper than MAX_YAML_DEPTH, or holding more than twice
+    MAX_YAML_NODES scalars and collections (keys and values: the count _check_expansion makes
+    after loading is of values), before a loader builds anything: libyaml's parser keeps its own
+    stack (no recursion) and its events are dropped as they are read, so memory stays flat. A
+    syntax error stops the count where the loaders would stop too."""
+    if nesting_bound(text) <= _QUICK_DEPTH_BOUND and len(text) <= MAX_YAML_NODES:
+        return
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
+
+    depth = nodes = 0
+    try:
+        for event in YAML(typ="safe", pure=False).parse(text):
+            if isinstance(event, CollectionEndEvent):
+                depth -= 1
+                continue
+            nodes += isinstance(event, NodeEvent)
+            depth += isinstance(event, CollectionStartEvent)
+            if depth > MAX_YAML_DEPTH or nodes > 2 * MAX_YAML_NODES:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                what = f"nests deeper than {MAX_YAML_DEPTH} levels" if depth > MAX_YAML_DEPTH else "is too large"
+                raise InputError(
+                    f"YAML {what}" + ("" if depth > MAX_YAML_DEPTH else f" (over {2 * MAX_YAML_NODES:,} values)"),
+                    path=rel, line=line, hint="flatten the nesting" if depth > MAX_YAML_DEPTH else "split it",
+                )  # fmt: skip
+    except YAMLError:
+        return  # the loader reports it, at the same place: it reads the same events
 
 
 def key_position(mapping: Any, key: Any) -> tuple[int | None, int | None]:

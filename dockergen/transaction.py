@@ -48,20 +48,24 @@ class Transaction:
         """Check, stage, then rename everything; on any failure, put every file back."""
         real_root = Path(os.path.realpath(self.root))
         for entry in self.entries:
-            _check_destination(entry, self.root, real_root)
+            try:
+                _check_destination(entry, self.root, real_root)
+            except OSError as exc:  # a name too long, a folder that cannot be searched
+                raise _os_error(exc, self.entries, entry) from None
         committed = False
+        current: _Entry | None = None  # the file being written, for an error without a file name
         try:
-            for entry in self.entries:
-                self._stage(entry)
+            for current in self.entries:
+                self._stage(current)
             with _signals_deferred():
-                for entry in self.entries:
-                    _swap(entry)
+                for current in self.entries:
+                    _swap(current)
                 committed = True  # a signal held back is delivered after this: the files stay new
         except BaseException as exc:
             if not committed:
                 self._rollback()
             if isinstance(exc, OSError):
-                raise _os_error(exc, self.entries) from None
+                raise _os_error(exc, self.entries, current) from None
             raise
         finally:
             self._cleanup()
@@ -189,11 +193,15 @@ def _signals_deferred() -> Iterator[None]:
             signal.raise_signal(received[0])
 
 
-def _os_error(exc: OSError, entries: list[_Entry]) -> RefusedWrite:
+def _os_error(exc: OSError, entries: list[_Entry], current: _Entry | None = None) -> RefusedWrite:
+    """The failure, naming the file: the one the system names, else the one being written (a
+    full disk fails a write or an fsync, which name none)."""
     name = exc.filename if isinstance(exc.filename, str) else ""
     rel = next(
         (e.rel for e in entries if name and (str(e.target) == name or name.startswith(str(e.target.parent)))), ""
     )
+    if not rel and not name and current is not None:
+        rel = current.rel
     return RefusedWrite(
         f"cannot write {rel or name}: {exc.strerror or exc}; no file was changed",
         path=rel or None,

@@ -29,6 +29,8 @@ _URL_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$")
 # backslash, which both its word lexer and its glob matcher consume.
 _GLOB = frozenset("*?[]\\")
 MAX_NAME = 214
+MAX_PATH_PART = 255  # NAME_MAX of Linux and macOS file systems
+MAX_PATH = 1024  # a repository path; the root folder's own path comes on top (PATH_MAX is 4,096 on Linux)
 INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER",
     "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
@@ -74,6 +76,17 @@ def context_path(path: str) -> str | None:
     bad = sorted(set(path) & _GLOB)
     if bad:
         return f"contains {' '.join(bad)}, which Docker reads as pattern syntax in COPY and .dockerignore"
+    return path_length(path)
+
+
+def path_length(path: str) -> str | None:
+    """A reason when no file system takes the path: a name over 255 bytes, or the whole over 1,024."""
+    encoded = path.encode("utf-8", "surrogatepass")
+    if len(encoded) > MAX_PATH:
+        return f"is {len(encoded):,} bytes long; file systems take paths of {MAX_PATH:,} at most here"
+    longest = max((len(part) for part in encoded.split(b"/")), default=0)
+    if longest > MAX_PATH_PART:
+        return f"has a name of {longest} bytes; file systems take {MAX_PATH_PART} at most"
     return None
 
 

@@ -3,6 +3,7 @@ known) and a hint, exit 3, no traceback, nothing written; or a warning where pnp
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,80 @@ ERRORS: dict[str, tuple[dict[str, Any], str]] = {
         {"apps/api/package.json": '{"name": "@t/api", "version": "1.0.0\\nUSER 0", "main": "x.js"}'},
         "apps/api/package.json",
     ),
+    # issue 23: hostile, special and huge inputs
+    **{
+        f"start script with {name}": (
+            {"apps/api/package.json": json.dumps({"name": "@t/api", "scripts": {"start": f"node dist/i{ch}.js"}})},
+            "apps/api/package.json: target 'api': package @t/api has no way to start",
+        )
+        for name, ch in (("BEL", "\x07"), ("U+2028", "\u2028"), ("U+0085", "\x85"), ("DEL", "\x7f"))
+    },
+    "output path of 300 characters": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    dockerfile: " + "d" * 300 + "\n"},
+        "dockergen.yaml:5:5",
+    ),
+    "dockerfile over dockergen.yaml": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    dockerfile: dockergen.yaml\n"},
+        "dockergen.yaml: target 'api' would write dockergen.yaml, which is dockergen's configuration",
+    ),
+    "dockerfile over a member's manifest": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    dockerfile: packages/core/package.json\n"},
+        "dockergen.yaml: target 'api' would write packages/core/package.json, which is a package manifest",
+    ),
+    "dockerignore over the lockfile": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    dockerignore: pnpm-lock.yaml\n"},
+        "dockergen.yaml: target 'api' would write pnpm-lock.yaml, which is an input of the install",
+    ),
+    "dockerfile over pnpm-workspace.yaml": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    dockerfile: pnpm-workspace.yaml\n"},
+        "dockergen.yaml: target 'api' would write pnpm-workspace.yaml",
+    ),
+    "dockerignore over .npmrc": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    dockerignore: .npmrc\n", ".npmrc": "x=1\n"},
+        "dockergen.yaml: target 'api' would write .npmrc",
+    ),
+    "dockerfile inside .git": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    dockerfile: .git/hooks/pre-commit\n"},
+        "dockergen.yaml: target 'api' would write .git/hooks/pre-commit, which is inside a .git folder",
+    ),
+    "bake file over the root manifest": (
+        {"dockergen.yaml": "bake: package.json\n" + CONFIG["dockergen.yaml"]},
+        "dockergen.yaml: `bake:` would write package.json",
+    ),
+    "dockerfile and dockerignore the same path": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    dockerfile: docker/api\n    dockerignore: docker/api\n"},
+        "dockergen.yaml: target 'api' would write docker/api twice",
+    ),
+    "ignore re-including .env": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    ignore: ['!.env']\n"},
+        "dockergen.yaml:5:",
+    ),
+    "ignore re-including everything": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    ignore: ['!**']\n"},
+        "dockergen.yaml:5:",
+    ),
+    "ignore re-including keys": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    ignore: ['**/*.md', '!**/*.pem']\n"},
+        "dockergen.yaml:5:",
+    ),
+    "root user without unsafe": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    user: '0:0'\n"},
+        "dockergen.yaml:5:5",
+    ),
+    "data dir /etc without unsafe": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    data_dirs: [/etc]\n"},
+        "dockergen.yaml:5:",
+    ),
+    "unknown unsafe value": (
+        {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    unsafe: [everything]\n"},
+        "dockergen.yaml:5:",
+    ),
+    "assets to etc without unsafe": (
+        {
+            "dockergen.yaml": CONFIG["dockergen.yaml"] + "    assets: [{package: '@t/util', path: '.', to: etc}]\n",
+        },
+        "dockergen.yaml: target 'api': `assets` puts @t/util's files at /etc",
+    ),
 }
 
 WARNINGS: dict[str, tuple[dict[str, Any], str]] = {
@@ -196,6 +271,55 @@ def test_bad_input_is_one_line_exit_3_and_writes_nothing(
     assert err.startswith(f"dockergen: error: {location}"), err
     assert err.count("\n") == 1 and "hint:" in err and "Traceback" not in err
     assert out == "" and snapshot_tree(root) == before
+
+
+@pytest.mark.parametrize(
+    "case", ["dockerfile over dockergen.yaml", "dockerfile over a member's manifest", "dockerfile inside .git"]
+)
+def test_inputs_are_never_overwritten_even_with_force(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files, location = ERRORS[case]
+    root = api_workspace(tmp_path, CONFIG)
+    apply(root, files)
+    (root / ".git/hooks").mkdir(parents=True)
+    before = snapshot_tree(root)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "--force", "--root", str(root)])
+    assert exit_info.value.code == 3 and capsys.readouterr().err.startswith(f"dockergen: error: {location}")
+    assert snapshot_tree(root) == before
+
+
+@pytest.mark.parametrize(
+    ("extra", "warning"),
+    [
+        ("    user: '0:0'\n    unsafe: [root-user]\n", "the app runs as root (user 0:0"),
+        ("    data_dirs: [/etc/app]\n    unsafe: [system-folders]\n", "the app user owns /etc/app"),
+        (
+            "    assets: [{package: '@t/util', path: '.', to: etc}]\n    unsafe: [system-folders]\n",
+            "`assets` writes into /etc",
+        ),
+    ],
+)
+def test_unsafe_allows_root_and_system_folders_with_a_warning(
+    extra: str, warning: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = api_workspace(tmp_path, {"dockergen.yaml": CONFIG["dockergen.yaml"] + extra})
+    code, _, err = run(capsys, root)
+    assert code == 0, err
+    assert any(line.startswith("warning: ") and warning in line for line in err.splitlines()), err
+
+
+def test_a_folder_negation_is_kept_and_the_secrets_come_again_after_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dockergen.dockerignore import parse
+
+    root = api_workspace(tmp_path, {"dockergen.yaml": CONFIG["dockergen.yaml"] + "    ignore: ['!apps/api/dist']\n"})
+    assert run(capsys, root)[0] == 0
+    ignore = parse((root / ".dockerignore").read_text())
+    assert not ignore.is_ignored("apps/api/dist/index.js")
+    assert ignore.is_ignored("apps/api/dist/.env") and ignore.is_ignored("apps/api/dist/id.pem")
 
 
 @pytest.mark.parametrize("case", sorted(WARNINGS))

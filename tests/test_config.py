@@ -36,6 +36,7 @@ def test_defaults_merge_into_targets() -> None:
         ("targets: {}\n", "no targets", 1, 1),
         ("version: 2\ntargets: {a: {package: a}}\n", "unsupported version", 1, 1),
         ("targets:\n  Bad Name: {package: a}\n", "must be lowercase", 2, 3),
+        ("targets:\n  scratch: {package: a}\n", "the empty image's name", 2, 3),
         ("targets:\n  a:\n    package: a\n    health: health\n", "URL path", 4, 5),
         ("targets:\n  a:\n    package: a\n    user: node\n", "numeric uid:gid", 4, 5),
         ("targets:\n  a:\n    package: a\n    dockerfile: ../x\n", "outside the workspace root", 4, 5),

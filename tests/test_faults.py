@@ -179,3 +179,65 @@ def test_a_file_created_during_a_run_makes_the_next_check_look_again(
     monkeypatch.setattr(pipeline, "render", real_render)
     code, out, _ = run(capsys, "check", "--root", str(root))
     assert code == 1 and "tsconfig.extra.json" in out  # the uncached answer, not the record's
+
+
+def test_a_full_disk_names_the_file_being_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC from fsync names no file: the error names the one being written."""
+    import errno
+
+    root = two_targets(tmp_path)
+    before = snapshot_tree(root)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(transaction.os, "fsync", full)
+    code, _, err = run(capsys, "generate", "--root", str(root))
+    line = one_line_error(err)
+    assert code == 3 and "No space left on device" in line and line.startswith("dockergen: error: Dockerfile:"), line
+    assert snapshot_tree(root) == before
+
+
+def test_permission_denied_reading_a_folder_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Simulated: the tests run as root, whom permissions do not stop.) A folder that cannot be
+    listed was read as empty, leaving its members out without a word."""
+    import errno
+
+    from dockergen import fs
+
+    root = two_targets(tmp_path)
+    real_scandir = os.scandir
+
+    def denied(path: str) -> object:
+        if str(path).endswith("/packages"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(fs.os, "scandir", denied)
+    code, _, err = run(capsys, "generate", "--root", str(root))
+    assert code == 3 and one_line_error(err).startswith(
+        "dockergen: error: packages: cannot list the folder: Permission"
+    )
+
+
+def test_any_other_os_error_is_one_line_naming_its_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from dockergen import sync
+
+    root = two_targets(tmp_path)
+
+    def denied(folders: set[Path]) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(root / "docker"))
+
+    monkeypatch.setattr(sync, "sweep", denied)
+    code, _, err = run(capsys, "generate", "--root", str(root))
+    assert code == 3 and one_line_error(err) == f"dockergen: error: {root / 'docker'}: Permission denied (hint: " + (
+        "check the file's permissions, the free space and its path's length)"
+    )

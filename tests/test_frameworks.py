@@ -184,6 +184,49 @@ def test_assets_must_name_a_member(tmp_path: Path) -> None:
         plan(tmp_path, "nest-vite", "      - package: '@nv/nope'\n        path: dist\n", target="api")
 
 
+def test_assets_naming_the_app_itself_is_refused(tmp_path: Path) -> None:
+    """It would be `COPY --from=libs`, a stage the app's own build is not in (BuildKit would look
+    for an image called libs)."""
+    with pytest.raises(ConfigError) as err:
+        plan(tmp_path, "nest-vite", "      - package: '@nv/api'\n        path: dist\n", target="api")
+    assert "the package the target ships" in err.value.one_line() and "`files:`" in err.value.one_line()
+
+
+def _static_build(tmp_path: Path, build: str, extra: str = "") -> BuildPlan:
+    root = materialize("vite-static", tmp_path / "vs")
+    manifest = root / "apps/spa/package.json"
+    data = json.loads(manifest.read_text())
+    data["scripts"]["build"] = build
+    manifest.write_text(json.dumps(data))
+    return build_plan(scan(Repo(root)), parse_config((root / "dockergen.yaml").read_text() + extra), "spa")
+
+
+@pytest.mark.parametrize(
+    ("build", "why"),
+    [
+        ("vite build --outDir ../../..", "points outside the package folder"),
+        ("vite build --outDir=../web-dist", "points outside the package folder"),
+        ("vite build --outDir /srv/www", "is absolute"),
+        ("vite build --outDir dist/*", "pattern syntax"),
+        ("vite build --outDir .", "the package folder itself"),
+        ("vite build --outDir dist\x07", "control character"),
+    ],
+)
+def test_static_output_folder_outside_the_package_is_refused(tmp_path: Path, build: str, why: str) -> None:
+    """`vite build --outDir ../../..` shipped the build stage's whole file system in the nginx image."""
+    with pytest.raises(InputError) as err:
+        _static_build(tmp_path, build.replace("\\x07", "\x07"))
+    assert why in err.value.one_line() and err.value.path == "apps/spa/package.json", err.value.one_line()
+
+
+def test_static_output_folder_from_files_is_validated_too(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):  # refused where dockergen.yaml is read
+        _static_build(tmp_path, "vite build", "    files: ['../..']\n")
+    p = _static_build(tmp_path / "ok", "vite build --outDir build/site")
+    site = [i for i in instructions(p, "runtime") if i.startswith("COPY --from=build")]
+    assert site[-1] == "COPY --from=build /repo/apps/spa/build/site/ /app/site/"
+
+
 def test_a_dependency_bin_runs_as_node_on_its_linked_file(tmp_path: Path) -> None:
     p = plan(tmp_path, "react-router", target="site")
     deploy = instructions(p, "deploy")

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import posixpath
+import shlex
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from dockergen import dockerignore
 from dockergen.cli import main
 from dockergen.plan.build_stages import BUILD_CONFIG_PREFIXES
+from tests.buildkit_words import process_word
 from tests.helpers import api_workspace
 
 settings.register_profile("ci", max_examples=200, deadline=None)
@@ -34,15 +36,26 @@ settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "default"))
 
-# Text that is hard to quote: controls, separators, backslashes, quotes, `$`, globs, unicode.
-HOSTILE = st.text(
-    alphabet=st.one_of(
-        st.sampled_from(list("\n\r\t\x00\x0b\x1c\x85\u2028\\\"'`$ #*?[]{}!=,;&|<>/.-_@:~%")),
-        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+# Text that is hard to quote: controls, separators, backslashes, quotes, `$`, globs, unicode; and
+# words that look like syntax: flags (`--from=x`, `--`), key=value, key:value, instructions.
+HOSTILE = st.one_of(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(list("\n\r\t\x00\x0b\x1c\x85\u2028\\\"'`$ #*?[]{}!=,;&|<>/.-_@:~%")),
+            st.characters(codec="utf-8", exclude_categories=("Cs",)),
+        ),
+        min_size=1,
+        max_size=24,
     ),
-    min_size=1,
-    max_size=24,
-)
+    st.lists(
+        st.sampled_from(
+            ["-", "--", "--from=", "--chown=0:0", "--mount=type=bind,target=/", "=", ":", " ", "'", '"', "$HOME",
+             "${X}", "\\", "é", "🙂", "a", "x.ts", "dist", "base", "RUN", "\nRUN x", "#", "!", "AS"]
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("".join),
+)  # fmt: skip
 
 BASE_CONFIG = {
     "targets": {
@@ -132,7 +145,12 @@ def baseline() -> Outcome:
 
 
 def _check(
-    baseline: Outcome, outcome: Outcome, before: tuple[str, str], value: str, same_keywords: bool = True
+    baseline: Outcome,
+    outcome: Outcome,
+    before: tuple[str, str],
+    value: str,
+    same_keywords: bool = True,
+    user_patterns: bool = False,
 ) -> None:
     """The invariant every field shares."""
     if outcome.code != 0:
@@ -145,20 +163,26 @@ def _check(
     old = _keywords(baseline.dockerfile)
     if same_keywords:
         assert new == old, (value, outcome.dockerfile)
+        flags = [(c.cmd, c.flags) for c in dockerfile.parse_string(outcome.dockerfile)]
+        assert flags == [(c.cmd, c.flags) for c in dockerfile.parse_string(baseline.dockerfile)], (value, flags)
     assert new[-1] == "CMD" and "USER" in new
     parsed = dockerfile.parse_string(outcome.dockerfile)
     assert parsed[-1].json, "CMD left exec form"
     user = [c for c in parsed if c.cmd.upper() == "USER"][-1]
     assert user.value[0].replace(":", "").isdigit()
-    _check_ignore(baseline, outcome, value)
+    _check_ignore(baseline, outcome, value, user_patterns)
 
 
-def _check_ignore(baseline: Outcome, outcome: Outcome, value: str) -> None:
+def _check_ignore(baseline: Outcome, outcome: Outcome, value: str, user_patterns: bool = False) -> None:
+    """Every new rule comes from the value, and (but for `ignore:` itself) names a plain path:
+    a value never becomes a wildcard pattern."""
     old, new = set(_rules(baseline.dockerignore)), _rules(outcome.dockerignore)
     assert new[0] == "*", "the allow-list lost its first rule"
     parts = _segments(value)
     for rule in new:
         assert rule in old or any(part in rule for part in parts), (value, rule)
+        if rule not in old and not user_patterns:  # a kept path, or a build output folder dropped
+            assert not dockerignore._is_glob(rule.removeprefix("!")), (value, rule)
 
 
 def _segments(value: str) -> list[str]:
@@ -218,8 +242,66 @@ def _patch_file(root: Path, value: str) -> None:
     (root / "pnpm-workspace.yaml").write_text(_workspace_yaml(f"patches/{value}"))
 
 
+def _prebuild_script(root: Path, value: str) -> None:
+    """A script of the library that dockergen.yaml runs before its build: a RUN word."""
+    _manifest_field("packages/core/package.json", lambda d, v: d["scripts"].update({v: "node gen.js"}))(root, value)
+    _config_field(lambda t, v: t.update(prebuild={"@t/core": [v]}))(root, value)
+
+
+def _rename_app(root: Path, value: str) -> None:
+    """The app's folder: COPY sources, the start command's check, the ignore file."""
+    shutil.move(root / "apps/api", root / "apps" / value)
+
+
+Processed = list[tuple[str, tuple[str, ...]]]
+
+
+def _processed(text: str) -> Processed:
+    """Each instruction with its words as BuildKit uses them: processed words (COPY in either
+    form, ENV, LABEL, WORKDIR: quotes and escapes applied, an expansion fails the test), the JSON
+    arrays of CMD and HEALTHCHECK as they are,
+    RUN's shell words as a POSIX shell splits them."""
+    out: Processed = []
+    for c in dockerfile.parse_string(text):
+        if c.cmd in ("COPY", "ENV", "LABEL", "WORKDIR"):  # COPY's JSON form is processed too
+            out.append((c.cmd, tuple(process_word(w) for w in c.value)))
+        elif c.json:
+            out.append((c.cmd, c.value))
+        elif c.cmd == "RUN":
+            out.append((c.cmd, tuple(shlex.split(c.value[0]))))
+        else:
+            out.append((c.cmd, c.value))
+    return out
+
+
+def _has(cmd: str, *words: str) -> Callable[[Processed], bool]:
+    """An instruction of that kind whose words include these, consecutively."""
+
+    def found(parsed: Processed) -> bool:
+        n = len(words)
+        return any(c == cmd and any(v[i : i + n] == words for i in range(len(v))) for c, v in parsed)
+
+    return found
+
+
+# name: where the value must appear, intact, when it is accepted
+EXPECT: dict[str, Callable[[str], Callable[[Processed], bool]]] = {
+    "env value": lambda v: _has("ENV", "GREETING", v),
+    "label value": lambda v: _has("LABEL", "org.example.team", v),
+    "health": lambda v: lambda p: any(c == "HEALTHCHECK" and any(v.strip() in w for w in ws) for c, ws in p),
+    "command": lambda v: _has("CMD", v),
+    "keep": lambda v: _has("COPY", v.rstrip("/"), v.rstrip("/")),
+    "data_dirs": lambda v: _has("COPY", posixpath.normpath(v)),
+    "prebuild script": lambda v: _has("RUN", "pnpm", "--filter=@t/core", "run", v),
+    "app folder": lambda v: _has("COPY", f"apps/{v}/", f"apps/{v}/"),
+    "member folder": lambda v: _has("COPY", f"packages/{v}/", f"packages/{v}/"),
+    "patch file": lambda v: lambda p: any(c == "COPY" and f"patches/{v}" in ws for c, ws in p),
+}
+
+
 FIELDS: dict[str, tuple[Callable[[Path, str], None], bool]] = {
     # name: (apply the value, instruction keywords must stay exactly the baseline's)
+    "prebuild script": (_prebuild_script, False),  # a script before a build: the app installs after it
     "env value": (_config_field(lambda t, v: t.update(env={"GREETING": v})), True),
     "env key": (_config_field(lambda t, v: t.update(env={v: "x"})), True),
     "label value": (_config_field(lambda t, v: t.update(labels={"org.example.team": v})), True),
@@ -257,15 +339,17 @@ def test_hostile_value_never_changes_structure(field: str, baseline: Outcome) ->
                 target = posixpath.normpath(value.strip())
                 text = (root / target).read_text()
                 outcome = Outcome(0, outcome.stderr, text, (root / f"{target}.dockerignore").read_text())
-            _check(baseline, outcome, before, value, same_keywords)
+            _check(baseline, outcome, before, value, same_keywords, user_patterns=field == "ignore")
+            if outcome.code == 0 and field in EXPECT:
+                assert EXPECT[field](value)(_processed(outcome.dockerfile)), (value, outcome.dockerfile)
 
     check()
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("field", ["member folder", "patch file"])
+@pytest.mark.parametrize("field", ["member folder", "patch file", "app folder"])
 def test_hostile_file_names(field: str, baseline: Outcome) -> None:
-    apply = _rename_folder if field == "member folder" else _patch_file
+    apply = {"member folder": _rename_folder, "patch file": _patch_file, "app folder": _rename_app}[field]
 
     @settings(suppress_health_check=[HealthCheck.too_slow])
     @given(value=HOSTILE.filter(_filename))
@@ -276,7 +360,10 @@ def test_hostile_file_names(field: str, baseline: Outcome) -> None:
                 apply(root, value)
             except OSError:
                 return  # not a name this file system takes
-            _check(baseline, _generate(root), before, value)
+            outcome = _generate(root)
+            _check(baseline, outcome, before, value)
+            if outcome.code == 0:
+                assert EXPECT[field](value)(_processed(outcome.dockerfile)), (value, outcome.dockerfile)
 
     check()
 
@@ -320,9 +407,35 @@ def test_hostile_config_import_paths(baseline: Outcome) -> None:
             _check(baseline, outcome, before, value, same_keywords=False)
             new, old = _keywords(outcome.dockerfile), _keywords(baseline.dockerfile)
             if new != old:
-                extra = [c for c in dockerfile.parse_string(outcome.dockerfile) if c.cmd.upper() == "COPY"]
                 assert len(new) == len(old) + 1, (value, outcome.dockerfile)
-                escaped = value.replace("\\", "\\\\").replace("$", "\\$")  # COPY expands variables
-                assert any(escaped in c.value for c in extra), (value, outcome.dockerfile)
+                # the one more COPY copies exactly that file, as BuildKit reads its words
+                assert any(c == "COPY" and value in ws for c, ws in _processed(outcome.dockerfile)), value
+
+    check()
+
+
+@pytest.mark.slow
+def test_hostile_dockerfile_path_in_the_bake_file_is_data(baseline: Outcome) -> None:
+    """The `dockerfile:` path travels into docker-bake.hcl: it reads back (python-hcl2) as that
+    path, in the one target block, or the run is a one-line error."""
+    import hcl2
+
+    @settings(suppress_health_check=[HealthCheck.too_slow])
+    @given(value=HOSTILE)
+    def check(value: str) -> None:
+        with _fresh() as root:
+            config = json.loads(json.dumps(BASE_CONFIG))
+            config["targets"]["api"]["dockerfile"] = value
+            config["bake"] = True
+            _write_config(root, config)
+            outcome = _generate(root)
+            if outcome.code != 0:
+                assert outcome.code == 3 and "Traceback" not in outcome.stderr, outcome.stderr
+                return
+            bake = hcl2.loads((root / "docker-bake.hcl").read_text())
+            target = bake["target"][0]["api"]
+            written = target["dockerfile"][0] if isinstance(target["dockerfile"], list) else target["dockerfile"]
+            raw = json.loads('"' + written.replace("$${", "${").replace("%%{", "%{") + '"')  # HCL's escapes
+            assert raw == posixpath.normpath(value.strip()), (value, written)
 
     check()

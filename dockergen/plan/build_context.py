@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 
+from dockergen.dockerignore import SECRETS
 from dockergen.plan.build_output import declared_outputs
 from dockergen.plan.model import BuildContext, Stage
 from dockergen.validate import context_path
@@ -24,10 +25,12 @@ def build_context(
 ) -> BuildContext:
     """Every path a step reads or `keep` names, and the exclusions for the given packages."""
     reads = {r for s in stages for step in s.steps for r in step.reads}
+    # the last matching rule wins: after a `!` pattern of the user's, the secrets are dropped again
+    guarded = (*user, *SECRETS) if any(u.startswith("!") for u in user) else user
     return BuildContext(
         keep=outermost(reads | {k.rstrip("/") for k in keep}),
         drop=drop_patterns(packages, {p.name: written_dirs(ws, p) for p in packages}),
-        user=user,
+        user=guarded,
     )
 
 
@@ -52,7 +55,7 @@ def _parents(path: str) -> list[str]:
 
 
 ALWAYS_DROP = (
-    "**/node_modules", "**/.git", "**/.env", "**/.env.*", "**/*.pem", "**/*.key", "*/**/.npmrc",
+    "**/node_modules", *SECRETS,
     "**/*.log", "**/coverage", "**/.nyc_output", "**/.turbo", "**/.cache", "**/.eslintcache",
     "**/*.tsbuildinfo", "**/.DS_Store", "**/Thumbs.db", "**/.idea", "**/.vscode",
     "**/.next", "**/.nuxt", "**/.output", "**/.svelte-kit", "**/.vercel",

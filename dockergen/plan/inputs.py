@@ -9,7 +9,7 @@ from dockergen.config import TargetConfig
 from dockergen.errors import InputError
 from dockergen.plan.model import Command, Copy, Env, Images, Mount, Raw, Run, Step
 from dockergen.plan.start_command import StartCommand
-from dockergen.validate import context_path
+from dockergen.validate import context_path, control_chars
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.scan import Workspace
 
@@ -143,6 +143,21 @@ def checked(path: str, origin: str) -> str:
             hint="rename the file or folder (or exclude it from the workspace)",
         )
     return path
+
+
+def package_path(path: str, origin: str, package_dir: str) -> str:
+    """A path relative to a package (its runtime files, a static site's folder): plain, and
+    inside the package folder."""
+    normal = posixpath.normpath(path)
+    outside = normal == ".." or normal.startswith("../")
+    reason = "points outside the package folder" if outside and not control_chars(path) else context_path(normal)
+    if reason:
+        raise InputError(
+            f"runtime file {path!r} of {package_dir} {reason}",
+            path=origin,
+            hint="list paths inside the package folder, without wildcards (`files` in package.json or dockergen.yaml)",
+        )
+    return normal
 
 
 def copy(sources: list[str], dest: str, comment: str, origin: str = "") -> Copy:

@@ -6,6 +6,7 @@ import dataclasses
 import difflib
 
 from dockergen.config import Config, TargetConfig
+from dockergen.config_fields import ROOT_USER, SYSTEM_FOLDERS, is_root, system_folder
 from dockergen.errors import ConfigError, UsageError
 from dockergen.plan import (
     base_stage,
@@ -21,13 +22,11 @@ from dockergen.plan import (
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
 from dockergen.plan.inputs import WORKDIR, StageInputs, copy_from
+from dockergen.plan.layers import MAX_LAYERS_PER_STAGE, bounded, layers
 from dockergen.plan.model import BuildPlan, Copy, Stage, Step
 from dockergen.plan.start_command import StartCommand, resolve_start
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
-
-# Start a fresh stage after this many layers so no image nears Docker's 127-layer limit.
-MAX_LAYERS_PER_STAGE = 60
 
 
 def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tuple[str, ...] = ()) -> BuildPlan:
@@ -55,7 +54,7 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
             path="dockergen.yaml",
             hint=f"use `runtime: slim` or set `command:` to [node, <script file>] for target {cfg.name!r}",
         )
-    warnings = [*ws.warnings, *images.warnings, *ws.cycle_warnings(pkg.name)]
+    warnings = [*ws.warnings, *images.warnings, *ws.cycle_warnings(pkg.name), *_unsafe_warnings(cfg)]
     warnings += [
         *(ws.versions.node_warnings if cfg.node is None else ()),
         *(ws.versions.pnpm_warnings if cfg.pnpm is None else ()),
@@ -94,6 +93,17 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
         lint_ignore=cfg.lint_ignore,
         libraries=tuple(p.name for p in (*libs, *own_libs)),
     )
+
+
+def _unsafe_warnings(cfg: TargetConfig) -> list[str]:
+    """What a target's `unsafe:` let through, said on every run (config_fields refused it without)."""
+    out = []
+    if cfg.user is not None and is_root(cfg.user):
+        out.append(f"target {cfg.name!r}: the app runs as root (user {cfg.user}, `unsafe: [{ROOT_USER}]`)")
+    for folder in cfg.data_dirs:
+        if system_folder(folder):
+            out.append(f"target {cfg.name!r}: the app user owns {folder} (`data_dirs`, `unsafe: [{SYSTEM_FOLDERS}]`)")
+    return out
 
 
 def _libraries(
@@ -192,6 +202,12 @@ def _asset_package(ws: Workspace, cfg: TargetConfig, name: str) -> Package:
             path="dockergen.yaml",
             hint="name the member whose build output the app serves, as in its package.json",
         )
+    if found.name == cfg.package:  # it would be copied from the libraries' stage, which does not build it
+        raise ConfigError(
+            f"target {cfg.name!r}: `assets` names {name!r}, the package the target ships",
+            path="dockergen.yaml",
+            hint="its own build output goes in with `files:`; `assets` is for other members' output",
+        )
     return found
 
 
@@ -235,7 +251,7 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
         out.append(Stage("data-dirs", "base", "folders the app may write to", runtime_stages.data_dir_steps(inputs)))
     runtime = runtime_stages.runtime_steps(inputs)
     out.append(Stage("runtime", inputs.images.runtime, runtime_stages.RUNTIME_COMMENT, runtime))
-    return tuple(out)
+    return bounded(tuple(out), inputs.cfg.name)
 
 
 def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
@@ -366,14 +382,22 @@ def _chain(name: str, comment: str, body: tuple[Step, ...], head: Step | None, f
 
 
 def _chunk(body: tuple[Step, ...]) -> list[tuple[Step, ...]]:
-    """Split steps into runs of at most MAX_LAYERS_PER_STAGE, cutting only before a COPY from the
-    context (the next stage carries everything before the cut over with one COPY --from)."""
-    chunks: list[tuple[Step, ...]] = []
-    current: list[Step] = []
+    """Split steps into runs of MAX_LAYERS_PER_STAGE layers at most (the head or the carry
+    included), cutting only before a COPY from the context (the next stage carries everything
+    before the cut over with one COPY --from): the steps from one such COPY to the next stay
+    together, packed greedily."""
+    segments: list[list[Step]] = [[]]
     for step in body:
-        if len(current) >= MAX_LAYERS_PER_STAGE and isinstance(step, Copy) and step.reads:
-            chunks.append(tuple(current))
-            current = []
-        current.append(step)
-    chunks.append(tuple(current))
-    return chunks
+        if isinstance(step, Copy) and step.reads and segments[-1]:
+            segments.append([])
+        segments[-1].append(step)
+    chunks: list[list[Step]] = [[]]
+    count = 0  # layers of the last chunk
+    for segment in segments:
+        size = layers(tuple(segment))
+        if chunks[-1] and count + size > MAX_LAYERS_PER_STAGE - 1:
+            chunks.append([])
+            count = 0
+        chunks[-1].extend(segment)
+        count += size
+    return [tuple(c) for c in chunks]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
+from dockergen.config_fields import SYSTEM_FOLDERS, system_folder
 from dockergen.errors import ConfigError, InputError
 from dockergen.plan import nextjs, static_site
 from dockergen.plan.app_files import runtime_paths
@@ -20,10 +21,11 @@ from dockergen.plan.inputs import (
     copy,
     copy_from,
     extra_steps,
+    package_path,
 )
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
 from dockergen.plan.prod_install import HIDE_PROJECT_SCRIPTS, workspace_layout
-from dockergen.validate import context_path, control_chars
+from dockergen.validate import control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
 # handler `docker stop` waits 10 s and kills. It exits only when the app has no handler of its own.
@@ -223,13 +225,31 @@ def _asset_files(inputs: StageInputs) -> list[Step]:
         member = inputs.ws.find(asset.package)
         assert member is not None  # the planner checked `assets`
         where = asset.to or posixpath.normpath(posixpath.join(member.dir, asset.path))
+        dest = _asset_destination(inputs, asset.package, inputs.image_path(where))
         comment = f"{asset.package}'s {asset.path}, served by {inputs.pkg.name} (`assets`)"
         if member.script("build"):
             source = _join(WORKDIR, member.dir, asset.path)
-            out.append(Copy((source,), inputs.image_path(where), comment, from_stage="libs"))
+            out.append(Copy((source,), dest, comment, from_stage="libs"))
         else:
-            out.append(copy([f"{member.dir}/{asset.path}"], inputs.image_path(where), comment, "dockergen.yaml"))
+            out.append(copy([f"{member.dir}/{asset.path}"], dest, comment, "dockergen.yaml"))
     return out
+
+
+def _asset_destination(inputs: StageInputs, package: str, dest: str) -> str:
+    """Where an asset lands in the image: never over the image's system (`to: etc` is /etc for
+    an app at the top of /app) unless the target allows it, with a warning."""
+    reason = system_folder(dest)
+    if reason is None:
+        return dest
+    if SYSTEM_FOLDERS not in inputs.cfg.unsafe:
+        raise ConfigError(
+            f"target {inputs.cfg.name!r}: `assets` puts {package}'s files at {dest}: {reason}",
+            path="dockergen.yaml",
+            hint=f"choose a `to:` beside the app (its files land relative to it), or allow it with "
+            f"`unsafe: [{SYSTEM_FOLDERS}]`",
+        )
+    inputs.warnings.append(f"target {inputs.cfg.name!r}: `assets` writes into {dest} (`unsafe: [{SYSTEM_FOLDERS}]`)")
+    return dest
 
 
 def _node_app_files(inputs: StageInputs) -> list[Step]:
@@ -239,7 +259,7 @@ def _node_app_files(inputs: StageInputs) -> list[Step]:
     else:
         paths, why = runtime_paths(pkg, inputs.command)
         origin = pkg.manifest
-    paths = tuple(_package_path(p, origin, pkg.dir) for p in paths)
+    paths = tuple(package_path(p, origin, pkg.dir) for p in paths)
     if not pkg.script("build"):
         # Nothing to build: the sources are the runtime files, straight from the context.
         if not paths:
@@ -261,21 +281,6 @@ def _node_app_files(inputs: StageInputs) -> list[Step]:
         )
         for p in paths
     ]
-
-
-def _package_path(path: str, origin: str, package_dir: str) -> str:
-    """A runtime path relative to the package: plain, and inside the package folder."""
-    normal = posixpath.normpath(path)
-    reason = context_path(normal)
-    if reason is None and (normal == ".." or normal.startswith("../")):
-        reason = "points outside the package folder"
-    if reason:
-        raise InputError(
-            f"runtime file {path!r} of {package_dir} {reason}",
-            path=origin,
-            hint="list paths inside the package folder, without wildcards (`files` in package.json or dockergen.yaml)",
-        )
-    return normal
 
 
 def _join(*parts: str) -> str:

@@ -64,7 +64,9 @@ def expansions(script: str, depth: int = 0) -> tuple[str, ...]:
     literally."""
     found = _expansions_in(script)
     words = unwrap_shell_c(split(script))
-    if words is not None and depth < MAX_NESTING:
+    if words is not None and depth >= MAX_NESTING:  # not read further: not turned into exec form either
+        return (*found, f"`sh -c` nested more than {MAX_NESTING} deep")
+    if words is not None:
         found += expansions(words, depth + 1)
     return found
 

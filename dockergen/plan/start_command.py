@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from dockergen.plan import node_args
 from dockergen.plan.build_output import build_commands, infer_from_build, nest_entry
 from dockergen.plan.shell_words import expansions, split, unwrap
+from dockergen.validate import control_chars
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.tsconfig import BuildInfo
 
@@ -71,7 +72,16 @@ class StartCommand:
 def resolve_start(pkg: Package, info: BuildInfo = NO_BUILD_INFO) -> tuple[StartCommand | None, str]:
     """The production start command, or None and the reason none was found: a production start
     script, else the output of the build when the start scripts are for development, else
-    `main` or a single `bin`."""
+    `main` or a single `bin`. A command with a control character is none: it goes into CMD."""
+    command, why = _resolve(pkg, info)
+    words = (*command.argv, *(v for _, v in command.env)) if command else ()
+    unprintable = next((control_chars(w) for w in words if control_chars(w)), None)
+    if command is not None and unprintable:
+        return None, f"its start command ({command.source}) {unprintable}"
+    return command, why
+
+
+def _resolve(pkg: Package, info: BuildInfo) -> tuple[StartCommand | None, str]:
     reasons = []
     for name in START_SCRIPTS:
         script = pkg.script(name)

@@ -10,9 +10,10 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from dockergen.errors import InputError
 from dockergen.plan.app_files import http_frameworks
 from dockergen.plan.base_stage import apt_install
-from dockergen.plan.inputs import APP, WORKDIR, StageInputs
+from dockergen.plan.inputs import APP, WORKDIR, StageInputs, package_path
 from dockergen.plan.model import Command, Copy, Run, Step
 from dockergen.plan.shell_words import split, unwrap
 from dockergen.workspace.manifest import PROD_KINDS, Package
@@ -171,9 +172,19 @@ def runtime_files(inputs: StageInputs) -> list[Step]:
     """The server and the site (the member's build output) in /app."""
     if inputs.cfg.files:
         folder, why = inputs.cfg.files[0].rstrip("/"), "`files` in dockergen.yaml"
+        origin = "dockergen.yaml"
     else:
         folder, why = output_dir(inputs.pkg)
-    source = posixpath.join(WORKDIR, inputs.pkg.dir, posixpath.normpath(folder)) + "/"
+        origin = inputs.pkg.manifest
+    # `--outDir ../../..` would ship the build stage's whole file system: inside the package only
+    folder = package_path(folder, origin, inputs.pkg.dir)
+    if folder == ".":
+        raise InputError(
+            f"{inputs.pkg.name}'s site folder is the package folder itself ({why}): its sources would be served",
+            path=origin,
+            hint="build into a folder of its own (vite's default dist), or set it with `files:` in dockergen.yaml",
+        )
+    source = posixpath.join(WORKDIR, inputs.pkg.dir, folder) + "/"
     site = Copy((source,), f"{SITE}/", f"{inputs.pkg.name} build output ({why})", from_stage="build")
     if inputs.images.runtime_kind == "nginx":
         return [

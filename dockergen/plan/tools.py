@@ -26,9 +26,9 @@ _BUILTIN = frozenset(
 MAX_SCRIPT_HOPS = 5
 
 
-def build_commands(pkg: Package) -> tuple[str, ...]:
+def build_commands(pkg: Package, warnings: list[str] | None = None) -> tuple[str, ...]:
     """The commands the package's build script runs (`rimraf dist && tsc -b` -> rimraf, tsc),
-    following `pnpm run <script>` within the package."""
+    following `pnpm run <script>` within the package, MAX_SCRIPT_HOPS deep (a warning says so)."""
     found: list[str] = []
     scripts = [pkg.script("build") or ""]
     for _ in range(MAX_SCRIPT_HOPS):
@@ -46,6 +46,11 @@ def build_commands(pkg: Package) -> tuple[str, ...]:
                 elif words[0] not in _BUILTIN:
                     found.append(words[0])
         scripts = nested
+    if scripts and warnings is not None:
+        warnings.append(
+            f"{pkg.manifest}: its build runs `pnpm run` more than {MAX_SCRIPT_HOPS} deep (a loop?); "
+            "the tools of the scripts past that are not looked for"
+        )
     return tuple(dict.fromkeys(found))
 
 
@@ -54,13 +59,15 @@ def provider(command: str) -> str:
     return PROVIDERS.get(command, command)
 
 
-def undeclared_tools(libs: tuple[Package, ...], root: Package) -> tuple[tuple[str, str, str], ...]:
+def undeclared_tools(
+    libs: tuple[Package, ...], root: Package, warnings: list[str] | None = None
+) -> tuple[tuple[str, str, str], ...]:
     """(library, command, package) for each tool a library's build runs whose package neither the
     libraries (any of them: pnpm links what they declare) nor the root declare."""
     declared = {d.name for p in (*libs, root) for d in p.dependencies}
     out = []
     for lib in libs:
-        for command in build_commands(lib):
+        for command in build_commands(lib, warnings):
             if provider(command) not in declared:
                 out.append((lib.name, command, provider(command)))
     return tuple(out)
@@ -75,7 +82,7 @@ def tool_providers(inputs: StageInputs) -> tuple[Package, ...]:
     names = {p.name for p in inputs.libs}
     candidates = [inputs.pkg, *(p for p in inputs.ws.packages if p.name != inputs.pkg.name)]
     chosen: list[Package] = []
-    for lib, command, package in undeclared_tools(inputs.libs, inputs.ws.root):
+    for lib, command, package in undeclared_tools(inputs.libs, inputs.ws.root, inputs.warnings):
         declaring = next(
             (p for p in candidates if p.name not in names and package in {d.name for d in p.dependencies}), None
         )

@@ -23,12 +23,14 @@ MAX_SCRIPTS = 50
 SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".sh")
 
 
-def hook_files(repo: Repo, root: Package, member_dirs: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def hook_files(
+    repo: Repo, root: Package, member_dirs: frozenset[str] = frozenset(), warnings: list[str] | None = None
+) -> tuple[str, ...]:
     """Existing files (repository-relative) that the root's install hooks name; a script in a
     folder of its own (not the root, a member or a folder holding members) stands for that whole
     folder, `dir/`: scripts read their neighbours (templates, presets)."""
     out = set()
-    for path in script_files(repo, root, HOOKS):
+    for path in script_files(repo, root, HOOKS, warnings):
         folder = posixpath.dirname(path)
         holds_members = any(m == folder or m.startswith(f"{folder}/") for m in member_dirs)
         out.add(f"{folder}/" if folder and not holds_members and not _inside_member(folder, member_dirs) else path)
@@ -39,19 +41,30 @@ def _inside_member(folder: str, member_dirs: frozenset[str]) -> bool:
     return any(folder.startswith(f"{m}/") for m in member_dirs)
 
 
-def build_script_files(repo: Repo, pkg: Package) -> tuple[str, ...]:
+def build_script_files(repo: Repo, pkg: Package, warnings: list[str] | None = None) -> tuple[str, ...]:
     """Files outside the package that the scripts its build runs name (`tsx ../../scripts/x.ts`)."""
     inside = f"{pkg.dir}/"
-    return tuple(f for f in script_files(repo, pkg, BUILD_SCRIPTS) if not f.startswith(inside))
+    return tuple(f for f in script_files(repo, pkg, BUILD_SCRIPTS, warnings) if not f.startswith(inside))
 
 
-def script_files(repo: Repo, pkg: Package, names: tuple[str, ...]) -> tuple[str, ...]:
+def script_files(
+    repo: Repo, pkg: Package, names: tuple[str, ...], warnings: list[str] | None = None
+) -> tuple[str, ...]:
     """Existing files the named scripts (and the scripts they run) pass as arguments, resolved
-    against the folder each command runs in."""
+    against the folder each command runs in; at most MAX_SCRIPTS scripts (a warning says so)."""
     found: set[str] = set()
     queue = [name for name in names if pkg.script(name)]
     seen = set(queue)
-    while queue and len(seen) <= MAX_SCRIPTS:
+    read = 0
+    while queue:
+        if read == MAX_SCRIPTS:
+            if warnings is not None:
+                warnings.append(
+                    f"{pkg.manifest}: its scripts run more than {MAX_SCRIPTS} scripts through `pnpm run`/`run-s`; "
+                    f"the files {', '.join(sorted(queue)[:3])}… name are not looked for (list them under `keep:`)"
+                )
+            break
+        read += 1
         cwd = pkg.dir
         for words in _commands(pkg.script(queue.pop(0)) or ""):
             cwd = _cd(words, cwd)

@@ -4,7 +4,7 @@ fixed-length windows over its tokens, so a pattern matches code, never a comment
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from dockergen.errors import FileTooLarge
 from dockergen.jstokens import Token, tokens
@@ -32,17 +32,20 @@ def read_source(repo: Repo, path: str) -> str | None:
         ) from None
 
 
-def windows(text: str, ahead: int) -> Iterator[Window]:
-    """For each token: (the token before it, the token, the `ahead` tokens after it), None
-    where the file has none; memory stays bounded by the window, not the file."""
+def windows(text: str, ahead: int, at: Callable[[Token], bool] | None = None) -> Iterator[Window]:
+    """For each token (each one `at` accepts): (the token before it, the token, the `ahead`
+    tokens after it), None where the file has none; memory stays bounded by the window, not the
+    file, and a window is built only where `at` says it is worth it."""
     window: deque[Token | None] = deque([None] * (ahead + 2), maxlen=ahead + 2)
     for token in tokens(text):
         window.append(token)
-        if window[1] is not None:
+        middle = window[1]
+        if middle is not None and (at is None or at(middle)):
             yield tuple(window)
     for _ in range(ahead):
         window.append(None)
-        if window[1] is not None:
+        middle = window[1]
+        if middle is not None and (at is None or at(middle)):
             yield tuple(window)
 
 

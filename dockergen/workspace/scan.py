@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dockergen.errors import InputError
 from dockergen.repo import Repo, item_position, key_position
 from dockergen.validate import context_path
 from dockergen.workspace import graph
-from dockergen.workspace.build_configs import build_configs
+from dockergen.workspace.build_configs import FactsCache, build_configs
 from dockergen.workspace.frameworks import NestConfig, NextConfig, nest_configs, next_configs
 from dockergen.workspace.glob_patterns import glob_problem
 from dockergen.workspace.globs import find_members
@@ -28,6 +28,7 @@ from dockergen.workspace.versions import ToolVersions, detect_versions
 
 WORKSPACE_FILE = "pnpm-workspace.yaml"
 LOCKFILE = "pnpm-lock.yaml"
+MAX_NPMRC = 2**20  # an .npmrc holds a few settings; each line becomes a pair (30x its bytes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,11 @@ class Workspace:
     nest_configs: tuple[NestConfig, ...] = ()
     workspace_file: bool = True  # pnpm-workspace.yaml exists (without it, only the root is a project)
     dependency_builds: bool = False  # pnpm may run some dependency's build scripts (allowed, or pnpm < 10)
+    # lookups by name and folder, built once: the planner asks per package (linear, not quadratic)
+    _index: _Index = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _Index.of(self))
 
     @property
     def hoisted(self) -> bool:
@@ -70,7 +76,7 @@ class Workspace:
     def find(self, name: str) -> Package | None:
         """The project named `name`: a member before the root (whose name, when a member has it
         too, the scanner drops); a name several members share names no one project."""
-        members = [p for p in self.packages if p.name == name]
+        members = self._index.members.get(name, ())
         if len(members) > 1:
             folders = ", ".join(p.dir for p in members)
             raise InputError(
@@ -98,23 +104,53 @@ class Workspace:
     def in_order(self, names: set[str], *, prod: bool) -> tuple[Package, ...]:
         """The named members, dependencies first, ties by name (whoever depends on them)."""
         order, _ = graph.topological(self.links, names, PROD_KINDS if prod else BUILD_KINDS)
-        by_name = {**graph.by_name(self.packages), self.root.name: self.root}
+        by_name = self._index.linked
         return tuple(by_name[n] for n in order)
 
     def build_info(self, pkg: Package) -> BuildInfo:
         """The package's tsconfig projects and Nest CLI settings (what its build writes where)."""
-        projects = tuple(p for p in self.ts_projects if posixpath.dirname(p.config) == pkg.dir)
-        nest = next((n for n in self.nest_configs if n.dir == pkg.dir), None)
+        projects = self._index.projects.get(pkg.dir, ())
+        nest = self._index.nest.get(pkg.dir)
         if nest is None:
             return BuildInfo(projects)
         return BuildInfo(projects, nest.source_root, nest.entry_file, posixpath.basename(nest.tsconfig))
 
     def next_config(self, pkg: Package) -> NextConfig | None:
-        return next((n for n in self.next_configs if n.dir == pkg.dir), None)
+        return self._index.next.get(pkg.dir)
 
     def cycle_warnings(self, name: str) -> tuple[str, ...]:
         names = graph.closure(self.links, name, BUILD_KINDS)
         return graph.topological(self.links, names, BUILD_KINDS)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """A workspace's members by name, and its tsconfig projects and framework configs by folder
+    (the first of each, as a scan in order would find)."""
+
+    members: dict[str, tuple[Package, ...]]  # members by name, in folder order
+    linked: dict[str, Package]  # each name's project as pnpm links it (graph.by_name), the root's too
+    projects: dict[str, tuple[TsProject, ...]]
+    nest: dict[str, NestConfig]
+    next: dict[str, NextConfig]
+
+    @staticmethod
+    def of(ws: Workspace) -> _Index:
+        members: dict[str, list[Package]] = {}
+        for pkg in ws.packages:
+            members.setdefault(pkg.name, []).append(pkg)
+        linked = {**graph.by_name(ws.packages), ws.root.name: ws.root}
+        projects: dict[str, list[TsProject]] = {}
+        for project in ws.ts_projects:
+            projects.setdefault(posixpath.dirname(project.config), []).append(project)
+        nest: dict[str, NestConfig] = {}
+        for n in ws.nest_configs:
+            nest.setdefault(n.dir, n)
+        nexts: dict[str, NextConfig] = {}
+        for x in ws.next_configs:
+            nexts.setdefault(x.dir, x)
+        named = {k: tuple(v) for k, v in members.items()}
+        return _Index(named, linked, {k: tuple(v) for k, v in projects.items()}, nest, nexts)
 
 
 def scan(repo: Repo) -> Workspace:
@@ -129,7 +165,7 @@ def scan(repo: Repo) -> Workspace:
     root, members = graph.shared_names(root, tuple(_read_member(repo, _member_dir(d)) for d in search.dirs if d != "."))
     if root.dependencies:
         members = tuple(dataclasses.replace(m, root_dependencies=used_root_dependencies(root, m)) for m in members)
-    npmrc = parse_npmrc(repo.read_text(".npmrc"), ".npmrc") if repo.is_file(".npmrc") else None
+    npmrc = parse_npmrc(repo.read_text(".npmrc", limit=MAX_NPMRC), ".npmrc") if repo.is_file(".npmrc") else None
     root_pnpm: dict[str, Any] = root_data["pnpm"] if isinstance(root_data.get("pnpm"), dict) else {}
     settings = merge_settings(ws_yaml, root_pnpm, npmrc)
     lockfile = _read_lockfile(repo)
@@ -139,8 +175,12 @@ def scan(repo: Repo) -> Workspace:
     warnings.extend(_lockfile_warnings(lockfile, (root, *members)))
     inputs = install_inputs(repo, ws_yaml, root_pnpm, settings, lockfile, npmrc)
     policy = build_policy(ws_yaml, root_pnpm, versions.pnpm_major)
-    configs = [(p.name, build_configs(repo, p)) for p in members]
+    facts: FactsCache = {}  # files several packages' configs import are read once
+    configs = [(p.name, build_configs(repo, p, facts)) for p in members]
     warnings.extend(w for _, c in configs for w in c.warnings)
+    hooks = hook_files(repo, root, frozenset(p.dir for p in members), warnings)
+    script_files = tuple((p.name, f) for p in members for f in build_script_files(repo, p, warnings))
+    links, projects = ts_links(repo, (root, *members), warnings), ts_projects(repo, members, warnings)
     return Workspace(
         root=root,
         packages=members,
@@ -152,12 +192,12 @@ def scan(repo: Repo) -> Workspace:
         npmrc=npmrc,
         install_inputs=inputs,
         root_files=tuple(e.name for e in repo.list_dir(".") if not e.is_dir),
-        root_script_files=hook_files(repo, root, frozenset(p.dir for p in members)),
-        warnings=tuple(warnings),
-        ts_links=ts_links(repo, (root, *members)),
-        ts_projects=ts_projects(repo, members),
+        root_script_files=hooks,
+        warnings=tuple(dict.fromkeys(warnings)),
+        ts_links=links,
+        ts_projects=projects,
         build_prerequisites=build_prerequisites(repo),
-        build_script_files=tuple((p.name, f) for p in members for f in build_script_files(repo, p)),
+        build_script_files=script_files,
         config_import_files=tuple((name, f) for name, c in configs for f in c.imports),
         config_out_dirs=tuple((name, d) for name, c in configs for d in c.out_dirs),
         next_configs=next_configs(repo, members),

@@ -6,6 +6,7 @@ runner. A package with such a task runs it before the builds even when it has no
 from __future__ import annotations
 
 from dockergen.repo import Repo
+from dockergen.validate import control_chars
 from dockergen.workspace.manifest import Package
 
 # Scripts that generate code a build compiles (a Prisma client, GraphQL types).
@@ -28,7 +29,13 @@ def build_prerequisites(repo: Repo) -> tuple[str, ...]:
     if not isinstance(needs, list):
         return ()
     names = (t.removeprefix("^") for t in needs if isinstance(t, str) and not t.startswith("$") and "#" not in t)
-    return tuple(dict.fromkeys(n for n in names if n and n != "build"))
+    # `pnpm run -x` reads -x as an option, and a RUN word is one line: such names are no script to run
+    return tuple(dict.fromkeys(n for n in names if n and n != "build" and runnable(n)))
+
+
+def runnable(script: str) -> bool:
+    """`pnpm run <script>` runs it: not an option, one line of text."""
+    return not script.startswith("-") and control_chars(script) is None
 
 
 def generators(pkg: Package) -> tuple[str, ...]:

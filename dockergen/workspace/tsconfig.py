@@ -16,8 +16,9 @@ from dockergen.workspace.manifest import Package
 
 _TSCONFIG = re.compile(r"^tsconfig(\.[\w.-]+)?\.json$")
 # Strings, comments, or anything else, so comments are only removed outside strings.
-MAX_FILES = 2000  # a bound on the walk through extends chains
+MAX_FILES = 2000  # files read through extends chains besides the packages' own tsconfig files
 MAX_PATHS = 200  # `paths` entries (and targets per entry) read from one tsconfig
+MAX_EXTENDS = 20  # files of one `extends` chain read for outDir/rootDir
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ class TsProject:
     root_dir: str | None
 
 
-def ts_projects(repo: Repo, packages: Iterable[Package]) -> tuple[TsProject, ...]:
+def ts_projects(repo: Repo, packages: Iterable[Package], warnings: list[str] | None = None) -> tuple[TsProject, ...]:
     """`outDir`/`rootDir` of each package's tsconfig.json and tsconfig.build.json, inherited
     through `extends` as tsc does (each path relative to the file that sets it)."""
     members = {p.name: p.dir for p in packages if p.name}
@@ -58,16 +59,25 @@ def ts_projects(repo: Repo, packages: Iterable[Package]) -> tuple[TsProject, ...
         for name in ("tsconfig.json", "tsconfig.build.json"):
             if name in pkg.entries:
                 config = f"{_prefix(pkg.dir)}{name}"
-                out.append(TsProject(config, *_out_and_root(repo, config, members)))
+                out.append(TsProject(config, *_out_and_root(repo, config, members, warnings)))
     return tuple(out)
 
 
-def _out_and_root(repo: Repo, config: str, members: dict[str, str]) -> tuple[str | None, str | None]:
+def _out_and_root(
+    repo: Repo, config: str, members: dict[str, str], warnings: list[str] | None
+) -> tuple[str | None, str | None]:
     found: dict[str, str] = {}
     current: str | None = config
-    for _ in range(20):  # extends chains are short; a cycle ends here
+    for hop in range(MAX_EXTENDS + 1):  # extends chains are short; a cycle ends here
         data = _read(repo, current) if current else None
         if data is None or current is None:
+            break
+        if hop == MAX_EXTENDS:
+            if warnings is not None:
+                warnings.append(
+                    f"{config}: its `extends` chain is longer than {MAX_EXTENDS} files (a cycle?); "
+                    f"outDir and rootDir are read from the first {MAX_EXTENDS}"
+                )
             break
         options = data.get("compilerOptions")
         for key in ("outDir", "rootDir"):
@@ -113,24 +123,60 @@ def _common_root(folder: str, patterns: list[Any]) -> str:
     return _inside(folder, "/".join(common) or ".") or folder
 
 
-def ts_links(repo: Repo, packages: Iterable[Package]) -> tuple[TsLink, ...]:
+def ts_links(repo: Repo, packages: Iterable[Package], warnings: list[str] | None = None) -> tuple[TsLink, ...]:
     """Every extends/references link from the tsconfig files at the root of each package,
     followed through the files they extend (cycles and missing files are skipped)."""
-    members = {p.name: p.dir for p in packages if p.name}
-    queue = [f"{_prefix(p.dir)}{name}" for p in packages for name in p.entries if _TSCONFIG.match(name)]
+    packages_list = list(packages)
+    members = {p.name: p.dir for p in packages_list if p.name}
+    near = _Near.of(members)
+    queue = [f"{_prefix(p.dir)}{name}" for p in packages_list for name in p.entries if _TSCONFIG.match(name)]
     seen = set(queue)
+    limit = len(seen) + MAX_FILES
     links: list[TsLink] = []
-    while queue and len(seen) <= MAX_FILES:
+    skipped = 0  # files extended beyond the bound, not followed
+    while queue:
         source = queue.pop()
-        for link in _links_of(repo, source, members):
+        for link in _links_of(repo, source, members, near, warnings):
             links.append(link)
-            if link.kind == "extends" and link.target not in seen:
-                seen.add(link.target)
-                queue.append(link.target)
+            if link.kind != "extends" or link.target in seen:
+                continue
+            if len(seen) >= limit:
+                skipped += 1
+                continue
+            seen.add(link.target)
+            queue.append(link.target)
+    if skipped and warnings is not None:
+        warnings.append(
+            f"tsconfig files: the `extends` chains reach more than {MAX_FILES} files besides the packages' own; "
+            f"{skipped} more are not followed (list what the builds need under `keep:`)"
+        )
     return tuple(sorted(set(links), key=lambda x: (x.source, x.kind, x.target)))
 
 
-def _links_of(repo: Repo, source: str, members: dict[str, str]) -> list[TsLink]:
+@dataclass(frozen=True, slots=True)
+class _Near:
+    """Member folders and every folder above one: whether a folder is in, at or above a member
+    costs a lookup per part of its path, not one per member."""
+
+    dirs: frozenset[str]
+    above: frozenset[str]
+
+    @staticmethod
+    def of(members: dict[str, str]) -> _Near:
+        dirs = frozenset(d for d in members.values() if d not in ("", "."))  # the root holds everything
+        above = frozenset(d.rsplit("/", i)[0] for d in dirs for i in range(1, d.count("/") + 1))
+        return _Near(dirs, above)
+
+    def __call__(self, folder: str) -> bool:
+        if folder in self.above:
+            return True
+        parts = folder.split("/")
+        return any("/".join(parts[:i]) in self.dirs for i in range(1, len(parts) + 1))
+
+
+def _links_of(
+    repo: Repo, source: str, members: dict[str, str], near: _Near, warnings: list[str] | None = None
+) -> list[TsLink]:
     data = _read(repo, source)
     if data is None:
         return []
@@ -152,36 +198,36 @@ def _links_of(repo: Repo, source: str, members: dict[str, str]) -> list[TsLink]:
             out.append(
                 TsLink(source, target if repo.kind(target) == "dir" else posixpath.dirname(target), "references")
             )
-    folders = [f for f in _path_folders(repo, folder, data) if not _near_member(f, members)]
+    # inside a workspace member or holding one (`"@acme/*": ["packages/*/src"]`): the dependency
+    # graph copies members; `paths` matter for folders that are not packages
+    folders = [f for f in _path_folders(repo, source, data, warnings) if not near(f)]
     return out + [TsLink(source, target, "paths") for target in folders]
 
 
-def _near_member(folder: str, members: dict[str, str]) -> bool:
-    """Inside a workspace member or holding one (`"@acme/*": ["packages/*/src"]`): the dependency
-    graph copies members; `paths` matter for folders that are not packages."""
-    return any(
-        folder == d or folder.startswith(f"{d}/") or d.startswith(f"{folder}/")
-        for d in members.values()
-        if d not in ("", ".")  # the root holds everything
-    )
-
-
-def _path_folders(repo: Repo, folder: str, data: dict[str, Any]) -> list[str]:
+def _path_folders(repo: Repo, source: str, data: dict[str, Any], warnings: list[str] | None) -> list[str]:
     """The folders `compilerOptions.paths` maps imports to (each target's part before its first
     `*`, or an exact file's folder), relative to `baseUrl`, else to the tsconfig's folder."""
     options = data.get("compilerOptions")
     paths = options.get("paths") if isinstance(options, dict) else None
     if not isinstance(paths, dict):
         return []
+    folder = posixpath.dirname(source)
     base_url = options.get("baseUrl") if isinstance(options, dict) else None
     base = _inside(folder, base_url) if isinstance(base_url, str) else folder
-    found: list[str] = []
-    for targets in list(paths.values())[:MAX_PATHS]:
+    found: dict[str, None] = {}
+    lists = list(paths.values())
+    longest = max((len(t) for t in lists if isinstance(t, list)), default=0)
+    if (len(lists) > MAX_PATHS or longest > MAX_PATHS) and warnings is not None:
+        warnings.append(
+            f"{source}: `paths` has more than {MAX_PATHS} entries (or targets in one): the first {MAX_PATHS} "
+            "are followed; list what the builds need beyond them under `keep:`"
+        )
+    for targets in lists[:MAX_PATHS]:
         for target in targets[:MAX_PATHS] if isinstance(targets, list) else []:
             where = _path_folder(repo, base, target) if isinstance(target, str) and base is not None else None
-            if where is not None and where not in found:
-                found.append(where)
-    return found
+            if where is not None:
+                found[where] = None
+    return list(found)
 
 
 def _resolve_extends(repo: Repo, folder: str, spec: str, members: dict[str, str]) -> str | None:
