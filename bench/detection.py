@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dockergen import apps  # noqa: E402
+from dockergen.init import detect as apps  # noqa: E402
 from dockergen.repo import Repo  # noqa: E402
 from dockergen.workspace.scan import scan  # noqa: E402
 from tests.helpers import CORPUS, materialize_corpus_repo  # noqa: E402

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dockergen.errors import DockergenError  # noqa: E402
-from dockergen.init_config import init_config  # noqa: E402
+from dockergen.init.config_text import init_config  # noqa: E402
 from dockergen.repo import Repo  # noqa: E402
 from dockergen.workspace.scan import scan  # noqa: E402
 

@@ -144,8 +144,8 @@ def run_plan(root: "Path", fmt: "Any", targets: tuple[str, ...]) -> int:
 
     from dockergen import commands
     from dockergen.errors import ExitCode
-    from dockergen.plan.describe import describe
     from dockergen.plan.model import to_json
+    from dockergen.report.describe import describe
 
     warnings, plans = commands.plans(root, targets)
     if fmt == "json":
@@ -223,8 +223,8 @@ def run_affected(root: "Path", fmt: "Any", base: str) -> int:
     import json
 
     from dockergen import commands
-    from dockergen.affected import matrix
     from dockergen.errors import ExitCode
+    from dockergen.report.affected import matrix
 
     changed, found = commands.affected_targets(root, base)
     if fmt == "json":

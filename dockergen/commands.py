@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dockergen import git
 from dockergen.errors import UsageError
 from dockergen.repo import AccessLog, Repo
+from dockergen.report import git
 
 if TYPE_CHECKING:  # the modules behind them load only when a command runs
-    from dockergen.affected import Affected
-    from dockergen.context_report import ContextReport
     from dockergen.dockerignore import DockerIgnore
-    from dockergen.explain import Explanation
-    from dockergen.init_config import InitResult
+    from dockergen.init.config_text import InitResult
     from dockergen.pipeline import Generated
     from dockergen.plan.model import BuildPlan
+    from dockergen.report.affected import Affected
+    from dockergen.report.context import ContextReport
+    from dockergen.report.explain import Explanation
     from dockergen.sync import FileChange
     from dockergen.workspace.scan import Workspace
 
@@ -85,8 +85,8 @@ def init(
 def _init(
     repo: Repo, packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None], ci: str | None
 ) -> Outcome:
-    from dockergen.config_fields import CONFIG_FILE
-    from dockergen.init_config import init_config
+    from dockergen.config.fields import CONFIG_FILE
+    from dockergen.init.config_text import init_config
     from dockergen.pipeline import generate_all
     from dockergen.render import RenderedFile
     from dockergen.sync import compare, refuse_conflicts, write
@@ -151,7 +151,7 @@ def plans(root: Path, targets: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[
 
 def context_reports(root: Path, targets: tuple[str, ...]) -> tuple[ContextReport, ...]:
     """Files and bytes each target's build context sends, with and without its ignore file."""
-    from dockergen.context_report import report
+    from dockergen.report.context import report
 
     repo = open_repo(root)
     return tuple(report(repo, plan.target, ignore) for plan, ignore in _with_ignore_files(repo, targets)[1])
@@ -159,7 +159,7 @@ def context_reports(root: Path, targets: tuple[str, ...]) -> tuple[ContextReport
 
 def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -> tuple[Explanation, ...]:
     """Per target, what a build re-runs after `paths` changed (default: git's changes against HEAD)."""
-    from dockergen.explain import explain
+    from dockergen.report.explain import explain
 
     repo = open_repo(root)
     changed = tuple(_relative(p) for p in paths) if paths else git.changes(repo.root, "HEAD", git.EXPLAIN_HINT)
@@ -168,9 +168,9 @@ def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -
 
 def affected_targets(root: Path, base: str) -> tuple[tuple[str, ...], tuple[Affected, ...]]:
     """(the paths changed between `base` and the work tree, the targets whose image they can alter)."""
-    from dockergen.affected import affected
-    from dockergen.config import load_config
+    from dockergen.config.model import load_config
     from dockergen.plan.planner import build_plan
+    from dockergen.report.affected import affected
     from dockergen.workspace.scan import scan
 
     repo = open_repo(root)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dockergen import dockerignore
-from dockergen.config import BAKE_FILE, CI_FILES, Config, load_config, parse_config
+from dockergen.config.model import BAKE_FILE, CI_FILES, Config, load_config, parse_config
 from dockergen.errors import ConfigError, DockergenError
 from dockergen.plan import shared
 from dockergen.plan.bake import bake_plan

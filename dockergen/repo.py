@@ -11,7 +11,7 @@ from typing import Any
 
 from dockergen import fs
 from dockergen.errors import FileTooLarge, InputError
-from dockergen.jsonc import JsoncError, TooLarge, parse_jsonc
+from dockergen.formats.jsonc import JsoncError, TooLarge, parse_jsonc
 
 # A YAML document that expands past this many nodes through aliases is refused
 # (a "billion laughs" file would otherwise exhaust memory when walked).

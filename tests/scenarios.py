@@ -9,7 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
-from dockergen.init_config import init_config
+from dockergen.init.config_text import init_config
 from dockergen.pipeline import Generated, generate_all
 from dockergen.plan.model import to_json
 from dockergen.repo import Repo

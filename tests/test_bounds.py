@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dockergen.health_route import MAX_SOURCE_FILES, find_health_route
-from dockergen.plan.shell_words import MAX_NESTING, expansions
+from dockergen.init.health_route import MAX_SOURCE_FILES, find_health_route
 from dockergen.plan.tools import MAX_SCRIPT_HOPS, build_commands
 from dockergen.repo import Repo
 from dockergen.workspace.hooks import MAX_SCRIPTS
 from dockergen.workspace.manifest import parse_manifest
 from dockergen.workspace.scan import scan
+from dockergen.workspace.shell_words import MAX_NESTING, expansions
 from dockergen.workspace.tsconfig import MAX_EXTENDS, MAX_FILES, MAX_PATHS
 from tests.helpers import api_workspace, build_tree
 

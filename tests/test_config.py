@@ -1,8 +1,8 @@
 import pytest
 
-from dockergen.config import parse_config
-from dockergen.config_edit import NewTarget, add_targets
+from dockergen.config.model import parse_config
 from dockergen.errors import ConfigError
+from dockergen.init.yaml_edit import NewTarget, add_targets
 
 
 def test_minimal_config() -> None:

@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 
 from dockergen.cli import main
-from dockergen.context_report import measure
 from dockergen.dockerignore import parse
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
+from dockergen.report.context import measure
 from tests import scenarios
 from tests.helpers import SAMPLE, build_tree, copy_tree
 

@@ -12,8 +12,8 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from dockergen.config_fields import CONFIG_FILE
-from dockergen.init_config import init_config
+from dockergen.config.fields import CONFIG_FILE
+from dockergen.init.config_text import init_config
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
 from dockergen.workspace.scan import Workspace, scan

@@ -5,13 +5,13 @@ from typing import Any
 
 import pytest
 
-from dockergen import apps
-from dockergen.health_route import find_health_route
+from dockergen.init import detect as apps
+from dockergen.init.health_route import find_health_route
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.start_command import StartCommand, resolve_start, start_command
 from dockergen.repo import Repo
 from dockergen.workspace.manifest import parse_manifest
 from dockergen.workspace.scan import scan
+from dockergen.workspace.start_command import StartCommand, resolve_start, start_command
 from dockergen.workspace.tsconfig import BuildInfo, TsProject
 from tests import scenarios
 from tests.helpers import FIXTURES, build_tree, workspace
@@ -179,14 +179,14 @@ def test_health_route_found_and_certain_only_when_routed_without_prefix(tmp_path
     ],
 )  # fmt: skip
 def test_static_front_ends_are_recognised(entries: tuple[str, ...], fields: dict[str, Any], expected: Any) -> None:
-    from dockergen.plan import static_site
+    from dockergen.workspace import static_site
 
     site = static_site.detect(pkg(entries=entries, **fields))
     assert (None if site is None else (site.folder, site.spa)) == expected
 
 
 def test_init_offers_a_static_site_with_kind_static(tmp_path: Path) -> None:
-    from dockergen.init_config import init_config
+    from dockergen.init.config_text import init_config
     from dockergen.workspace.scan import scan
 
     root = build_tree(tmp_path, {
@@ -349,7 +349,7 @@ def test_members_meant_to_run_are_listed_and_libraries_are_not(tmp_path: Path) -
 
 
 def test_an_astro_site_without_an_ssr_adapter_is_static() -> None:
-    from dockergen.plan import static_site
+    from dockergen.workspace import static_site
 
     astro = {"scripts": {"build": "astro build", "dev": "astro dev"}, "dependencies": {"astro": "5"}}
     assert static_site.detect(pkg(entries=("astro.config.ts", "src"), **astro)) is not None
@@ -366,7 +366,7 @@ INIT_SCENARIOS = [
 def test_init_package_writes_what_detection_writes(name: str, tmp_path: Path) -> None:
     """`init --package` for the apps detection offers writes the same keys and detected-value
     comments (command, health, node, pnpm, runtime) as detection, and says what detection found."""
-    from dockergen.init_config import init_config
+    from dockergen.init.config_text import init_config
 
     repo = Repo(scenarios.materialize(name, tmp_path / name))
     ws = scan(repo)
@@ -377,7 +377,7 @@ def test_init_package_writes_what_detection_writes(name: str, tmp_path: Path) ->
 
 
 def test_init_package_on_a_skipped_member_keeps_what_detection_found(tmp_path: Path) -> None:
-    from dockergen.init_config import init_config
+    from dockergen.init.config_text import init_config
 
     root = workspace(tmp_path, {
         "examples/api": {"name": "demo-api", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^5"}},

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dockergen.plan import dotenv_cli
-from dockergen.plan.shell_words import split, unwrap
+from dockergen.workspace import dotenv_cli
+from dockergen.workspace.shell_words import split, unwrap
 from tests.helpers import ROOT, require_node
 
 VERSION = "11.0.0"

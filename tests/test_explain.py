@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from dockergen import dockerignore
-from dockergen.explain import CHANGES, MAY_CHANGE, MAYBE, RERUN, SAME, Explanation, explain
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
+from dockergen.report.explain import CHANGES, MAY_CHANGE, MAYBE, RERUN, SAME, Explanation, explain
 from tests import scenarios
 from tests.test_cli import run
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dockergen.explain import RERUN, SAME
+from dockergen.report.explain import RERUN, SAME
 from tests import dockerutil as d
 from tests import scenarios
 from tests.test_explain import _explain

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dockergen.config import parse_config
+from dockergen.config.model import parse_config
 from dockergen.errors import ConfigError, InputError
 from dockergen.pipeline import generate_all
 from dockergen.plan.model import BuildPlan

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dockergen.errors import InputError
-from dockergen.jsonc import MAX_COMMENTED, MAX_DEPTH, JsoncError, parse_jsonc
+from dockergen.formats.jsonc import MAX_COMMENTED, MAX_DEPTH, JsoncError, parse_jsonc
 from dockergen.repo import Repo
 from tests.helpers import build_tree
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from dockergen.jstokens import cook, tokens
+from dockergen.formats.jstokens import cook, tokens
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import dockerfile
 import pytest
 
-from dockergen.config import parse_config
+from dockergen.config.model import parse_config
 from dockergen.errors import ConfigError
 from dockergen.pipeline import generate_all
 from dockergen.plan.layers import MAX_LAYERS_PER_STAGE, merge_copies

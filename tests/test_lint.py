@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dockergen.errors import InputError
-from dockergen.init_config import init_config
+from dockergen.init.config_text import init_config
 from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
 from dockergen.workspace.scan import scan
@@ -150,7 +150,7 @@ def test_accepted_findings_become_inline_ignores_with_their_reason(tmp_path: Pat
 
 
 def test_lint_ignore_needs_a_known_rule_and_a_reason(tmp_path: Path) -> None:
-    from dockergen.config import parse_config
+    from dockergen.config.model import parse_config
     from dockergen.errors import ConfigError
 
     with pytest.raises(ConfigError) as err:

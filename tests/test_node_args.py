@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dockergen.plan import node_args
+from dockergen.workspace import node_args
 from tests.helpers import ROOT, build_tree, require_node
 
 ORACLES = ROOT / "tests" / "oracles"

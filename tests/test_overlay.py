@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dockergen.config import parse_config
+from dockergen.config.model import parse_config
 from dockergen.plan.model import BuildPlan, Copy
 from dockergen.plan.planner import build_plan
 from dockergen.repo import Repo

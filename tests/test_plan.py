@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dockergen.config import parse_config
+from dockergen.config.model import parse_config
 from dockergen.errors import ConfigError, UsageError
 from dockergen.pipeline import generate_all
 from dockergen.plan.layers import MAX_LAYERS_PER_STAGE, layers

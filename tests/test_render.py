@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from dockergen.config import parse_config
+from dockergen.config.model import parse_config
 from dockergen.plan.planner import build_plan
 from dockergen.render import render, split_generated
 from dockergen.repo import Repo

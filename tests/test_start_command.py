@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.start_command import resolve_start
 from dockergen.workspace.manifest import Package, parse_manifest
+from dockergen.workspace.start_command import resolve_start
 
 
 def app(start: str, **fields: Any) -> Package:

@@ -135,9 +135,9 @@ def test_malformed_mise_toml(tmp_path: Path) -> None:
 
 
 def test_init_and_plan_say_why_a_range_became_this_version(tmp_path: Path) -> None:
-    from dockergen.init_config import init_config
+    from dockergen.init.config_text import init_config
     from dockergen.pipeline import generate_all
-    from dockergen.plan.describe import describe
+    from dockergen.report.describe import describe
     from tests.scenarios import materialize
 
     repo = Repo(materialize("pnpm-range", tmp_path / "ws"))

@@ -6,17 +6,11 @@ from __future__ import annotations
 import posixpath
 import re
 
-from dockergen.plan import node_args
-from dockergen.plan.start_command import StartCommand
-from dockergen.workspace.manifest import PROD_KINDS, Package
+from dockergen.workspace import node_args
+from dockergen.workspace.frameworks import http_frameworks
+from dockergen.workspace.manifest import Package
+from dockergen.workspace.start_command import StartCommand
 
-HTTP_FRAMEWORKS = (
-    "express", "fastify", "hono", "@hono/node-server", "koa", "@nestjs/core", "@hapi/hapi",
-    "restify", "polka", "h3", "elysia", "@trpc/server", "next", "nuxt", "@remix-run/serve",
-    "@remix-run/express", "@react-router/serve", "@sveltejs/kit", "astro", "apollo-server",
-    "@apollo/server", "graphql-yoga", "socket.io", "ws", "@tanstack/react-start", "@tanstack/solid-start",
-    "@tanstack/start", "@solidjs/start", "nitropack", "nitro",
-)  # fmt: skip
 # Framework apps whose runtime files are not named by "files": (build output, sources needed at run time).
 FRAMEWORK_FILES = {
     "next": ((".next",), ("public", "next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts")),
@@ -24,13 +18,6 @@ FRAMEWORK_FILES = {
     "@react-router/serve": (("build",), ("public",)),
     "nuxt": ((".output",), ()),
 }
-
-
-def http_frameworks(pkg: Package) -> tuple[str, ...]:
-    """The HTTP frameworks among the production dependencies (the root's it uses too), in
-    HTTP_FRAMEWORKS order."""
-    names = {d.name for d in pkg.deps_with_root(PROD_KINDS)}
-    return tuple(f for f in HTTP_FRAMEWORKS if f in names)
 
 
 def runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...], str]:

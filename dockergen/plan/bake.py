@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dockergen.config import Config
+from dockergen.config.model import Config
 from dockergen.plan.model import BuildPlan
 
 REGISTRY = "REGISTRY"  # variable: a prefix such as ghcr.io/acme/ (empty: local names)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dockergen.plan.inputs import NPM_CACHE_MOUNT, WORKDIR, StageInputs, extra_steps
 from dockergen.plan.model import Command, Env, Mount, Run, Step, Workdir
+from dockergen.plan.stage_inputs import NPM_CACHE_MOUNT, WORKDIR, StageInputs, extra_steps
 
 BASE_COMMENT = "pnpm at one exact version (its step says where it comes from)"
 NODE_GYP_TOOLS = ("g++", "make", "python3")

@@ -7,9 +7,9 @@ import posixpath
 from collections.abc import Mapping
 
 from dockergen.dockerignore import SECRETS
-from dockergen.plan.build_output import declared_outputs
 from dockergen.plan.model import BuildContext, Stage
 from dockergen.validate import context_path
+from dockergen.workspace.build_output import declared_outputs
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
 

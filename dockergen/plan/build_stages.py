@@ -5,8 +5,8 @@ from __future__ import annotations
 import posixpath
 
 from dockergen.plan import nextjs
-from dockergen.plan.inputs import StageInputs, build_env, copy, extra_steps, folder
 from dockergen.plan.model import Command, Copy, Mount, Run, Step
+from dockergen.plan.stage_inputs import StageInputs, build_env, copy, extra_steps, folder
 from dockergen.validate import context_path
 from dockergen.workspace import graph
 from dockergen.workspace.manifest import Package

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockergen.config import TargetConfig
+from dockergen.config.model import TargetConfig
 from dockergen.errors import ConfigError, InputError
 from dockergen.plan.model import Images, RuntimeKind
 from dockergen.validate import image_reference

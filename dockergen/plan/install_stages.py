@@ -5,8 +5,18 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 
-from dockergen.plan.inputs import STORE, VOLATILE, WORKDIR, StageInputs, checked, copy, copy_from, extra_steps, folder
 from dockergen.plan.model import Command, Copy, Run, Step
+from dockergen.plan.stage_inputs import (
+    STORE,
+    VOLATILE,
+    WORKDIR,
+    StageInputs,
+    checked,
+    copy,
+    copy_from,
+    extra_steps,
+    folder,
+)
 from dockergen.plan.tools import tool_providers
 from dockergen.workspace.manifest import Package
 

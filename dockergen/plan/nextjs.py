@@ -9,13 +9,13 @@ from __future__ import annotations
 import posixpath
 import re
 
-from dockergen.config import TargetConfig
-from dockergen.plan.inputs import APP, WORKDIR, StageInputs
+from dockergen.config.model import TargetConfig
 from dockergen.plan.model import Command, Copy, Env, Mount, Step, Workdir
-from dockergen.plan.start_command import StartCommand
+from dockergen.plan.stage_inputs import APP, WORKDIR, StageInputs
 from dockergen.workspace.frameworks import NextConfig
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
+from dockergen.workspace.start_command import StartCommand
 
 # A folder that can go into a --mount flag as is (the flag's CSV has no quoting BuildKit reads).
 _MOUNTABLE = re.compile(r"^[A-Za-z0-9._/@+-]+$")

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import posixpath
 
-from dockergen.plan.build_output import declared_outputs
 from dockergen.plan.build_stages import scripts_before_build
-from dockergen.plan.inputs import WORKDIR, StageInputs
 from dockergen.plan.model import Copy, Step
+from dockergen.plan.stage_inputs import WORKDIR, StageInputs
+from dockergen.workspace.build_output import declared_outputs
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.tasks import generators
 

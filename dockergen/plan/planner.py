@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 
-from dockergen.config import Config, TargetConfig
-from dockergen.config_fields import ROOT_USER, SYSTEM_FOLDERS, is_root, system_folder
+from dockergen.config.fields import ROOT_USER, SYSTEM_FOLDERS, is_root, system_folder
+from dockergen.config.model import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
 from dockergen.plan import (
     base_stage,
@@ -16,17 +16,18 @@ from dockergen.plan import (
     overlay,
     prod_install,
     runtime_stages,
-    static_site,
+    static_stages,
     tools,
 )
 from dockergen.plan.build_context import build_context
 from dockergen.plan.images import choose_images
-from dockergen.plan.inputs import WORKDIR, StageInputs, copy_from
 from dockergen.plan.layers import MAX_LAYERS_PER_STAGE, bounded, layers
 from dockergen.plan.model import BuildPlan, Copy, Stage, Step
-from dockergen.plan.start_command import StartCommand, resolve_start
+from dockergen.plan.stage_inputs import WORKDIR, StageInputs, copy_from
+from dockergen.workspace import static_site
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
+from dockergen.workspace.start_command import StartCommand, resolve_start
 
 
 def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tuple[str, ...] = ()) -> BuildPlan:
@@ -217,7 +218,7 @@ def _command(ws: Workspace, pkg: Package, cfg: TargetConfig, standalone: bool, i
     if standalone:
         return nextjs.start_command(pkg)
     if cfg.kind == "static":
-        return StartCommand(static_site.command(images_kind), "kind: static, the file server")
+        return StartCommand(static_stages.command(images_kind), "kind: static, the file server")
     command, why = resolve_start(pkg, ws.build_info(pkg))
     if command is None:
         raise ConfigError(
@@ -258,7 +259,7 @@ def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
     """What the runtime takes besides the build: the production tree, or the static file server;
     nothing for a Next.js standalone build (its output carries the node_modules files it loads)."""
     if inputs.cfg.kind == "static":
-        return [Stage("server", "base", "the file server that serves the site", static_site.server_steps(inputs))]
+        return [Stage("server", "base", "the file server that serves the site", static_stages.server_steps(inputs))]
     if inputs.next_standalone:
         return []
     if inputs.images.pnpm_major < 10:

@@ -10,7 +10,9 @@ import posixpath
 from dataclasses import replace
 
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.inputs import (
+from dockergen.plan.install_stages import manifest_steps, root_inputs
+from dockergen.plan.model import Command, Run, Step, Workdir
+from dockergen.plan.stage_inputs import (
     APP,
     NO_SIDE_EFFECTS_CACHE,
     SIDE_EFFECTS_WHY,
@@ -23,10 +25,8 @@ from dockergen.plan.inputs import (
     copy_from,
     folder,
 )
-from dockergen.plan.install_stages import manifest_steps, root_inputs
-from dockergen.plan.model import Command, Run, Step, Workdir
-from dockergen.plan.start_command import StartCommand
 from dockergen.workspace.manifest import PROD_KINDS, Package
+from dockergen.workspace.start_command import StartCommand
 
 COMMENT = "the production tree from the lockfile (pnpm < 10's deploy would resolve versions again)"
 # Install inputs the runtime does not need (the manifests stay: node resolves `exports` with them).

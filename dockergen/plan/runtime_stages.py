@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import posixpath
 
-from dockergen.config_fields import SYSTEM_FOLDERS, system_folder
+from dockergen.config.fields import SYSTEM_FOLDERS, system_folder
 from dockergen.errors import ConfigError, InputError
-from dockergen.plan import nextjs, static_site
+from dockergen.plan import nextjs, static_stages
 from dockergen.plan.app_files import runtime_paths
-from dockergen.plan.inputs import (
+from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
+from dockergen.plan.prod_install import HIDE_PROJECT_SCRIPTS, workspace_layout
+from dockergen.plan.stage_inputs import (
     APP,
     NO_SIDE_EFFECTS_CACHE,
     OUT,
@@ -23,8 +25,6 @@ from dockergen.plan.inputs import (
     extra_steps,
     package_path,
 )
-from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
-from dockergen.plan.prod_install import HIDE_PROJECT_SCRIPTS, workspace_layout
 from dockergen.validate import control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
@@ -212,7 +212,7 @@ def data_dir_steps(inputs: StageInputs) -> tuple[Step, ...]:
 
 def _app_files(inputs: StageInputs) -> list[Step]:
     if inputs.cfg.kind == "static":
-        return static_site.runtime_files(inputs)
+        return static_stages.runtime_files(inputs)
     if inputs.next_standalone:
         return _asset_files(inputs)
     return [*_node_app_files(inputs), *_asset_files(inputs)]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dockergen.plan.shell_words import split, unwrap
 from dockergen.workspace.manifest import Package
+from dockergen.workspace.shell_words import split, unwrap
 
 if TYPE_CHECKING:
-    from dockergen.plan.inputs import StageInputs
+    from dockergen.plan.stage_inputs import StageInputs
 
 # Commands whose package has another name; any other command is looked up by its own name.
 PROVIDERS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dockergen
-from dockergen.config import CI_FILES, Config
+from dockergen.config.model import CI_FILES, Config
 from dockergen.plan.bake import BakePlan
 
 GHCR = "ghcr.io"

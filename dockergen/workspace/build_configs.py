@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from dockergen.errors import FileTooLarge
-from dockergen.jstokens import Token
+from dockergen.formats.jstokens import Token
 from dockergen.repo import Repo
 from dockergen.validate import context_path, control_chars
 from dockergen.workspace.js_source import MAX_SOURCE_BYTES, Window, key, literal, name, punct, read_source, windows

@@ -13,7 +13,24 @@ from dockergen.errors import InputError
 from dockergen.repo import Repo
 from dockergen.validate import control_chars
 from dockergen.workspace.js_source import Window, key, literal, name, punct, read_source, windows
-from dockergen.workspace.manifest import Package
+from dockergen.workspace.manifest import PROD_KINDS, Package
+
+# HTTP servers and frameworks: a package depending on one serves HTTP.
+HTTP_FRAMEWORKS = (
+    "express", "fastify", "hono", "@hono/node-server", "koa", "@nestjs/core", "@hapi/hapi",
+    "restify", "polka", "h3", "elysia", "@trpc/server", "next", "nuxt", "@remix-run/serve",
+    "@remix-run/express", "@react-router/serve", "@sveltejs/kit", "astro", "apollo-server",
+    "@apollo/server", "graphql-yoga", "socket.io", "ws", "@tanstack/react-start", "@tanstack/solid-start",
+    "@tanstack/start", "@solidjs/start", "nitropack", "nitro",
+)  # fmt: skip
+
+
+def http_frameworks(pkg: Package) -> tuple[str, ...]:
+    """The HTTP frameworks among the production dependencies (the root's it uses too), in
+    HTTP_FRAMEWORKS order."""
+    names = {d.name for d in pkg.deps_with_root(PROD_KINDS)}
+    return tuple(f for f in HTTP_FRAMEWORKS if f in names)
+
 
 NEXT_CONFIGS = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

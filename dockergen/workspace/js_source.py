@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 
 from dockergen.errors import FileTooLarge
-from dockergen.jstokens import Token, tokens
+from dockergen.formats.jstokens import Token, tokens
 from dockergen.repo import Repo
 
 # Config files are a few kilobytes; reading one token by token costs about a second per MiB at

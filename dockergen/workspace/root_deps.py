@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from dockergen.plan.shell_words import unwrap
 from dockergen.workspace.manifest import Dependency, Package
+from dockergen.workspace.shell_words import unwrap
 
 # A config file in the member's folder -> the dependencies it configures.
 CONFIG_FILES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (

@@ -10,19 +10,19 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from dockergen import apps
-from dockergen.config import parse_config
-from dockergen.config_edit import NewTarget, add_targets, set_ci
-from dockergen.config_fields import CONFIG_FILE
+from dockergen.config.fields import CONFIG_FILE
+from dockergen.config.model import parse_config
 from dockergen.errors import DockergenError, InputError, UsageError
-from dockergen.health_route import find_health_route
-from dockergen.plan import static_site
+from dockergen.init import detect as apps
+from dockergen.init.health_route import find_health_route
+from dockergen.init.yaml_edit import NewTarget, add_targets, set_ci
 from dockergen.plan.planner import placement
-from dockergen.plan.start_command import resolve_start
 from dockergen.render import split_generated
 from dockergen.repo import Repo, parse_yaml
+from dockergen.workspace import static_site
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
+from dockergen.workspace.start_command import resolve_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +185,7 @@ def _placement(
 
 
 def _default_files(pkg: Package, total: int) -> tuple[str, str]:
-    from dockergen.config import TargetConfig
+    from dockergen.config.model import TargetConfig
 
     return placement(TargetConfig(name="x", package=pkg.name), pkg, total)
 

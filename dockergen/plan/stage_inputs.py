@@ -5,13 +5,13 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from dockergen.config import TargetConfig
+from dockergen.config.model import TargetConfig
 from dockergen.errors import InputError
 from dockergen.plan.model import Command, Copy, Env, Images, Mount, Raw, Run, Step
-from dockergen.plan.start_command import StartCommand
 from dockergen.validate import context_path, control_chars
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.scan import Workspace
+from dockergen.workspace.start_command import StartCommand
 
 WORKDIR = "/repo"
 STORE = "/pnpm/store"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dockergen import validate
-from dockergen.config_fields import CONFIG_FILE, Asset, TargetFields
+from dockergen.config.fields import CONFIG_FILE, Asset, TargetFields
 from dockergen.errors import ConfigError
 from dockergen.repo import Repo, key_position, parse_yaml
 

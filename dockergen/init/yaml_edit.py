@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from dockergen.config import TARGET_KEYS
+from dockergen.config.model import TARGET_KEYS
 
 HEADER = """\
 # dockergen.yaml: how dockergen builds container images for this pnpm workspace.

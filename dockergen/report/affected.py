@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dockergen.dockerignore import DockerIgnore
-from dockergen.explain import RERUN, SAME, explain
 from dockergen.plan.model import BuildPlan
+from dockergen.report.explain import RERUN, SAME, explain
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,17 +9,17 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from dockergen import not_apps
 from dockergen.errors import InputError
-from dockergen.health_route import source_files
-from dockergen.plan import static_site
-from dockergen.plan.app_files import http_frameworks
-from dockergen.plan.build_output import dev_entry
-from dockergen.plan.shell_words import split, unwrap
-from dockergen.plan.start_command import START_SCRIPTS, StartCommand, resolve_start
+from dockergen.init import not_apps
+from dockergen.init.health_route import source_files
 from dockergen.repo import Repo
+from dockergen.workspace import static_site
+from dockergen.workspace.build_output import dev_entry
+from dockergen.workspace.frameworks import http_frameworks
 from dockergen.workspace.manifest import PROD_KINDS, Dependency, Package
 from dockergen.workspace.scan import Workspace
+from dockergen.workspace.shell_words import split, unwrap
+from dockergen.workspace.start_command import START_SCRIPTS, StartCommand, resolve_start
 
 # Defaults of frameworks that ignore PORT or default to something else.
 _FRAMEWORK_PORTS = {"next": 3000, "@nestjs/core": 3000, "nuxt": 3000, "astro": 4321}

@@ -8,8 +8,8 @@ import posixpath
 import re
 import shlex
 
-from dockergen.plan.shell_words import split, unwrap
 from dockergen.workspace.manifest import Package
+from dockergen.workspace.shell_words import split, unwrap
 from dockergen.workspace.tsconfig import BuildInfo
 
 DEV_SCRIPTS = ("start", "start:dev", "dev", "start:prod", "watch")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from dockergen.jstokens import Token, tokens
+from dockergen.formats.jstokens import Token, tokens
 
 MAX_COMMENTED = 2**20  # characters of a text that is not plain JSON; tsconfig files have a few thousand
 MAX_DEPTH = 200  # nesting tsc reads; tsconfig files nest a few levels

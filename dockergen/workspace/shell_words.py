@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from dockergen.plan import dotenv_cli
+from dockergen.workspace import dotenv_cli
 
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_OPERATORS = re.compile(r"&&|\|\||[;|&<>`]|\$\(")

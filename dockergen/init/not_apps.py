@@ -9,10 +9,10 @@ import posixpath
 import re
 
 from dockergen.errors import InputError
-from dockergen.plan.app_files import http_frameworks
-from dockergen.plan.start_command import StartCommand
 from dockergen.repo import Repo
+from dockergen.workspace.frameworks import http_frameworks
 from dockergen.workspace.manifest import PROD_KINDS, Package
+from dockergen.workspace.start_command import StartCommand
 from dockergen.workspace.tsconfig import BuildInfo
 
 # Where web-extension manifests live: the package folder, or the folders bundlers copy from.

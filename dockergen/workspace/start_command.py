@@ -6,11 +6,11 @@ import posixpath
 import shlex
 from dataclasses import dataclass
 
-from dockergen.plan import node_args
-from dockergen.plan.build_output import build_commands, infer_from_build, nest_entry
-from dockergen.plan.shell_words import expansions, split, unwrap
 from dockergen.validate import control_chars
+from dockergen.workspace import node_args
+from dockergen.workspace.build_output import build_commands, infer_from_build, nest_entry
 from dockergen.workspace.manifest import PROD_KINDS, Package
+from dockergen.workspace.shell_words import expansions, split, unwrap
 from dockergen.workspace.tsconfig import BuildInfo
 
 TS_SOURCE = (".ts", ".tsx", ".mts", ".cts")
