@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from dockergen.plan.model import Command, Env, Mount, Run, Step, Workdir
 from dockergen.plan.stage_inputs import NPM_CACHE_MOUNT, WORKDIR, StageInputs, extra_steps
+from dockergen.programs import program
 
 BASE_COMMENT = "pnpm at one exact version (its step says where it comes from)"
 NODE_GYP_TOOLS = ("g++", "make", "python3")
 # node-gyp's header folder for this Node (~/.cache/node-gyp/<version>), pointing at the image's headers.
-NODE_GYP_SEED = (
-    'const fs=require("fs"),path=require("path"),os=require("os");'
-    'const d=path.join(os.homedir(),".cache","node-gyp",process.versions.node);'
-    'fs.mkdirSync(d,{recursive:true});fs.symlinkSync("/usr/local/include",path.join(d,"include"));'
-    'fs.writeFileSync(path.join(d,"installVersion"),"99\\n")'
-)
+NODE_GYP_SEED = program("node-gyp-seed.js")
 # apt's lists and downloads survive between builds in cache mounts (Debian images delete
 # downloaded packages after each install unless told to keep them).
 APT_MOUNTS = (

@@ -7,6 +7,7 @@ import posixpath
 from dockergen.plan import nextjs
 from dockergen.plan.model import Command, Copy, Mount, Run, Step
 from dockergen.plan.stage_inputs import StageInputs, build_env, copy, extra_steps, folder
+from dockergen.programs import program
 from dockergen.validate import context_path
 from dockergen.workspace import graph
 from dockergen.workspace.manifest import Package
@@ -160,11 +161,7 @@ def scripts_before_build(inputs: StageInputs, pkg: Package) -> tuple[str, ...]:
 
 # Checks after the app's build that its start command's file exists (node's resolution: as is,
 # then with .js/.cjs/.mjs, then as a folder's index.js): a wrong guess fails the build, not the pod.
-ENTRY_CHECK = (
-    'const f=process.argv[1];if(!["",".js",".cjs",".mjs","/index.js"].some(x=>require("fs").existsSync(f+x)))'
-    '{console.error("dockergen: the start command runs "+f+", which the build did not write; "'
-    '+"set command: in dockergen.yaml");process.exit(1)}'
-)
+ENTRY_CHECK = program("entry-check.js")
 
 
 def _sources(pkg: Package, comment: str) -> Copy:

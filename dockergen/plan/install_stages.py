@@ -18,6 +18,7 @@ from dockergen.plan.stage_inputs import (
     folder,
 )
 from dockergen.plan.tools import tool_providers
+from dockergen.programs import program
 from dockergen.workspace.manifest import Package
 
 LIB_MANIFESTS = "lib-manifests"
@@ -46,11 +47,7 @@ COLD_COMMENT = "one install for the app and its libraries (optimize: cold): fewe
 # install puts it back, and then adds only what the libraries lack instead of relinking every package.
 INSTALL_RECORD = (*VOLATILE, "node_modules/.pnpm/lock.yaml")
 RECORD_DIR = "/pnpm/libs-install"
-MOVE_RECORD = (
-    'const fs=require("fs"),path=require("path");const[to,...files]=process.argv.slice(1);'
-    "fs.mkdirSync(to,{recursive:true});for(const f of files){if(fs.existsSync(f)){"
-    "const t=path.join(to,f);fs.mkdirSync(path.dirname(t),{recursive:true});fs.renameSync(f,t)}}"
-)
+MOVE_RECORD = program("move-record.js")
 
 
 def root_inputs(inputs: StageInputs) -> list[Step]:

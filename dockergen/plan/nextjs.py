@@ -12,6 +12,7 @@ import re
 from dockergen.config.model import TargetConfig
 from dockergen.plan.model import Command, Copy, Env, Mount, Step, Workdir
 from dockergen.plan.stage_inputs import APP, WORKDIR, StageInputs
+from dockergen.programs import program
 from dockergen.workspace.frameworks import NextConfig
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.scan import Workspace
@@ -20,7 +21,7 @@ from dockergen.workspace.start_command import StartCommand
 # A folder that can go into a --mount flag as is (the flag's CSV has no quoting BuildKit reads).
 _MOUNTABLE = re.compile(r"^[A-Za-z0-9._/@+-]+$")
 SERVER = "server.js"
-CHECK = 'if(!require("fs").existsSync(process.argv[1])){console.error(process.argv[2]);process.exit(1)}'
+CHECK = program("file-check.js")
 # Measured on tests/fixtures/next-classic vs next-standalone (bench/frameworks.py, README).
 SIZE_NOTE = "on dockergen's Next.js fixture, 60 MB above the base image instead of 378 MB"
 

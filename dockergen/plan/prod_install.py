@@ -5,7 +5,6 @@ between the app, its libraries and the root resolve as they do in the repository
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import replace
 
@@ -25,6 +24,7 @@ from dockergen.plan.stage_inputs import (
     copy_from,
     folder,
 )
+from dockergen.programs import program
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.start_command import StartCommand
 
@@ -97,14 +97,7 @@ KEPT_MANIFESTS = "/tmp/dockergen-manifests"
 # Run with the folders of the projects whose scripts must not run: keeps each package.json in
 # KEPT_MANIFESTS (at the same relative path) and writes it without those scripts. `cp -a` puts the
 # kept files back after the install: the runtime ships the manifests as written.
-HIDE_PROJECT_SCRIPTS = (
-    f'const fs=require("fs"),path=require("path"),kept={json.dumps(KEPT_MANIFESTS)};'
-    f"const names={json.dumps(list(PROJECT_LIFECYCLE), separators=(',', ':'))};"
-    'for(const d of process.argv.slice(1)){const f=path.join(d,"package.json"),k=path.join(kept,f);'
-    "fs.mkdirSync(path.dirname(k),{recursive:true});fs.copyFileSync(f,k);"
-    'const m=JSON.parse(fs.readFileSync(f,"utf8"));for(const n of names)delete m.scripts[n];'
-    'fs.writeFileSync(f,JSON.stringify(m,null,2)+"\\n")}'
-)
+HIDE_PROJECT_SCRIPTS = program("hide-project-scripts.js")
 
 
 def _lifecycle(pkg: Package) -> tuple[str, ...]:
@@ -129,16 +122,7 @@ def _without_lifecycle(pkg: Package) -> Package:
 # link the app's copy (libraries only), else pnpm's hoisted copy (node_modules/.pnpm/node_modules,
 # there when the production tree holds the package). Nothing is installed: a name the tree does
 # not hold stays absent (an optional peer, a build tool).
-LINK_AS_AT_DEV_TIME = (
-    'const fs=require("fs"),path=require("path");const[app,...libs]=process.argv.slice(1);'
-    "for(const d of [app,...libs]){"
-    'const m=JSON.parse(fs.readFileSync(path.join(d,"package.json"),"utf8"));'
-    "for(const n of Object.keys({...m.devDependencies,...m.peerDependencies})){"
-    'const l=path.join(d,"node_modules",n);try{fs.lstatSync(l);continue}catch{}'
-    'const c=[...(d===app?[]:[path.join(app,"node_modules",n)]),path.join("node_modules/.pnpm/node_modules",n)];'
-    "const t=c.find(p=>fs.existsSync(p));if(!t)continue;fs.mkdirSync(path.dirname(l),{recursive:true});"
-    'fs.symlinkSync(path.relative(path.dirname(l),t),l);console.log("dockergen: linked "+l+" to "+t)}}'
-)
+LINK_AS_AT_DEV_TIME = program("link-as-at-dev-time.js")
 
 
 def _unmet_peers(inputs: StageInputs, packages: tuple[Package, ...]) -> list[str]:
@@ -168,11 +152,7 @@ LIB_FILES = "lib-files"  # the stage that gathers the libraries' built runtime f
 LIB_FILES_DIR = "/lib-files"
 # Copies each path given (relative to the working directory) that exists into the folder given
 # first, keeping its place; a "files" entry the build did not write is skipped, as npm skips it.
-COLLECT = (
-    'const fs=require("fs"),path=require("path");const[out,...paths]=process.argv.slice(1);'
-    "for(const p of paths){if(fs.existsSync(p)){fs.cpSync(p,path.join(out,p),{recursive:true,verbatimSymlinks:true})}"
-    'else{console.error("dockergen: "+p+" (in \\"files\\") was not built; skipped")}}'
-)
+COLLECT = program("collect.js")
 
 
 def workspace_layout(inputs: StageInputs) -> list[Step]:

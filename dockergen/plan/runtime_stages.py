@@ -25,23 +25,18 @@ from dockergen.plan.stage_inputs import (
     extra_steps,
     package_path,
 )
+from dockergen.programs import program
 from dockergen.validate import control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
 # handler `docker stop` waits 10 s and kills. It exits only when the app has no handler of its own.
 # No spaces, double quotes, '#', '%' or '?': it travels in CMD, NODE_OPTIONS and a data: URL, and
 # Node 20 cuts a data: URL at '?' (its query), which left a syntax error that stopped every app.
-SIGNALS = (
-    "data:text/javascript,['SIGTERM','SIGINT'].forEach(s=>process.on(s,()=>"
-    "{if(process.listenerCount(s)===1)process.exit(s==='SIGINT'&&130||143)}))"
-)
+SIGNALS = "data:text/javascript," + program("signals.js")
 # The health check's script: the URL arrives as its argument, never inside the code.
-HEALTH_SCRIPT = "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTH_SCRIPT = program("health-check.js")
 # Without node (nginx's image): bash's /dev/tcp, the port and path as arguments; 2xx passes.
-TCP_HEALTH_SCRIPT = (
-    'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "GET %s HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n" "$2" >&3 '
-    '&& read -r _ code _ <&3 && [ "$code" -ge 200 ] && [ "$code" -lt 300 ]'
-)
+TCP_HEALTH_SCRIPT = program("tcp-health.sh")
 DATA_DIRS = "/data-dirs"
 ROOT_OUT = "/root-out"
 

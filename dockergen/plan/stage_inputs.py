@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from dockergen.config.model import TargetConfig
 from dockergen.errors import InputError
 from dockergen.plan.model import Command, Copy, Env, Images, Mount, Raw, Run, Step
+from dockergen.programs import program
 from dockergen.validate import context_path, control_chars
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.scan import Workspace
@@ -210,27 +211,13 @@ def _secret_note(refs: tuple[str, ...]) -> str:
 
 # Links node_modules/.dockergen-bin/<bin> to the file a dependency's "bin" names (relative, so it
 # holds wherever the tree is copied): the runtime runs `node <link>`, no shell shim.
-BIN_LINK = (
-    'const[d,p,b]=process.argv.slice(1),fs=require("fs"),path=require("path");'
-    'const m=JSON.parse(fs.readFileSync(path.join(d,p,"package.json"),"utf8"));'
-    'const f=typeof m.bin==="string"?m.bin:(m.bin||{})[b];'
-    'if(!f){console.error("dockergen: "+p+" has no bin "+b+"; set command: in dockergen.yaml");process.exit(1)}'
-    'fs.mkdirSync(path.join(d,".dockergen-bin"),{recursive:true});'
-    'fs.symlinkSync(path.join("..",p,f),path.join(d,".dockergen-bin",b))'
-)
+BIN_LINK = program("bin-link.js")
 
 
 # The same link to a bin of the workspace root's dependency: read from the root's node_modules in
 # the stage (argument 4), linked through the relative path from the link's folder to where the
 # root's node_modules is at run time (argument 5), as in the repository.
-BIN_LINK_FROM_ROOT = (
-    'const[d,p,b,r,u]=process.argv.slice(1),fs=require("fs"),path=require("path");'
-    'const m=JSON.parse(fs.readFileSync(path.join(r,p,"package.json"),"utf8"));'
-    'const f=typeof m.bin==="string"?m.bin:(m.bin||{})[b];'
-    'if(!f){console.error("dockergen: "+p+" has no bin "+b+"; set command: in dockergen.yaml");process.exit(1)}'
-    'fs.mkdirSync(path.join(d,".dockergen-bin"),{recursive:true});'
-    'fs.symlinkSync(path.join(u,p,f),path.join(d,".dockergen-bin",b))'
-)
+BIN_LINK_FROM_ROOT = program("bin-link-from-root.js")
 
 
 def bin_link(inputs: StageInputs, modules: str, root_modules: str = f"{WORKDIR}/node_modules") -> list[Step]:

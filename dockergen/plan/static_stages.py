@@ -12,56 +12,28 @@ from dockergen.errors import InputError
 from dockergen.plan.base_stage import apt_install
 from dockergen.plan.model import Command, Copy, Run, Step
 from dockergen.plan.stage_inputs import APP, WORKDIR, StageInputs, package_path
+from dockergen.programs import program
 from dockergen.workspace.static_site import output_dir
 
 SERVER = "/static-server.mjs"
 SITE = f"{APP}/site"
-# One line (it travels as a shell word): serves SITE, index.html for folders, SPA fallback.
-SOURCE = (
-    'import{createServer}from"node:http";import{createReadStream,statSync}from"node:fs";'
-    'import{extname,join,normalize}from"node:path";'
-    f'const root="{SITE}",spa=process.env.SPA!=="0",port=Number(process.env.PORT||8080);'
-    'const types={".html":"text/html; charset=utf-8",".js":"text/javascript",".mjs":"text/javascript",'
-    '".css":"text/css",".json":"application/json",".svg":"image/svg+xml",".png":"image/png",'
-    '".jpg":"image/jpeg",".jpeg":"image/jpeg",".gif":"image/gif",".webp":"image/webp",".avif":"image/avif",'
-    '".ico":"image/x-icon",".woff":"font/woff",".woff2":"font/woff2",".txt":"text/plain; charset=utf-8",'
-    '".wasm":"application/wasm",".map":"application/json",".xml":"application/xml"};'
-    'const file=p=>{try{const s=statSync(p);return s.isDirectory()?file(join(p,"index.html")):s.isFile()?p:null}'
-    "catch{return null}};"
-    'createServer((req,res)=>{let path;try{path=decodeURIComponent(new URL(req.url,"http://x").pathname)}'
-    "catch{res.writeHead(400).end();return}"
-    'const f=file(join(root,normalize(path)))??(spa&&!extname(path)?join(root,"index.html"):null);'
-    'if(!f){res.writeHead(404,{"content-type":"text/plain"}).end("not found");return}'
-    'if(req.method!=="GET"&&req.method!=="HEAD"){res.writeHead(405).end();return}'
-    'res.writeHead(200,{"content-type":types[extname(f)]||"application/octet-stream",'
-    '"cache-control":/[.-][0-9a-zA-Z_-]{8,}\\.[a-z0-9]+$/.test(f)?"public, max-age=31536000, immutable":"no-cache"});'
-    'req.method==="HEAD"?res.end():createReadStream(f).pipe(res)}).listen(port,"0.0.0.0");'
-    'process.on("SIGTERM",()=>process.exit(0));'
-)
-WRITE = "require('fs').writeFileSync(process.argv[1],process.argv[2])"
+# programs/static-server.mjs: serves SITE (its root is SITE's value), index.html for folders, SPA fallback.
+SOURCE = program("static-server.mjs")
+WRITE = program("write-file.js")
 NGINX_CONF = "/nginx.conf"
 NGINX_CONF_IN_IMAGE = "/etc/nginx/dockergen.conf"
 NGINX_COMMAND = ("nginx", "-e", "stderr", "-c", NGINX_CONF_IN_IMAGE)
-# nginx as a non-root user: its pid and temp files in /tmp, logs to the container's output; hashed
-# file names cached for good; a missing file (a name with an extension) is a 404, never the page.
-# One line (it travels as a shell word), no comments. Slots: the port (an int from dockergen.yaml)
-# and the fallback (one of two constants).
-NGINX_TEMPLATE = " ".join((
-    "daemon off; worker_processes auto; pid /tmp/nginx.pid; error_log stderr warn;",
-    "events {{ worker_connections 1024; }}",
-    "http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log /dev/stdout;",
-    "client_body_temp_path /tmp/nginx-client-body; proxy_temp_path /tmp/nginx-proxy;",
-    "fastcgi_temp_path /tmp/nginx-fastcgi; uwsgi_temp_path /tmp/nginx-uwsgi; scgi_temp_path /tmp/nginx-scgi;",
-    "sendfile on; server_tokens off;",
-    "server {{ listen {port}; root {site};",
-    'location ~* "[.-][0-9a-zA-Z_-]{{8,}}\\.[a-z0-9]+$" {{',
-    'add_header Cache-Control "public, max-age=31536000, immutable"; try_files $uri =404; }}',
-    'location ~ "\\.[A-Za-z0-9]+$" {{ add_header Cache-Control "no-cache"; try_files $uri =404; }}',
-    'location / {{ add_header Cache-Control "no-cache"; try_files $uri $uri/ {fallback}; }} }} }}',
-))  # fmt: skip
+# nginx's configuration is programs/nginx.conf: non-root, hashed file names cached for good, a missing
+# file (a name with an extension) a 404, never the page; the fallback is one of these two.
 SPA_FALLBACK = "/index.html"
 NO_FALLBACK = "=404"
 DEFAULT_PORT = 8080
+
+
+def nginx_conf(port: int, site: str, fallback: str) -> str:
+    """programs/nginx.conf with its port, site folder and fallback (validated values: a port number,
+    dockergen's own folder, one of two fallbacks)."""
+    return program("nginx.conf").replace("@port@", str(port)).replace("@site@", site).replace("@fallback@", fallback)
 
 
 def server_steps(inputs: StageInputs) -> tuple[Step, ...]:
@@ -70,7 +42,7 @@ def server_steps(inputs: StageInputs) -> tuple[Step, ...]:
     if inputs.images.runtime_kind == "nginx":
         port = inputs.cfg.port or DEFAULT_PORT
         fallback = SPA_FALLBACK if inputs.cfg.spa else NO_FALLBACK
-        conf = NGINX_TEMPLATE.format(site=SITE, port=port, fallback=fallback)
+        conf = nginx_conf(port, SITE, fallback)
         why = f"nginx's configuration: non-root, port {port}, {'SPA fallback, ' if inputs.cfg.spa else ''}caching"
         dollars = "hadolint ignore=SC2016"  # $uri is nginx's variable, written as is: no shell expansion wanted
         return (Run((Command(("node", "-e", WRITE, NGINX_CONF, conf)),), why, pragmas=(dollars,)),)
