@@ -118,3 +118,24 @@ def require_node() -> str:
     if os.environ.get("CI") == "true":
         pytest.fail("CI=true but node is not on PATH: the oracle tests need it")
     pytest.skip("node is not on PATH (oracle tests compare with the real tool; they always run under CI=true)")
+
+
+def require_tool(name: str, module: bool = False) -> str:
+    """A linter or tool of the `lint` extra (an executable beside the interpreter or on PATH, or a
+    module): under CI=true its absence fails, elsewhere the test skips with the install command."""
+    import importlib.util
+    import os
+    import sys
+
+    import pytest
+
+    if module:
+        found = name if importlib.util.find_spec(name) is not None else None
+    else:
+        beside = Path(sys.executable).parent / name
+        found = str(beside) if beside.is_file() else shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {name} is missing: install the lint extra (pip install -e '.[test,lint]')")
+    pytest.skip(f"{name} is not installed (pip install -e '.[lint]'; CI always runs it)")

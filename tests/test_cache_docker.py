@@ -16,7 +16,7 @@ import pytest
 from dockergen.cli import main
 from tests import dockerutil as d
 from tests import scenarios
-from tests.helpers import SAMPLE, copy_tree
+from tests.helpers import SAMPLE, copy_tree, require_tool
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("docker")]
 DOCKERFILE = "Dockerfile"  # shared by the sample's api and worker: --target picks the api
@@ -126,7 +126,7 @@ def test_c_added_dependency_reruns_under_half_and_downloads_only_it(sample: Path
 
 
 def test_dive_finds_no_waste(tag: str) -> None:
-    exe = shutil.which("dive") or str(Path(os.sys.executable).parent / "dive")
+    exe = require_tool("dive")
     result = subprocess.run([exe, "--ci", "--source", "docker", tag], capture_output=True, text=True,
                             env={**os.environ, "CI": "true"})  # fmt: skip
     text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)

@@ -4,6 +4,7 @@ that a full run would report."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -11,14 +12,17 @@ import pytest
 
 from dockergen import check_record, commands
 from tests import scenarios
-from tests.helpers import ROOT, SAMPLE, copy_tree
+from tests.helpers import ROOT, SAMPLE, copy_tree, require_tool
 
-pre_commit_run = pytest.importorskip("pre_commit.commands.run")
-from pre_commit.clientlib import load_manifest  # noqa: E402
-from pre_commit.hook import Hook  # noqa: E402
-from pre_commit.prefix import Prefix  # noqa: E402
+if importlib.util.find_spec("pre_commit") is not None:  # the lint extra (the hooks' test requires it)
+    from pre_commit.clientlib import load_manifest
+    from pre_commit.commands import run as pre_commit_run
+    from pre_commit.hook import Hook
+    from pre_commit.prefix import Prefix
 
 NAMES = ["sample", *scenarios.names()]
+
+
 # Files dockergen could read if they existed: created where no listing was recorded, they must not
 # change the output (else the record would have to cover them).
 MAYBE_READ = (
@@ -29,6 +33,7 @@ MAYBE_READ = (
 
 
 def _hooks() -> list[Hook]:
+    require_tool("pre_commit", module=True)
     manifest = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
     return [Hook.create(".pre-commit-hooks.yaml", Prefix(str(ROOT)), dct) for dct in manifest]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,12 @@ from dockergen.pipeline import generate_all
 from dockergen.repo import Repo
 from dockergen.workspace.scan import scan
 from tests import scenarios
-from tests.helpers import CORPUS, api_workspace, materialize_corpus_repo
+from tests.helpers import CORPUS, api_workspace, materialize_corpus_repo, require_tool
 from tests.test_corpus import REPOS
 from tests.test_plan import _big_workspace
 
 pytestmark = pytest.mark.slow  # seconds per linter over ~50 Dockerfiles; CI runs them
 
-BIN = Path(sys.executable).parent
 API = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n    health: /health\n"
 
 
@@ -66,13 +64,13 @@ def test_there_is_something_to_lint(dockerfiles: Path) -> None:
 
 def test_hadolint(dockerfiles: Path) -> None:
     files = sorted(str(p) for p in dockerfiles.glob("*/Dockerfile"))
-    result = subprocess.run([str(BIN / "hadolint"), "--format", "json", *files], capture_output=True, text=True)
+    result = subprocess.run([require_tool("hadolint"), "--format", "json", *files], capture_output=True, text=True)
     assert json.loads(result.stdout or "[]") == [] and result.returncode == 0, result.stdout
 
 
 def test_checkov(dockerfiles: Path) -> None:
     result = subprocess.run(
-        [str(BIN / "checkov"), "--framework", "dockerfile", "--skip-download", "-d", str(dockerfiles), "-o", "json", "--quiet"],
+        [require_tool("checkov"), "--framework", "dockerfile", "--skip-download", "-d", str(dockerfiles), "-o", "json", "--quiet"],
         capture_output=True, text=True,
     )  # fmt: skip
     reports = json.loads(result.stdout)
@@ -84,7 +82,7 @@ def test_checkov(dockerfiles: Path) -> None:
 
 def test_trivy_config(dockerfiles: Path) -> None:
     result = subprocess.run(
-        [str(BIN / "trivy"), "config", "--skip-check-update", "--quiet", "--format", "json", "--exit-code", "1", str(dockerfiles)],
+        [require_tool("trivy"), "config", "--skip-check-update", "--quiet", "--format", "json", "--exit-code", "1", str(dockerfiles)],
         capture_output=True, text=True,
     )  # fmt: skip
     report = json.loads(result.stdout)
@@ -114,10 +112,12 @@ def test_buildkit_parser(dockerfiles: Path) -> None:
 
 
 def _lint_all(path: Path) -> tuple[str, str, str]:
-    hadolint = subprocess.run([str(BIN / "hadolint"), str(path / "Dockerfile")], capture_output=True, text=True).stdout
-    checkov = subprocess.run([str(BIN / "checkov"), "--framework", "dockerfile", "--skip-download", "-f",
+    hadolint = subprocess.run(
+        [require_tool("hadolint"), str(path / "Dockerfile")], capture_output=True, text=True
+    ).stdout
+    checkov = subprocess.run([require_tool("checkov"), "--framework", "dockerfile", "--skip-download", "-f",
                               str(path / "Dockerfile"), "--compact", "--quiet"], capture_output=True, text=True).stdout  # fmt: skip
-    trivy = subprocess.run([str(BIN / "trivy"), "config", "--skip-check-update", "--quiet", str(path)],
+    trivy = subprocess.run([require_tool("trivy"), "config", "--skip-check-update", "--quiet", str(path)],
                            capture_output=True, text=True).stdout  # fmt: skip
     return hadolint, checkov, trivy
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, SAMPLE, build_tree, copy_tree
+from tests.helpers import ROOT, SAMPLE, build_tree, copy_tree, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +51,7 @@ def git(repo: Path, *args: str) -> None:
 
 
 def hook(repo: Path, hook_id: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    require_tool("pre_commit", module=True)
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", env["HOOKS_REPO"], hook_id, "--all-files", "--verbose"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=900,

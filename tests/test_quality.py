@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, require_tool
 
 
 @pytest.mark.parametrize(
@@ -20,6 +20,7 @@ from tests.helpers import ROOT
     ids=["ruff-check", "ruff-format", "mypy-strict"],
 )
 def test_code_quality(command: list[str]) -> None:
+    require_tool(command[2], module=True)  # ruff, mypy: the lint extra
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
