@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dockergen.lock import workspace_lock
 from tests.helpers import api_workspace
 
@@ -23,6 +25,7 @@ def _generate(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
+@pytest.mark.slow  # two real processes and their lock
 def test_two_generates_at_once_both_succeed_and_agree(tmp_path: Path) -> None:
     """Without the lock the second compared with files the first was replacing and refused to
     overwrite them as `edited by hand` (exit 3)."""
@@ -39,6 +42,7 @@ def test_two_generates_at_once_both_succeed_and_agree(tmp_path: Path) -> None:
         assert check.returncode == 0, check.stdout + check.stderr
 
 
+@pytest.mark.slow  # two real processes and their lock
 def test_generate_waiting_too_long_for_the_lock_fails_cleanly(tmp_path: Path) -> None:
     root = api_workspace(tmp_path / "ws")
     (root / "dockergen.yaml").write_text(CONFIG)

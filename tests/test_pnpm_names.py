@@ -18,6 +18,8 @@ from dockergen.workspace import graph
 from dockergen.workspace.scan import Workspace, scan
 from tests.helpers import build_tree, require_node
 
+pytestmark = pytest.mark.slow  # runs the real pnpm on five workspaces (~15 s)
+
 PNPM = "10.34.9"
 GLOBS = "packages:\n  - apps/*\n  - packages/*\n"
 

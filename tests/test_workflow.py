@@ -69,6 +69,7 @@ def _lint(actionlint: list[str], root: Path) -> subprocess.CompletedProcess[str]
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.slow  # actionlint in WebAssembly, ~2 s each
 def test_actionlint_and_shellcheck_find_nothing(
     variant: str, actionlint: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -91,6 +92,7 @@ def test_actionlint_and_shellcheck_find_nothing(
         assert checked.returncode == 0, (script, checked.stdout)
 
 
+@pytest.mark.slow  # actionlint in WebAssembly, ~2 s each
 def test_actionlint_catches_a_broken_workflow(actionlint: list[str], tmp_path: Path) -> None:
     """The check can fail: a misspelled input and an unknown expression are reported."""
     root = _workspace(tmp_path, "")
