@@ -1,6 +1,8 @@
 """Fixture scenarios, dockerfile-node style: `tests/fixtures/<scenario>/` is a workspace (or a
 `base` file naming one, plus files laid over it) with `expected/` beside it: every file dockergen
-writes, `plan.json`, and `warnings.txt` when there are warnings. A workspace without dockergen.yaml
+writes, `plan-summary.json` (per target what the Dockerfile does not show: where versions come
+from, the libraries, the stages and what each reads from the context), and `warnings.txt` when
+there are warnings. A workspace without dockergen.yaml
 is an `init` scenario: its expected/ holds the dockergen.yaml init writes too. `DOCKERGEN_UPDATE_EXPECTED=1 pytest tests/test_scenarios.py` re-captures."""
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 from dockergen.init.config_text import init_config
 from dockergen.pipeline import Generated, generate_all
-from dockergen.plan.model import to_json
+from dockergen.plan.model import BuildPlan
 from dockergen.repo import Repo
 from dockergen.workspace.scan import scan
 from tests.helpers import FIXTURES, ROOT
@@ -47,10 +49,28 @@ def outputs(generated: Generated, config: str | None = None) -> dict[str, str]:
     files = {f.path: f.content for f in generated.files}
     if config is not None:
         files["dockergen.yaml"] = config
-    files["plan.json"] = json.dumps(to_json(generated.plans), indent=2, ensure_ascii=False) + "\n"
+    files["plan-summary.json"] = json.dumps([summary(p) for p in generated.plans], indent=1, ensure_ascii=False) + "\n"
     if generated.warnings:
         files["warnings.txt"] = "".join(f"{w}\n" for w in generated.warnings)
     return files
+
+
+def summary(plan: BuildPlan) -> dict[str, object]:
+    """What a reviewer reads beside the Dockerfile: versions and their sources, images, the
+    libraries built, and each stage's base and the context paths its steps read."""
+    im = plan.images
+    return {
+        "target": plan.target, "package": plan.package, "files": [plan.dockerfile, plan.dockerignore],
+        "build_target": plan.build_target,
+        "node": f"{im.node} ({im.node_source})", "pnpm": f"{im.pnpm} ({im.pnpm_source})",
+        "images": f"build {im.build}, runtime {im.runtime} ({im.runtime_kind}) as {im.user}",
+        "libraries": list(plan.libraries),
+        "stages": [
+            f"{s.name} from {s.base}: {len(s.steps)} steps" + (f", reads {', '.join(reads)}" if reads else "")
+            for s in plan.stages
+            for reads in [sorted({r for step in s.steps for r in step.reads})]
+        ],
+    }  # fmt: skip
 
 
 def generate(name: str, tmp: Path) -> dict[str, str]:

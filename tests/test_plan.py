@@ -2,6 +2,7 @@ import json
 import os
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -250,9 +251,17 @@ def test_large_closure_is_grouped_by_level_and_split_into_stages(tmp_path: Path)
     assert isinstance(first, Copy) and (first.from_stage, first.sources, first.dest) == ("libs-1", ("/repo/",), "./")
 
 
-def test_plan_is_deterministic(tmp_path: Path) -> None:
-    root = api_workspace(tmp_path)
-    assert plan_for(root) == plan_for(root)
+def test_plan_is_the_same_in_processes_with_other_hash_seeds(tmp_path: Path) -> None:
+    """`dockergen plan --format json` in two interpreters whose set and dict orders differ."""
+    root = api_workspace(tmp_path, {"dockergen.yaml": API_CONFIG})
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-m", "dockergen", "plan", "--root", str(root), "--format", "json"],
+            env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in ("1", "4242")
+    ]  # fmt: skip
+    assert outputs[0] == outputs[1] and json.loads(outputs[0])["targets"][0]["target"] == "api"
 
 
 def test_library_bins_used_by_other_libraries_get_placeholders(tmp_path: Path) -> None:
