@@ -85,7 +85,7 @@ def init(
 def _init(
     repo: Repo, packages: tuple[str, ...], force: bool, paths: tuple[str | None, str | None], ci: str | None
 ) -> Outcome:
-    from dockergen.config.fields import CONFIG_FILE
+    from dockergen.config.keys import CONFIG_FILE
     from dockergen.init.config_text import init_config
     from dockergen.pipeline import generate_all
     from dockergen.render import RenderedFile

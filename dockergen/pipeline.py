@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dockergen import dockerignore
-from dockergen.config.model import BAKE_FILE, CI_FILES, Config, load_config, parse_config
+from dockergen.config.model import BAKE_FILE, CI_FILES, SCHEMA_FILE, Config, load_config, parse_config
 from dockergen.errors import ConfigError, DockergenError
 from dockergen.plan import shared
 from dockergen.plan.bake import bake_plan
 from dockergen.plan.model import BuildPlan
 from dockergen.plan.planner import build_plan
 from dockergen.plan.workflow import workflow_plan
-from dockergen.render import RenderedFile, render, render_bake, render_workflow, split_generated
+from dockergen.render import RenderedFile, render, render_bake, render_schema, render_workflow, split_generated
 from dockergen.repo import Repo
 from dockergen.workspace.scan import Workspace, scan
 
@@ -43,6 +43,10 @@ def generate_all(repo: Repo, config_text: str | None = None, ws: Workspace | Non
         files += [dockerfile, ignore_file]
     extra, notes = _bake_and_ci(repo, ws, config, plans)
     files += extra
+    if config.schema is not None:  # asked for by dockergen.yaml's modeline
+        from dockergen.config.schema import json_schema
+
+        files.append(render_schema(json_schema(), config.schema))
     _check_paths(files, ws)
     warnings = tuple(
         dict.fromkeys([*(w for p in plans for w in p.warnings), *notes, *_left_behind(repo, plans, files)])
@@ -78,14 +82,17 @@ def _left_behind(repo: Repo, plans: tuple[BuildPlan, ...], files: list[RenderedF
     """dockergen's files at a target's other default place (beside its package, or the root) that
     no target writes any more: left by an earlier version, or before targets shared a Dockerfile."""
     written = {f.path for f in files}
-    candidates = ["Dockerfile", ".dockerignore", BAKE_FILE, *CI_FILES.values()]
+    candidates = ["Dockerfile", ".dockerignore", BAKE_FILE, *CI_FILES.values(), SCHEMA_FILE]
     for plan in plans:
         folder = f"{plan.package_dir}/" if plan.package_dir != "." else ""
         candidates += [f"{folder}Dockerfile", f"{folder}Dockerfile.dockerignore"]
     out = []
     for path in dict.fromkeys(candidates):
         if path not in written and _ours(repo, path):
-            out.append(f"{path} was written by dockergen and no target writes it any more: delete it")
+            why = (
+                "dockergen.yaml has no schema line any more" if path == SCHEMA_FILE else "no target writes it any more"
+            )
+            out.append(f"{path} was written by dockergen and {why}: delete it")
     return out
 
 

@@ -11,9 +11,12 @@ import json
 import shutil
 from pathlib import Path
 
+from dockergen.config.keys import SCHEMA_FILE
+from dockergen.config.schema import json_schema
 from dockergen.init.config_text import init_config
 from dockergen.pipeline import Generated, generate_all
 from dockergen.plan.model import BuildPlan
+from dockergen.render import render_schema
 from dockergen.repo import Repo
 from dockergen.workspace.scan import scan
 from tests.helpers import FIXTURES, ROOT
@@ -47,6 +50,9 @@ def materialize(name: str, dest: Path) -> Path:
 def outputs(generated: Generated, config: str | None = None) -> dict[str, str]:
     """What dockergen writes for a scenario, plus its plan, by path under `expected/`."""
     files = {f.path: f.content for f in generated.files}
+    if SCHEMA_FILE in files:  # the same for every scenario: tests/test_config_schema.py checks its content
+        assert files[SCHEMA_FILE] == render_schema(json_schema(), SCHEMA_FILE).content
+        files[SCHEMA_FILE] = "(the JSON Schema of dockergen.yaml, as render_schema writes it)\n"
     if config is not None:
         files["dockergen.yaml"] = config
     files["plan-summary.json"] = json.dumps([summary(p) for p in generated.plans], indent=1, ensure_ascii=False) + "\n"

@@ -233,7 +233,7 @@ ERRORS: dict[str, tuple[dict[str, Any], str]] = {
         {
             "dockergen.yaml": CONFIG["dockergen.yaml"] + "    assets: [{package: '@t/util', path: '.', to: etc}]\n",
         },
-        "dockergen.yaml: target 'api': `assets` puts @t/util's files at /etc",
+        "dockergen.yaml:5:5: target 'api': `assets` puts @t/util's files at /etc",
     ),
 }
 

@@ -1,5 +1,6 @@
 import pytest
 
+from dockergen.config.keys import SCHEMA_MODELINE
 from dockergen.config.model import parse_config
 from dockergen.errors import ConfigError
 from dockergen.init.yaml_edit import NewTarget, add_targets
@@ -77,6 +78,6 @@ def test_add_targets_keeps_user_comments_order_and_formatting() -> None:
 
 def test_add_targets_to_a_fresh_file_parses_back() -> None:
     out = add_targets(None, [NewTarget("worker", "@s/worker", None, None, None, ())])
-    assert out.startswith("# dockergen.yaml")
+    assert out.startswith(f"{SCHEMA_MODELINE}\n# dockergen.yaml")
     worker = parse_config(out).target("worker")
     assert worker is not None and worker.port is None

@@ -13,7 +13,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from dockergen.config.fields import CONFIG_FILE
+from dockergen.config.keys import CONFIG_FILE
 from dockergen.init.config_text import init_config
 from dockergen.pipeline import generate_all
 from dockergen.plan.model import BuildPlan, Mount, Run

@@ -1,61 +1,50 @@
-"""dockergen.yaml <-> Config; edits go through ruamel.yaml round-trip so user comments survive."""
+"""dockergen.yaml -> Config: ruamel.yaml reads the text (keeping each value's line and column), the
+models of config/keys.py check it, and the first problem in the file becomes one line naming the
+key, its line:col and a hint."""
 
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dockergen import validate
-from dockergen.config.fields import CONFIG_FILE, Asset, TargetFields
+from pydantic import BaseModel, Field, ValidationError
+
+from dockergen.config.keys import (
+    BAKE_FILE,
+    CI_FILES,
+    CONFIG_FILE,
+    SCHEMA_FILE,
+    SCHEMA_MODELINE,
+    TARGET_KEYS,
+    ConfigFile,
+    Keys,
+    Problem,
+    Target,
+)
 from dockergen.errors import ConfigError
-from dockergen.repo import Repo, key_position, parse_yaml
+from dockergen.repo import Repo, item_position, key_position, parse_yaml
 
-_TARGET_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_PLAIN_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
+__all__ = [
+    "BAKE_FILE", "CI_FILES", "CONFIG_FILE", "SCHEMA_FILE", "TARGET_KEYS", "Config", "TargetConfig", "load_config",
+]  # fmt: skip
+
+Position = tuple[int | None, int | None]
 
 
-@dataclass(frozen=True, slots=True)
-class TargetConfig:
-    """One deployable package and how to ship it; None means "detect"."""
+class TargetConfig(Target):
+    """One target of dockergen.yaml, its keys over `defaults`; None means "detect"."""
 
-    name: str
-    package: str
-    port: int | None = None
-    health: str | None = None
-    command: tuple[str, ...] | None = None
-    node: str | None = None
-    pnpm: str | None = None
-    runtime: str | None = None  # None: slim for Node apps, distroless for static sites
-    build_image: str | None = None
-    build_packages: tuple[str, ...] | None = None
-    prebuild: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    build_env: tuple[tuple[str, str], ...] = ()
-    dockerfile: str | None = None
-    dockerignore: str | None = None
-    files: tuple[str, ...] | None = None
-    env: tuple[tuple[str, str], ...] = ()
-    labels: tuple[tuple[str, str], ...] = ()
-    ignore: tuple[str, ...] = ()
-    keep: tuple[str, ...] = ()
-    user: str | None = None
-    data_dirs: tuple[str, ...] = ()
-    npmrc_secret: bool | None = None
-    handle_signals: bool = True
-    instructions: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    lint_ignore: tuple[tuple[str, str], ...] = ()
-    digests: tuple[tuple[str, str], ...] = ()
-    kind: str | None = None  # node: a server or worker; static: built files served by a tiny server
-    spa: bool | None = None  # static: unknown paths without an extension get index.html
-    assets: tuple[Asset, ...] = ()
-    standalone: bool | None = None  # Next.js: ship .next/standalone (None: as next.config says)
-    tags: tuple[str, ...] | None = None  # bake: the image tags (None: ${REGISTRY}<name>:${TAG})
-    platforms: tuple[str, ...] = ()  # bake: platforms to build for (none: the builder's)
-    cache: str | None = None  # bake: registry | gha (a layer cache outside the machine), None: none
-    shared: bool = True  # several targets: share one Dockerfile (and its common stages) with the others
-    optimize: str = "rebuilds"  # rebuilds | libraries (a build step per library level) | cold (one install)
-    unsafe: tuple[str, ...] = ()  # what the defaults refuse and this target allows: root-user, system-folders
+    name: str = Field(exclude=True)  # its key under `targets:`
+    positions: tuple[tuple[str, int, int], ...] = Field((), exclude=True, repr=False)  # key -> line, col
+
+    def error(self, key: str, message: str, hint: str | None = None) -> ConfigError:
+        """A problem the planner finds with this target's `key`, pointing at where the key is set
+        (the target's line when it is not set)."""
+        line, col = next(((ln, c) for k, ln, c in self.positions if k == key), (None, None))
+        if line is None:
+            line, col = next(((ln, c) for k, ln, c in self.positions if k == ""), (None, None))
+        return ConfigError(f"target {self.name!r}: {message}", path=CONFIG_FILE, line=line, col=col, hint=hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,67 +57,17 @@ class Config:
     bake_implicit: bool = False  # `bake:` left out (several targets): a foreign file there is left alone
     ci: str | None = None  # github: write the CI workflow; None: none
     registry: str = ""  # the REGISTRY variable's default (e.g. ghcr.io/acme/); empty: local names
+    schema: str | None = None  # the JSON Schema file dockergen.yaml's modeline names; None: no modeline
 
     def target(self, name: str) -> TargetConfig | None:
-        for t in self.targets:
-            if t.name == name:
-                return t
-        return None
-
-
-# key -> description; `init` writes it as the comment beside the key.
-TARGET_KEYS: dict[str, str] = {
-    "package": "workspace package to ship (its name in package.json)",
-    "port": "port the app listens on: EXPOSE, ENV PORT; leave out for workers",
-    "health": "HTTP path answering 200 when healthy: HEALTHCHECK",
-    "command": "exec-form command, relative to the package folder",
-    "node": "Node version of the base images (major or exact)",
-    "pnpm": "exact pnpm version used in the build",
-    "runtime": "runtime image: slim (node:<major>-slim), distroless, or any image",
-    "build_image": "image of the build stages",
-    "build_packages": "Debian packages the build stages need (default: node-gyp's tools when a dependency compiles)",
-    "prebuild": "scripts to run before a package's build: package name -> [script, ...] (default: turbo.json)",
-    "build_env": "ENV of the build stages only (e.g. a placeholder DATABASE_URL a code generator wants); not secrets",
-    "dockerfile": "where the Dockerfile is written",
-    "dockerignore": "where its ignore file is written",
-    "files": "package files the runtime image needs, relative to the package",
-    "env": "extra ENV of the runtime image",
-    "labels": "LABELs of the runtime image",
-    "ignore": "extra .dockerignore patterns",
-    "keep": "extra repository files the build needs (kept in the context, copied before building)",
-    "user": "numeric uid:gid the app runs as",
-    "data_dirs": "folders (absolute) the app may write to, owned by the app user",
-    "npmrc_secret": "mount registry credentials as a build secret (auto for credentials or a private registry)",
-    "handle_signals": "exit on SIGTERM/SIGINT when the app does not handle them (node as PID 1 ignores them)",
-    "instructions": "extra Dockerfile instructions per stage: base, deps, build, runtime",
-    "lint_ignore": "accepted linter findings: rule id -> reason",
-    "digests": "base image digests: image -> sha256:...",
-    "kind": "node (a server or worker) or static (build output served by a tiny non-root server); default: detected",
-    "spa": "static: answer unknown paths without an extension with index.html (single-page apps)",
-    "assets": "other members' build output the app serves: [{package, path, to}]",
-    "standalone": "Next.js: ship only the traced standalone server (default: when next.config sets output standalone)",
-    "tags": "bake: image tags (default: ${REGISTRY}<target>:${TAG})",
-    "platforms": "bake: platforms to build, e.g. [linux/amd64, linux/arm64]",
-    "cache": "bake: layer cache outside the machine, registry (<image>:buildcache) or gha (GitHub Actions)",
-    "shared": "several targets: one Dockerfile for all, sharing the libraries' stages (false: a Dockerfile of its own)",
-    "unsafe": "what the secure defaults refuse and this target needs: root-user (the app runs as uid 0), "
-    "system-folders (data_dirs or assets.to in /etc, /usr, /var ...); each one used prints a warning",
-    "optimize": "rebuilds (default: an app change or a new dependency re-runs only what it must), "
-    "libraries (also one build step per library level: a library change re-runs its level on) or "
-    "cold (CI without a layer cache: one install, so a new dependency rebuilds the libraries)",
-}
-BAKE_FILE = "docker-bake.hcl"
-CI_FILES = {"github": ".github/workflows/dockergen.yml"}
-TOP_KEYS = ("version", "bake", "ci", "registry", "defaults", "targets")
+        return next((t for t in self.targets if t.name == name), None)
 
 
 def load_config(repo: Repo) -> Config:
     """Read and validate dockergen.yaml; a missing file is an error with a hint to run init."""
     if not repo.is_file(CONFIG_FILE):
         raise ConfigError(
-            "no dockergen.yaml in the workspace root",
-            path=CONFIG_FILE,
-            hint="run `dockergen init` to create it",
+            f"no {CONFIG_FILE} in the workspace root", path=CONFIG_FILE, hint="run `dockergen init` to create it"
         )
     return parse_config(repo.read_text(CONFIG_FILE))
 
@@ -139,163 +78,169 @@ def parse_config(text: str) -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError("dockergen.yaml must be a mapping", path=CONFIG_FILE, line=1, col=1)
-    _check_keys(data, TOP_KEYS, "top level")
-    version = data.get("version", 1)
-    if version != 1:
-        line, col = key_position(data, "version")
-        raise ConfigError(
-            f"unsupported version {version!r}", path=CONFIG_FILE, line=line, col=col, hint="use version: 1"
-        )
-    defaults = data.get("defaults") or {}
-    if not isinstance(defaults, dict):
-        raise _type_error(data, "defaults", "a mapping")
-    _check_keys(defaults, tuple(k for k in TARGET_KEYS if k != "package"), "defaults")
-    targets = data.get("targets") or {}
-    if not isinstance(targets, dict) or not targets:
-        line, col = key_position(data, "targets") if "targets" in data else (1, 1)
-        raise ConfigError(
-            "no targets in dockergen.yaml", path=CONFIG_FILE, line=line, col=col,
-            hint='add `targets: {api: {package: "@scope/api", port: 3000}}` or run `dockergen init`',
-        )  # fmt: skip
-    parsed = [_target(str(name), body, defaults, targets) for name, body in targets.items()]
-    bake = _bake(data, len(parsed))
-    ci = _ci(data, bake)
-    registry = _registry(data)
-    config = Config(CONFIG_FILE, tuple(sorted(parsed, key=lambda t: t.name)), bake, "bake" not in data, ci, registry)
-    return config
-
-
-def _bake(data: dict[str, Any], targets: int) -> str | None:
-    """`bake: true` (docker-bake.hcl at the root), a relative path, false (none); left out:
-    docker-bake.hcl when there are several targets."""
-    value = data.get("bake")
-    if value is None:
-        return BAKE_FILE if "bake" not in data and targets > 1 else None
-    if value is False:
-        return None
-    if value is True:
-        return BAKE_FILE
-    path = TargetFields(data, {}, {"bake": ""}).relative_path("bake")
-    if path is None:
-        raise _type_error(data, "bake", "true, false or a path such as docker-bake.hcl")
-    return path
-
-
-def _ci(data: dict[str, Any], bake: str | None) -> str | None:
-    """`ci: github` writes a workflow that builds the affected targets with the bake file."""
-    value = data.get("ci")
-    if value is None or value is False:
-        return None
-    if value not in CI_FILES:
-        line, col = key_position(data, "ci")
-        raise ConfigError(
-            f"`ci` must be one of: {', '.join(CI_FILES)} (or false)", path=CONFIG_FILE, line=line, col=col,
-            hint="ci: github writes .github/workflows/dockergen.yml",
-        )  # fmt: skip
-    if bake is None:
-        line, col = key_position(data, "ci")
-        raise ConfigError(
-            "`ci` builds with the bake file, and none is written", path=CONFIG_FILE, line=line, col=col,
-            hint="remove `bake: false` (or set `bake: true`)",
-        )  # fmt: skip
-    if not _PLAIN_PATH.match(bake):  # the workflow passes it in a comma-separated action input
-        line, col = key_position(data, "bake")
-        raise ConfigError(
-            f"`bake`: {bake!r} must be letters, digits and . _ - / with `ci`", path=CONFIG_FILE, line=line,
-            col=col, hint="name the bake file plainly, e.g. ci/docker-bake.hcl",
-        )  # fmt: skip
-    return str(value)
-
-
-def _registry(data: dict[str, Any]) -> str:
-    """`registry: ghcr.io/acme/`: the prefix of every default tag (REGISTRY's default)."""
-    value = TargetFields(data, {}, {"registry": "image name prefix, e.g. ghcr.io/acme/"}).scalar("registry")
-    if value is None:
-        return ""
-    reason = validate.registry_prefix(value)
-    if reason:
-        line, col = key_position(data, "registry")
-        raise ConfigError(
-            f"`registry`: {value!r} {reason}", path=CONFIG_FILE, line=line, col=col,
-            hint="an image name prefix ending in /, e.g. ghcr.io/acme/",
-        )  # fmt: skip
-    return value
-
-
-def _target(name: str, body: Any, defaults: dict[str, Any], parent: Any) -> TargetConfig:
-    if name == "scratch":  # a shared file names the runtime stage after its target; BuildKit reserves it
-        line, col = key_position(parent, name)
-        raise ConfigError(
-            "target name 'scratch' is the empty image's name in a Dockerfile", path=CONFIG_FILE, line=line, col=col,
-            hint="name the target after the app",
-        )  # fmt: skip
-    if not _TARGET_NAME.match(name):
-        line, col = key_position(parent, name)
-        raise ConfigError(
-            f"target name {name!r} must be lowercase letters, digits, '.', '_' or '-'",
-            path=CONFIG_FILE, line=line, col=col,
-        )  # fmt: skip
-    if not isinstance(body, dict):
-        raise _type_error(parent, name, "a mapping with at least `package:`")
-    _check_keys(body, tuple(TARGET_KEYS), f"target {name!r}")
-    if not isinstance(body.get("package"), str) or not body["package"].strip():
-        line, col = key_position(parent, name)
-        raise ConfigError(
-            f"target {name!r} has no `package:`", path=CONFIG_FILE, line=line, col=col,
-            hint="name the workspace package to ship, e.g. package: \"@scope/api\"",
-        )  # fmt: skip
-    f = TargetFields(body, defaults, TARGET_KEYS)
-    unsafe = f.unsafe()
-    return TargetConfig(
-        name=name,
-        package=body["package"].strip(),
-        port=f.port(),
-        health=f.url_path("health"),
-        command=f.command(),
-        node=f.scalar("node"),
-        pnpm=f.scalar("pnpm"),
-        runtime=f.image("runtime"),
-        build_image=f.image("build_image"),
-        build_packages=f.checked("build_packages", validate.debian_package),
-        prebuild=f.script_lists("prebuild"),
-        build_env=f.keyed("build_env", validate.env_key),
-        dockerfile=f.relative_path("dockerfile"),
-        dockerignore=f.relative_path("dockerignore"),
-        files=f.checked("files", validate.context_path),
-        env=f.keyed("env", validate.env_key),
-        labels=f.keyed("labels", validate.label_key),
-        ignore=f.ignore_patterns(),
-        keep=f.checked("keep", validate.context_path) or (),
-        user=f.user(unsafe),
-        data_dirs=f.data_dirs(unsafe),
-        npmrc_secret=f.flag("npmrc_secret"),
-        handle_signals=f.flag("handle_signals") is not False,
-        instructions=f.instructions(),
-        lint_ignore=f.lint_ignore(),
-        digests=f.keyed("digests", validate.image_reference),
-        kind=f.choice("kind", ("node", "static")),
-        spa=f.flag("spa"),
-        assets=f.assets(),
-        standalone=f.flag("standalone"),
-        tags=f.checked("tags", validate.image_reference),
-        platforms=f.checked("platforms", validate.platform) or (),
-        cache=f.choice("cache", ("registry", "gha")),
-        shared=f.flag("shared") is not False,
-        optimize=f.choice("optimize", ("rebuilds", "libraries", "cold")) or "rebuilds",
-        unsafe=unsafe,
+        raise ConfigError(f"{CONFIG_FILE} must be a mapping", path=CONFIG_FILE, line=1, col=1)
+    defaults = data.get("defaults")
+    targets = data.get("targets")
+    merged = dict(data)
+    if isinstance(targets, dict):  # each target's keys over the defaults: checked together
+        base = dict(defaults) if isinstance(defaults, dict) else {}
+        merged["targets"] = {k: {**base, **v} if isinstance(v, dict) else v for k, v in targets.items()}
+    elif targets is None:
+        merged.pop("targets", None)
+    try:
+        model = ConfigFile.model_validate(merged)
+    except ValidationError as exc:
+        raise _first_error(exc, data) from None
+    parsed = [_target(str(name), t, data) for name, t in model.targets.items()]
+    bake = _bake(model, len(parsed))
+    return Config(
+        CONFIG_FILE,
+        tuple(sorted(parsed, key=lambda t: t.name)),
+        bake,
+        "bake" not in model.model_fields_set,
+        model.ci,
+        model.registry or "",
+        SCHEMA_FILE if SCHEMA_MODELINE in text.splitlines() else None,
     )
 
 
-def _check_keys(mapping: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            line, col = key_position(mapping, key)
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(allowed)}"
-            raise ConfigError(f"unknown key {key!r} in {where}", path=CONFIG_FILE, line=line, col=col, hint=hint)
+def _bake(model: ConfigFile, targets: int) -> str | None:
+    """`bake: true` (docker-bake.hcl at the root), a path, false (none); left out: docker-bake.hcl
+    when there are several targets."""
+    if model.bake is True or ("bake" not in model.model_fields_set and targets > 1):
+        return BAKE_FILE
+    return model.bake if isinstance(model.bake, str) else None
 
 
-def _type_error(mapping: Any, key: str, expected: str) -> ConfigError:
-    line, col = key_position(mapping, key)
-    return ConfigError(f"`{key}` must be {expected}", path=CONFIG_FILE, line=line, col=col)
+def _target(name: str, target: Target, data: dict[str, Any]) -> TargetConfig:
+    key = _original(data, name)
+    body, defaults = data["targets"][key], data.get("defaults") or {}
+    spots = [("", key_position(data["targets"], key))]
+    for key in Target.model_fields:
+        holder = body if key in body else defaults if key in defaults else None
+        if holder is not None:
+            spots.append((key, key_position(holder, key)))
+    positions = tuple((key, line, col) for key, (line, col) in spots if line is not None and col is not None)
+    values = {key: getattr(target, key) for key in Target.model_fields}
+    return TargetConfig.model_construct(name=name, positions=positions, **values)
+
+
+def _original(data: dict[str, Any], name: Any) -> Any:
+    """The key under `targets:` as YAML read it (a number, say) for the name the model has."""
+    return next((k for k in data["targets"] if str(k) == str(name)), name)
+
+
+# ------------------------------------------------------------------ errors
+
+
+@dataclass(frozen=True, slots=True)
+class _Spot:
+    """Where in the file a problem is, and which model describes the key."""
+
+    key: str  # the key the message names ("" for the file itself)
+    where: str  # "the top level", "defaults", "target 'api'"
+    holder: Any  # the YAML mapping holding `key`
+    model: type[BaseModel]
+
+
+def _first_error(exc: ValidationError, data: dict[str, Any]) -> ConfigError:
+    """The problem that comes first in the file (a default's problem is met once per target)."""
+    errors = [_error(e, data) for e in exc.errors()]
+    return min(errors, key=lambda e: (e.line or 10**9, e.col or 0))
+
+
+def _error(error: Any, data: dict[str, Any]) -> ConfigError:
+    loc, kind, problem = tuple(error["loc"]), error["type"], error.get("ctx", {}).get("error")
+    if loc[:1] == ("targets",) and len(loc) >= 2 and loc[2:3] == ("[key]",):
+        line, col = key_position(data["targets"], _original(data, loc[1]))  # a target's name
+        reason = problem.reason if isinstance(problem, Problem) else f"target name {loc[1]!r} is not valid"
+        hint = problem.hint if isinstance(problem, Problem) else None
+        return ConfigError(reason, path=CONFIG_FILE, line=line, col=col, hint=hint)
+    if loc == ("targets",) or (loc[:1] == ("targets",) and kind == "missing" and len(loc) == 1):
+        line, col = key_position(data, "targets") if "targets" in data else (1, 1)
+        return ConfigError(
+            f"no targets in {CONFIG_FILE}", path=CONFIG_FILE, line=line or 1, col=col or 1,
+            hint='add `targets: {api: {package: "@scope/api", port: 3000}}` or run `dockergen init`',
+        )  # fmt: skip
+    spot, rest = _spot(loc, data, problem)
+    if kind == "missing" and spot.key == "package":
+        line, col = key_position(data["targets"], _original(data, loc[1]))
+        return ConfigError(
+            f"target {loc[1]!r} has no `package:`", path=CONFIG_FILE, line=line, col=col,
+            hint='name the workspace package to ship, e.g. package: "@scope/api"',
+        )  # fmt: skip
+    if kind == "extra_forbidden":
+        line, col = key_position(spot.holder, spot.key)
+        names = [k for k in spot.model.model_fields if k not in ("name", "positions")]
+        close = difflib.get_close_matches(spot.key, names, n=1)
+        return ConfigError(
+            f"unknown key {spot.key!r} in {spot.where}", path=CONFIG_FILE, line=line, col=col,
+            hint=f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(names)}",
+        )  # fmt: skip
+    if isinstance(problem, Problem):
+        return _problem(problem, spot, rest)
+    # a mapping expected (defaults:, a target, an asset)
+    key = _original(data, spot.key) if spot.holder is data.get("targets") else spot.key
+    line, col = key_position(spot.holder, key) if spot.key else (1, 1)
+    what = "a mapping with at least `package:`" if loc[:1] == ("targets",) and len(loc) == 2 else "a mapping"
+    return ConfigError(f"`{spot.key}` must be {what}", path=CONFIG_FILE, line=line, col=col)
+
+
+def _spot(loc: tuple[Any, ...], data: dict[str, Any], problem: Any) -> tuple[_Spot, tuple[Any, ...]]:
+    """The key a pydantic location is about, the mapping holding it, and the path inside its value."""
+    key_of = problem.key if isinstance(problem, Problem) else None
+    if loc[:1] == ("targets",) and len(loc) >= 2:
+        body = data["targets"].get(_original(data, loc[1]))
+        key = loc[2] if len(loc) > 2 else key_of
+        if key is None:  # the target itself
+            return _Spot(str(loc[1]), "targets", data["targets"], ConfigFile), ()
+        defaults = data.get("defaults") or {}
+        in_body = isinstance(body, dict) and key in body
+        holder, where = (body, f"target {loc[1]!r}") if in_body else (defaults, "defaults")
+        return _Spot(str(key), where, holder, Target), tuple(loc[3:])
+    if loc[:1] == ("defaults",) and len(loc) >= 2:
+        return _Spot(str(loc[1]), "defaults", data.get("defaults"), Keys), tuple(loc[2:])
+    key = loc[0] if loc else key_of or ""
+    return _Spot(str(key), "the top level", data, ConfigFile), tuple(loc[1:])
+
+
+def _problem(problem: Problem, spot: _Spot, rest: tuple[Any, ...]) -> ConfigError:
+    """One line for a check's problem: the key, the value or the item, what is wrong."""
+    key, at = spot.key, problem.at
+    path = (*rest, *(at if isinstance(at, tuple) else (at,) if at is not None else ()))
+    line, col = _position(spot.holder, key, path)
+    hint = problem.hint or _describe(spot.model, key)
+    if problem.must:
+        message = f"`{key}` must be {problem.must}"
+    elif isinstance(at, int):
+        message = f"`{key}` item {at + 1}: {problem.value!r} {problem.reason}"
+    elif at is not None:
+        message = f"{key}: {problem.reason}"
+    elif problem.value is not None:
+        message = f"`{key}`: {problem.value!r} {problem.reason}"
+    else:
+        message = problem.reason if key in ("", "version") else f"`{key}` {problem.reason}"
+    return ConfigError(message, path=CONFIG_FILE, line=line, col=col, hint=hint)
+
+
+def _position(holder: Any, key: str, path: tuple[Any, ...]) -> Position:
+    """line:col of `key` in `holder`, then of each list index or mapping key of `path` below it."""
+    if not key:
+        return 1, 1
+    line, col = key_position(holder, key)
+    node: Any = holder.get(key) if isinstance(holder, dict) else None
+    for step in path:
+        found = item_position(node, step) if isinstance(step, int) else key_position(node, step)
+        if found[0] is None:
+            break
+        line, col = found
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line, col
+
+
+def _describe(model: type[BaseModel], key: str) -> str | None:
+    description = model.model_fields[key].description if key in model.model_fields else None
+    return f"`{key}` is the {description}" if description else None

@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from dockergen.config.fields import CONFIG_FILE
+from dockergen.config.keys import CONFIG_FILE
 from dockergen.config.model import parse_config
 from dockergen.errors import DockergenError, InputError, UsageError
 from dockergen.init import detect as apps

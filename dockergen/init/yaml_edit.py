@@ -8,16 +8,19 @@ import json
 import re
 from dataclasses import dataclass
 
-from dockergen.config.model import TARGET_KEYS
+from dockergen.config.keys import SCHEMA_MODELINE, TARGET_KEYS
 
-HEADER = """\
+HEADER = f"""\
+{SCHEMA_MODELINE}
 # dockergen.yaml: how dockergen builds container images for this pnpm workspace.
 # After editing, regenerate the Docker files:   dockergen generate
 # In CI or pre-commit, fail when they drift:    dockergen check
 # Every key but `package` is optional; leaving one out means "detect it".
+# The first line lets editors complete and check the keys with dockergen.schema.json, which
+# `dockergen generate` writes beside this file; delete that line and dockergen stops writing it.
 version: 1
 # bake: false  # with several targets, docker-bake.hcl is written: `docker buildx bake` builds them in one session
-targets: {}
+targets: {{}}
 """
 
 

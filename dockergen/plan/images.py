@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-from dockergen.config.model import TargetConfig
-from dockergen.errors import ConfigError, InputError
+from dockergen.config.model import CONFIG_FILE, TargetConfig
+from dockergen.errors import InputError
 from dockergen.plan.model import Images, RuntimeKind
 from dockergen.validate import image_reference
 from dockergen.workspace import pnpm_releases, semver
@@ -16,7 +14,6 @@ DISTROLESS = "gcr.io/distroless/nodejs{major}-debian12:nonroot"
 # Static sites: Debian's nginx-light on debian slim (90 MB here, against 140 MB for distroless Node).
 NGINX_BASE = "debian:bookworm-slim"
 NGINX_USER = "101:101"
-_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
 def choose_images(ws: Workspace, cfg: TargetConfig, pkg: Package) -> Images:
@@ -41,7 +38,7 @@ def choose_images(ws: Workspace, cfg: TargetConfig, pkg: Package) -> Images:
                 path=node_source.split(" ", 1)[0],
                 hint="pin an exact or major Node version, or set `node:` in dockergen.yaml",
             )
-    digests = _digests(cfg)
+    digests = dict(cfg.digests)  # each sha256:<64 hex digits>: checked when read
     return Images(
         node=node,
         node_major=major,
@@ -63,10 +60,10 @@ def _runtime(cfg: TargetConfig, node: str, major: int) -> tuple[RuntimeKind, str
     """The runtime's kind and image: `runtime` in dockergen.yaml, else slim Node for apps and
     nginx for static sites (the smallest non-root static server here)."""
     wanted = cfg.runtime or ("nginx" if cfg.kind == "static" else "slim")
-    if wanted == "nginx" and cfg.kind != "static":
-        raise ConfigError(
-            f"target {cfg.name!r}: `runtime: nginx` serves static sites only",
-            path="dockergen.yaml",
+    if wanted == "nginx" and cfg.kind != "static":  # `kind: node` with it is refused when read; detected here
+        raise cfg.error(
+            "runtime",
+            f"`runtime: nginx` serves static sites only, and {cfg.package} is detected as a Node app",
             hint="use slim or distroless for a Node app, or set `kind: static` for a built site",
         )
     known: dict[str, tuple[RuntimeKind, str]] = {
@@ -80,13 +77,9 @@ def _runtime(cfg: TargetConfig, node: str, major: int) -> tuple[RuntimeKind, str
 def _node(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str]:
     if cfg.node is None:
         return ws.versions.node_version, ws.versions.node_major, ws.versions.node_source
-    parsed = semver.parse_version(cfg.node)
-    if parsed is None or not re.match(r"^\d+(\.\d+\.\d+)?$", cfg.node):
-        raise ConfigError(
-            f"target {cfg.name!r}: node {cfg.node!r} is not a major (22) or an exact version (22.14.0)",
-            path="dockergen.yaml",
-        )
-    return cfg.node, parsed.major, "dockergen.yaml"
+    parsed = semver.parse_version(cfg.node)  # a major or an exact version: checked when read
+    assert parsed is not None
+    return cfg.node, parsed.major, CONFIG_FILE
 
 
 def _pnpm(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str | None, str]:
@@ -97,26 +90,14 @@ def _pnpm(ws: Workspace, cfg: TargetConfig) -> tuple[str, int, str | None, str]:
     if parsed is None:  # `10` or `^10`: pinned as a range in package.json would be
         choice = pnpm_releases.choose(cfg.pnpm, ws.lockfile) if semver.parse_range(cfg.pnpm, semver.ENGINES) else None
         if choice is None:
-            raise ConfigError(
-                f"target {cfg.name!r}: pnpm {cfg.pnpm!r} is not a version, nor a range a known pnpm release "
-                f"that installs {ws.lockfile.path} satisfies",
-                path="dockergen.yaml",
+            raise cfg.error(
+                "pnpm",
+                f"no known pnpm release in the range {cfg.pnpm!r} installs {ws.lockfile.path}",
                 hint="set an exact version (10.34.9)",
             )
-        return choice.version, choice.major, None, f"dockergen.yaml {cfg.pnpm!r}: {choice.why}"
+        return choice.version, choice.major, None, f"{CONFIG_FILE} {cfg.pnpm!r}: {choice.why}"
     integrity = v.pnpm_integrity if cfg.pnpm == v.pnpm_version else None
-    return cfg.pnpm, parsed.major, integrity, "dockergen.yaml"
-
-
-def _digests(cfg: TargetConfig) -> dict[str, str]:
-    for image, digest in cfg.digests:
-        if not _DIGEST.match(digest):
-            raise ConfigError(
-                f"target {cfg.name!r}: digest of {image!r} must be sha256:<64 hex digits>",
-                path="dockergen.yaml",
-                hint="copy it from `docker buildx imagetools inspect IMAGE` or your registry",
-            )
-    return dict(cfg.digests)
+    return cfg.pnpm, parsed.major, integrity, CONFIG_FILE
 
 
 def _pin(image: str, digests: dict[str, str]) -> str:

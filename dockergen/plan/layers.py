@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from dockergen.config.keys import CONFIG_FILE
 from dockergen.errors import ConfigError
 from dockergen.plan.model import Copy, Raw, Run, Stage, Step, Workdir
 
@@ -111,7 +112,7 @@ def _refusal(stage: Stage, target: str) -> ConfigError:
     return ConfigError(
         f"target {target!r}: stage {stage.name!r} would have {count} layers, and dockergen keeps each "
         f"stage under {MAX_LAYERS_PER_STAGE} (Docker refuses an image of more than {DOCKER_LIMIT})",
-        path="dockergen.yaml",
+        path=CONFIG_FILE,
         hint="copy whole folders instead of many single paths: fewer, broader `files:`, `assets:`, "
         "`data_dirs:` or `instructions:` entries",
     )

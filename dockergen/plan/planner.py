@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 
-from dockergen.config.fields import ROOT_USER, SYSTEM_FOLDERS, is_root, system_folder
+from dockergen.config.keys import ROOT_USER, SYSTEM_FOLDERS, is_root, system_folder
 from dockergen.config.model import Config, TargetConfig
 from dockergen.errors import ConfigError, UsageError
 from dockergen.plan import (
@@ -50,9 +49,9 @@ def build_plan(ws: Workspace, config: Config, target_name: str, shared_libs: tup
     images = choose_images(ws, cfg, pkg)
     command = _command(ws, pkg, cfg, standalone, images.runtime_kind)
     if command.needs_shell and images.runtime_kind == "distroless":
-        raise ConfigError(
-            f"target {cfg.name!r}: {' '.join(command.argv)} is a /bin/sh shim, and distroless has no shell",
-            path="dockergen.yaml",
+        raise cfg.error(
+            "runtime",
+            f"{' '.join(command.argv)} is a /bin/sh shim, and distroless has no shell",
             hint=f"use `runtime: slim` or set `command:` to [node, <script file>] for target {cfg.name!r}",
         )
     warnings = [*ws.warnings, *images.warnings, *ws.cycle_warnings(pkg.name), *_unsafe_warnings(cfg)]
@@ -143,9 +142,9 @@ def placement(cfg: TargetConfig, pkg: Package, target_count: int) -> tuple[str, 
 def _package(ws: Workspace, cfg: TargetConfig) -> Package:
     pkg = ws.find(cfg.package)
     if pkg is not None and pkg.dir == ".":
-        raise ConfigError(
-            f"target {cfg.name!r}: {cfg.package} is the workspace root, not a member",
-            path="dockergen.yaml",
+        raise cfg.error(
+            "package",
+            f"{cfg.package} is the workspace root, not a member",
             hint="dockergen ships workspace members: move the app into a folder listed in pnpm-workspace.yaml",
         )
     if pkg is None and not ws.workspace_file:
@@ -158,9 +157,9 @@ def _package(ws: Workspace, cfg: TargetConfig) -> Package:
     if pkg is None:
         names = [p.name for p in ws.packages]
         close = difflib.get_close_matches(cfg.package, names, n=1)
-        raise ConfigError(
-            f"target {cfg.name!r}: no workspace package is named {cfg.package!r}",
-            path="dockergen.yaml",
+        raise cfg.error(
+            "package",
+            f"no workspace package is named {cfg.package!r}",
             hint=f"did you mean {close[0]!r}?" if close else "check the name in the package's package.json",
         )
     return pkg
@@ -178,9 +177,9 @@ def _prebuild_warnings(ws: Workspace, cfg: TargetConfig, built: tuple[Package, .
             continue
         missing = next((s for s in scripts if not pkg.script(s)), None)
         if missing is not None:
-            raise ConfigError(
-                f"target {cfg.name!r}: `prebuild` runs {missing!r} in {name}, whose package.json has no such script",
-                path="dockergen.yaml",
+            raise cfg.error(
+                "prebuild",
+                f"`prebuild` runs {missing!r} in {name}, whose package.json has no such script",
                 hint=f"name one of its scripts: {', '.join(sorted(n for n, _ in pkg.scripts)) or 'it has none'}",
             )
     return out
@@ -192,21 +191,21 @@ def _resolve_kind(cfg: TargetConfig, pkg: Package) -> TargetConfig:
     site = static_site.detect(pkg) if cfg.kind in (None, "static") and cfg.command is None else None
     kind = cfg.kind or ("static" if site else "node")
     spa = cfg.spa if cfg.spa is not None else (site.spa if site else True)
-    return dataclasses.replace(cfg, kind=kind, spa=spa)
+    return cfg.model_copy(update={"kind": kind, "spa": spa})
 
 
 def _asset_package(ws: Workspace, cfg: TargetConfig, name: str) -> Package:
     found = ws.find(name)
     if found is None or found.dir == ".":
-        raise ConfigError(
-            f"target {cfg.name!r}: `assets` names {name!r}, which is not a workspace member",
-            path="dockergen.yaml",
+        raise cfg.error(
+            "assets",
+            f"`assets` names {name!r}, which is not a workspace member",
             hint="name the member whose build output the app serves, as in its package.json",
         )
     if found.name == cfg.package:  # it would be copied from the libraries' stage, which does not build it
-        raise ConfigError(
-            f"target {cfg.name!r}: `assets` names {name!r}, the package the target ships",
-            path="dockergen.yaml",
+        raise cfg.error(
+            "assets",
+            f"`assets` names {name!r}, the package the target ships",
             hint="its own build output goes in with `files:`; `assets` is for other members' output",
         )
     return found
@@ -241,10 +240,9 @@ def _stages(inputs: StageInputs) -> tuple[Stage, ...]:
         comment = f"build {inputs.pkg.name} from its sources"
         out.append(Stage("build", ready, comment, build_stages.build_steps(inputs)))
     elif dict(inputs.cfg.instructions).get("build"):
-        raise ConfigError(
-            f"target {inputs.cfg.name!r}: `instructions.build` has no stage to go in "
-            f"({inputs.pkg.name} has no build script)",
-            path="dockergen.yaml",
+        raise inputs.cfg.error(
+            "instructions",
+            f"`instructions.build` has no stage to go in ({inputs.pkg.name} has no build script)",
             hint="put them under `deps` (after the install) or `runtime`",
         )
     out += _production_stages(inputs, ready)

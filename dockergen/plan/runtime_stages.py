@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import posixpath
 
-from dockergen.config.fields import SYSTEM_FOLDERS, system_folder
-from dockergen.errors import ConfigError, InputError
+from dockergen.config.keys import CONFIG_FILE, SYSTEM_FOLDERS, system_folder
+from dockergen.errors import InputError
 from dockergen.plan import nextjs, static_stages
 from dockergen.plan.app_files import runtime_paths
 from dockergen.plan.model import Cmd, Command, Copy, Env, Expose, Healthcheck, Label, Run, Step, User, Workdir
@@ -226,7 +226,7 @@ def _asset_files(inputs: StageInputs) -> list[Step]:
             source = _join(WORKDIR, member.dir, asset.path)
             out.append(Copy((source,), dest, comment, from_stage="libs"))
         else:
-            out.append(copy([f"{member.dir}/{asset.path}"], dest, comment, "dockergen.yaml"))
+            out.append(copy([f"{member.dir}/{asset.path}"], dest, comment, CONFIG_FILE))
     return out
 
 
@@ -237,9 +237,9 @@ def _asset_destination(inputs: StageInputs, package: str, dest: str) -> str:
     if reason is None:
         return dest
     if SYSTEM_FOLDERS not in inputs.cfg.unsafe:
-        raise ConfigError(
-            f"target {inputs.cfg.name!r}: `assets` puts {package}'s files at {dest}: {reason}",
-            path="dockergen.yaml",
+        raise inputs.cfg.error(
+            "assets",
+            f"`assets` puts {package}'s files at {dest}: {reason}",
             hint=f"choose a `to:` beside the app (its files land relative to it), or allow it with "
             f"`unsafe: [{SYSTEM_FOLDERS}]`",
         )
@@ -250,7 +250,7 @@ def _asset_destination(inputs: StageInputs, package: str, dest: str) -> str:
 def _node_app_files(inputs: StageInputs) -> list[Step]:
     pkg = inputs.pkg
     if inputs.cfg.files:
-        paths, why, origin = tuple(inputs.cfg.files), "`files` in dockergen.yaml", "dockergen.yaml"
+        paths, why, origin = tuple(inputs.cfg.files), f"`files` in {CONFIG_FILE}", CONFIG_FILE
     else:
         paths, why = runtime_paths(pkg, inputs.command)
         origin = pkg.manifest
@@ -261,10 +261,10 @@ def _node_app_files(inputs: StageInputs) -> list[Step]:
             return [copy([f"{pkg.dir}/"], "./", f"{pkg.name} itself ({why})", pkg.manifest)]
         return [copy([f"{pkg.dir}/{p}"], f"./{p}", f"{pkg.name} runtime files ({why})", origin) for p in paths]
     if not paths:
-        raise ConfigError(
-            f"target {inputs.cfg.name!r}: cannot tell which files of {pkg.name} the runtime needs "
+        raise inputs.cfg.error(
+            "files",
+            f"cannot tell which files of {pkg.name} the runtime needs "
             f"(it has a build script and its entry point {inputs.command.entry or '?'} is at the package root)",
-            path="dockergen.yaml",
             hint=f'list them under `files:` for target {inputs.cfg.name!r}, or add a "files" field to its package.json',
         )
     return [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
+from dockergen.config.keys import CONFIG_FILE
 from dockergen.errors import ConfigError
 from dockergen.plan.build_context import outermost
 from dockergen.plan.model import BuildContext, BuildPlan, Copy, Run, Stage, Step
@@ -42,7 +43,7 @@ def views(plans: tuple[BuildPlan, ...]) -> tuple[BuildPlan, ...]:
         raise ConfigError(
             f"targets {', '.join(repr(p.target) for p in plans)} share {plans[0].dockerfile} "
             f"but name different ignore files ({', '.join(ignore_files)})",
-            path="dockergen.yaml",
+            path=CONFIG_FILE,
             hint="one Dockerfile has one ignore file: give them the same `dockerignore:`, or set `shared: false`",
         )
     common = _shared_stages(plans)
@@ -62,7 +63,7 @@ def views(plans: tuple[BuildPlan, ...]) -> tuple[BuildPlan, ...]:
                     raise ConfigError(
                         f"target {plan.target!r}: its stage {new!r} in the shared {plan.dockerfile} "
                         f"would have the name of a stage of {owners[new]}",
-                        path="dockergen.yaml",
+                        path=CONFIG_FILE,
                         hint=f"rename target {plan.target!r}, or set `shared: false` for it",
                     )
                 owners[new] = f"target {plan.target!r}"

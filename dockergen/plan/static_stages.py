@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 
+from dockergen.config.keys import CONFIG_FILE
 from dockergen.errors import InputError
 from dockergen.plan.base_stage import apt_install
 from dockergen.plan.model import Command, Copy, Run, Step
@@ -57,8 +58,8 @@ def command(runtime_kind: str) -> tuple[str, ...]:
 def runtime_files(inputs: StageInputs) -> list[Step]:
     """The server and the site (the member's build output) in /app."""
     if inputs.cfg.files:
-        folder, why = inputs.cfg.files[0].rstrip("/"), "`files` in dockergen.yaml"
-        origin = "dockergen.yaml"
+        folder, why = inputs.cfg.files[0].rstrip("/"), f"`files` in {CONFIG_FILE}"
+        origin = CONFIG_FILE
     else:
         folder, why = output_dir(inputs.pkg)
         origin = inputs.pkg.manifest
