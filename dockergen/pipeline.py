@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dockergen import dockerignore
-from dockergen.config.model import BAKE_FILE, CI_FILES, SCHEMA_FILE, Config, load_config, parse_config
+from dockergen.config.model import BAKE_FILE, CI_FILES, CONFIG_FILE, SCHEMA_FILE, Config, load_config, parse_config
 from dockergen.errors import ConfigError, DockergenError
 from dockergen.plan import shared
 from dockergen.plan.bake import bake_plan
@@ -127,7 +127,7 @@ def _shared_plans(ws: Workspace, config: Config) -> tuple[tuple[BuildPlan, ...],
 
 
 # Files dockergen reads to plan: it never writes one of them, whatever --force says.
-_INPUTS = ("dockergen.yaml", "pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs")
+_INPUTS = (CONFIG_FILE, "pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs")
 _MANIFESTS = ("package.json", "package.yaml", "package.json5")
 
 
@@ -141,7 +141,7 @@ def _check_paths(files: list[RenderedFile], ws: Workspace) -> None:
         if reason:
             raise ConfigError(
                 f"{who} would write {f.path}, which is {reason}",
-                path="dockergen.yaml",
+                path=CONFIG_FILE,
                 hint="choose another `dockerfile:`, `dockerignore:` or `bake:` path: dockergen never writes "
                 "over its inputs, even with --force",
             )
@@ -151,7 +151,7 @@ def _check_paths(files: list[RenderedFile], ws: Workspace) -> None:
             raise ConfigError(
                 f"{what} {f.path}"
                 + (" twice (its Dockerfile and its ignore file)" if owner[f.path] == f.target else ""),
-                path="dockergen.yaml",
+                path=CONFIG_FILE,
                 hint="give each file its own path: `dockerfile:` and `dockerignore:` (and `bake:`) must differ",
             )
         owner[f.path] = f.target
@@ -161,7 +161,7 @@ def _input_reason(path: str, installs: set[str]) -> str | None:
     parts = path.split("/")
     if ".git" in parts:
         return "inside a .git folder"
-    if path == "dockergen.yaml":
+    if path == CONFIG_FILE:
         return "dockergen's configuration"
     if parts[-1] in _MANIFESTS:
         return "a package manifest"
