@@ -162,8 +162,12 @@ def explanations(root: Path, targets: tuple[str, ...], paths: tuple[str, ...]) -
     from dockergen.report.explain import explain
 
     repo = open_repo(root)
-    changed = tuple(_relative(p) for p in paths) if paths else git.changes(repo.root, "HEAD", git.EXPLAIN_HINT)
-    return tuple(explain(plan, ignore, changed) for plan, ignore in _with_ignore_files(repo, targets)[1])
+    new: tuple[str, ...] = ()
+    if paths:
+        changed = tuple(_relative(p) for p in paths)
+    else:
+        changed, new = git.changes(repo.root, "HEAD", git.EXPLAIN_HINT), git.untracked(repo.root, git.EXPLAIN_HINT)
+    return tuple(explain(plan, ignore, changed, new) for plan, ignore in _with_ignore_files(repo, targets)[1])
 
 
 def affected_targets(root: Path, base: str) -> tuple[tuple[str, ...], tuple[Affected, ...]]:

@@ -135,3 +135,21 @@ def test_a_library_manifest_reruns_its_install_through_the_gathered_manifests(sa
     assert reruns["lib-manifests"] >= 1 and reruns["lib-deps"] == 3  # the COPY, the lockfile COPY after it, the install
     taken = next(s for s in e.steps if s.stage == "lib-deps")
     assert "whose copied files changed" in taken.why
+
+
+def test_an_untracked_dockerfile_is_new_not_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before its first commit the generated Dockerfile is not "changed": there is nothing to compare."""
+    root = scenarios.materialize("sample", tmp_path / "ws")
+    git = ["git", "-C", str(root), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run(
+        [*git, "add", "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "apps", "packages"], check=True
+    )
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    code, out, _ = run(capsys, "explain", "--root", str(root), "--target", "api")
+    assert code == 0 and "Dockerfile or its ignore file is not in git yet" in out and "changed itself" not in out
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "y"], check=True)
+    (root / "Dockerfile").write_text((root / "Dockerfile").read_text() + "\n")
+    code, out, _ = run(capsys, "explain", "--root", str(root), "--target", "api")
+    assert code == 0 and "Dockerfile or its ignore file changed itself" in out

@@ -45,11 +45,18 @@ class Explanation:
     note: str = ""
 
 
-def explain(plan: BuildPlan, ignore: DockerIgnore, changed: tuple[str, ...]) -> Explanation:
-    """The verdict for one target; `changed` are workspace-relative paths (files, added or removed)."""
+def explain(plan: BuildPlan, ignore: DockerIgnore, changed: tuple[str, ...], new: tuple[str, ...] = ()) -> Explanation:
+    """The verdict for one target; `changed` are workspace-relative paths (files, added or removed),
+    `new` those of them git does not track yet."""
     sent = tuple(p for p in changed if not ignore.is_ignored(p))
     note = ""
-    if plan.dockerfile in changed or plan.dockerignore in changed:
+    files = {plan.dockerfile, plan.dockerignore}
+    if files & set(new):
+        note = (
+            f"{plan.dockerfile} or its ignore file is not in git yet: no earlier version to compare with; "
+            "the verdicts assume the last build used these files"
+        )
+    elif files & set(changed):
         note = f"{plan.dockerfile} or its ignore file changed itself: steps whose instruction changed re-run too"
     last: dict[str, str] = {}
     # a stage of context COPYs only re-runs when a file it copies changed: its content differs then

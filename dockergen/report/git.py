@@ -21,9 +21,14 @@ def changes(root: Path, base: str, hint: str) -> tuple[str, ...]:
     missing = "not in a git repository with a commit" if base == "HEAD" else f"--base {base}: not a commit or tree"
     _git(root, ("rev-parse", "--verify", "--quiet", f"{base}^{{tree}}"), missing, hint)
     diff = _git(root, ("diff", "-z", "--name-only", "--relative", "--no-renames", base, "--"), "git diff", hint)
-    untracked = _git(root, ("ls-files", "-z", "--others", "--exclude-standard"), "git ls-files", hint)
-    found = {os.fsdecode(name) for name in (diff + untracked).split(b"\0") if name}
-    return tuple(sorted(found))
+    found = {os.fsdecode(name) for name in diff.split(b"\0") if name}
+    return tuple(sorted(found | set(untracked(root, hint))))
+
+
+def untracked(root: Path, hint: str) -> tuple[str, ...]:
+    """Files git does not track (and does not ignore), relative to root."""
+    names = _git(root, ("ls-files", "-z", "--others", "--exclude-standard"), "git ls-files", hint)
+    return tuple(sorted({os.fsdecode(name) for name in names.split(b"\0") if name}))
 
 
 def _git(root: Path, args: tuple[str, ...], what: str, hint: str) -> bytes:
