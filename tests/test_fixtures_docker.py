@@ -71,6 +71,8 @@ INIT_PROBES = {
     "root-named-member": (8080, "/info", '"app":"shop","price":"12.34 EUR","build":"built by scripts/build.mjs"'),
     # the app init could plan, written although a worker beside it could not be planned
     "init-skips": (8080, "/health", '"status":"ok"'),
+    # a bare `tsdown` build whose config asks for CommonJS in a module package: node dist/server.cjs
+    "bundled-cjs": (3000, "/info", '"message":"Hello, dockergen!","format":"cjs"'),
 }
 # init scenarios whose logs must show a line (what the app printed while starting)
 INIT_LOGS = {"preload-start": "instrumentation loaded"}
