@@ -73,6 +73,8 @@ INIT_PROBES = {
     "init-skips": (8080, "/health", '"status":"ok"'),
     # a bare `tsdown` build whose config asks for CommonJS in a module package: node dist/server.cjs
     "bundled-cjs": (3000, "/info", '"message":"Hello, dockergen!","format":"cjs"'),
+    # `node dist/migrate.js && node dist/server.js`: run in turn; drizzle/ shipped for the migration
+    "start-in-turn": (3000, "/info", '"migrated":{"migrations":["0000_init","0001_notes"]'),
 }
 # init scenarios whose logs must show a line (what the app printed while starting)
 INIT_LOGS = {"preload-start": "instrumentation loaded"}
