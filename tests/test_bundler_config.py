@@ -49,20 +49,24 @@ def _app(scripts: dict[str, str], **fields: object):  # type: ignore[no-untyped-
         # latitude: CommonJS in a module package -> .cjs
         (BundlerConfig("apps/api", "tsdown", entry="src/server.ts", format="cjs", out_dir="dist"), True, "tsdown",
          ("node", "dist/server.cjs")),
-        # ES modules in a module package -> .js; with a fixed extension -> .mjs
+        # tsdown on its default platform (node) fixes the extension: .mjs even in a module package,
+        # .js only with fixedExtension: false (or another platform)
         (BundlerConfig("apps/api", "tsdown", entry="src/server.ts", format="esm"), True, "tsdown",
-         ("node", "dist/server.js")),
-        (BundlerConfig("apps/api", "tsdown", entry="src/server.ts", format="esm", fixed_extension=True), True, "tsdown",
          ("node", "dist/server.mjs")),
-        # an object entry names the output file; the out folder from the config
+        (BundlerConfig("apps/api", "tsdown", entry="src/server.ts", format="esm", fixed_extension=False), True, "tsdown",
+         ("node", "dist/server.js")),
+        (BundlerConfig("apps/api", "tsdown", entry="src/server.ts", platform="neutral"), True, "tsdown",
+         ("node", "dist/server.js")),
+        # an object entry names the output file; the out folder from the config; tsup's extension
+        # follows the package type
         (BundlerConfig("apps/api", "tsup", entry="src/main.ts", entry_name="worker", out_dir="build"), False, "tsup",
          ("node", "build/worker.js")),
         # flags win over the config file
         (BundlerConfig("apps/api", "tsdown", entry="src/server.ts", format="cjs"), True,
-         "tsdown src/other.ts --format esm -d out", ("node", "out/other.js")),
-        # another tool's config says nothing about this build
+         "tsdown src/other.ts --format esm -d out", ("node", "out/other.mjs")),
+        # another tool's config says nothing about this build: tsdown's defaults (src/index.ts)
         (BundlerConfig("apps/api", "tsup", entry="src/server.ts", format="cjs"), True, "tsdown",
-         ("node", "dist/index.js")),
+         ("node", "dist/index.mjs")),
     ],
 )  # fmt: skip
 def test_the_inferred_start_follows_the_config(

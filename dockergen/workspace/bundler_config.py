@@ -1,6 +1,6 @@
 """What a package's tsup or tsdown config file says about the file its build writes: the entry, the
-out folder, the module format and whether the extension is fixed (`.mjs`/`.cjs` whatever the
-package type). Read from the file's tokens (a literal in code, never in a comment or a string),
+out folder, the module format, the platform and whether the extension is fixed (`.mjs`/`.cjs`
+whatever the package type). Read from the file's tokens (a literal in code, never in a comment or a string),
 so that `format: ["cjs"]` in `tsdown.config.ts` means `dist/server.cjs`, as the flags do."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dockergen.workspace.manifest import Package
 CONFIG_NAMES = tuple(
     f"{tool}.config.{ext}" for tool in ("tsdown", "tsup") for ext in ("ts", "mts", "cts", "js", "mjs", "cjs")
 )
-_KEYS = frozenset({"entry", "format", "outDir", "fixedExtension"})
+_KEYS = frozenset({"entry", "format", "outDir", "fixedExtension", "platform"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class BundlerConfig:
     format: str | None = None
     out_dir: str | None = None
     fixed_extension: bool | None = None
+    platform: str | None = None  # node, neutral, browser
 
 
 def bundler_configs(repo: Repo, packages: Iterable[Package]) -> tuple[BundlerConfig, ...]:
@@ -71,6 +72,7 @@ def read_config(text: str, package_dir: str, tool: str) -> BundlerConfig:
         format=str(found["format"]) if "format" in found else None,
         out_dir=_path(found.get("outDir")),
         fixed_extension=fixed if isinstance(fixed, bool) else None,
+        platform=str(found["platform"]) if "platform" in found else None,
     )
 
 
