@@ -172,7 +172,7 @@ def stop_reason(tail: list[str]) -> str:
     return line or (lines[-1] if lines else "exited")
 
 
-def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path) -> Result:
+def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path, theirs_too: bool = True) -> Result:
     result = Result(repo, package, dockergen_commit=_dockergen_commit())
     key = f"{repo}:{package}"
     source = checkouts / repo
@@ -204,7 +204,7 @@ def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path) 
     numbers = measure(workspace, Subject(target["dockerfile"], None, tag, directory, port, tuple(result.switches)))
     for name, value in numbers.items():
         setattr(result, name, value)
-    theirs = outside.theirs.get(package) if outside else None
+    theirs = outside.theirs.get(package) if outside and theirs_too else None
     if theirs is not None:
         result.theirs = their_numbers(source, work / f"{repo}-theirs", directory, theirs, f"{tag}-theirs", outside)
     return result
@@ -415,6 +415,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "realworld.json")
     parser.add_argument("--report", action="store_true", help="print the table of the stored rows, run nothing")
     parser.add_argument("--together", help="REPO:PKG,PKG,...: those apps in one shared Dockerfile, built in turn")
+    parser.add_argument(
+        "--no-theirs", action="store_true", help="skip the maintainers' Dockerfiles (keeps stored ones)"
+    )
     args = parser.parse_args()
     assert CORPUS is not None, "../shared/corpus is missing"
     # Results accumulate in the JSON file across runs (a run of some apps updates their rows), so
@@ -440,7 +443,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dockergen-realworld-") as tmp:
         for repo, directory, package in apps(CORPUS, args.checkouts, set(args.app)):
             print(f"... {repo} {package}", file=sys.stderr, flush=True)
-            result = trial(args.checkouts, repo, directory, package, Path(tmp))
+            result = trial(args.checkouts, repo, directory, package, Path(tmp), not args.no_theirs)
+            if args.no_theirs and not result.theirs:
+                result.theirs = known.get(f"{repo}:{package}", {}).get("theirs", {})
             print(f"    {result.verdict}: {result.reason}", file=sys.stderr, flush=True)
             known[f"{repo}:{package}"] = asdict(result)
             shutil.rmtree(Path(tmp) / repo, ignore_errors=True)

@@ -36,6 +36,8 @@ PROBES = {
     "build-inputs": (3000, "/info", '"stampedBy":"scripts/stamp.mjs"', "1000"),
     # optimize: cold: one install, all libraries in one build step; the notes service answers through them
     "sample-cold": (3000, "/notes", '"notes":', "1000"),
+    # pnpm 10.22.0, whose deploy cannot inject the workspace packages: the production tree installed instead
+    "pnpm10-early": (3000, "/notes", '"notes":', "1000"),
     # a library whose main is its TypeScript source (tsc --noEmit build): its src/ reaches the build
     "ts-source-lib": (3000, "/", '"message":"Hello, dockergen!"', "1000"),
     # a library with no build, only db:generate, which turbo.json runs in the dependencies (^db:generate)

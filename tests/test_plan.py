@@ -126,6 +126,26 @@ def test_commands_in_turn_run_through_node_without_a_shell(runtime: str, tmp_pat
     assert "apps/api/dist/migrate.js" in build and "apps/api/dist/index.js" in build  # both checked
 
 
+@pytest.mark.parametrize(
+    ("pnpm", "injected", "deploys"),
+    [("10.22.0", False, False), ("10.25.1", False, False), ("10.22.0", True, True), ("10.26.0", False, True),
+     ("11.2.1", False, True)],
+)  # fmt: skip
+def test_pnpm_10_before_10_26_installs_the_production_tree_unless_the_workspace_injects(
+    pnpm: str, injected: bool, deploys: bool, tmp_path: Path
+) -> None:
+    """pnpm 10.0-10.25 fail `deploy --config.inject-workspace-packages=true` (pnpm#10294)."""
+    root = api_workspace(tmp_path)
+    if injected:
+        (root / "pnpm-workspace.yaml").write_text(
+            "packages:\n  - apps/*\n  - packages/*\ninjectWorkspacePackages: true\n"
+        )
+    plan = plan_for(root, API_CONFIG + f"    pnpm: '{pnpm}'\n")
+    deploy = " ".join(instructions(plan, "deploy"))
+    assert (" deploy " in deploy) is deploys
+    assert ("pnpm install --frozen-lockfile --prod" in deploy) is not deploys
+
+
 def test_digests_pin_images_keeping_the_tag(tmp_path: Path) -> None:
     digest = "sha256:" + "a" * 64
     plan = plan_for(api_workspace(tmp_path), API_CONFIG + f"    digests: {{'node:22-slim': '{digest}'}}\n")

@@ -165,7 +165,7 @@ def _production_tree(inputs: StageInputs) -> list[Step]:
         return [Workdir(APP, owned)]
     if inputs.next_standalone:
         return nextjs.runtime_files(inputs)
-    if inputs.images.pnpm_major < 10:
+    if not inputs.deploys:
         return workspace_layout(inputs)
     if not inputs.root_ships_dependencies:
         return [Workdir(APP, owned), copy_from("deploy", deployed, f"{OUT}/")]
