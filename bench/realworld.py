@@ -49,6 +49,10 @@ from tests.helpers import CORPUS  # noqa: E402
 
 DOCKERGEN = [sys.executable, "-m", "dockergen"]
 MODULE_ERRORS = re.compile(r"Cannot find (module|package)|ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND")
+# The empty query engine the `prisma-stub` switch leaves in the image, loaded by the app's first query.
+PRISMA_STUB_LOAD = re.compile(
+    r"libquery_engine[^\n]*(invalid ELF header|file too short)|Unable to (load|require)[^\n]*libquery_engine"
+)
 # Failures before the app's code: a syntax error (in dockergen's signal preload, say), not the app's configuration.
 CRASHES = re.compile(r"^SyntaxError|data:text/javascript", re.M)
 # dockergen.yaml lines an app needs here beyond what init writes (each counted), and why.
@@ -144,6 +148,9 @@ def run_verdict(tag: str, port: int | None) -> tuple[str, str, list[str]]:
     state = docker("inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", container).stdout.split()
     docker("rm", "-f", container)
     tail = [line for line in logs.splitlines() if line.strip()][-12:]
+    if PRISMA_STUB_LOAD.search(logs):
+        line = next(line for line in logs.splitlines() if PRISMA_STUB_LOAD.search(line))
+        return "app code runs (stops at Prisma's stubbed engine)", line.strip()[:200], tail
     if MODULE_ERRORS.search(logs):
         return "module missing", next(line for line in logs.splitlines() if MODULE_ERRORS.search(line)), tail
     if not answered and CRASHES.search(logs):

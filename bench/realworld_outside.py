@@ -12,6 +12,11 @@ tool itself documents for offline builds or a tag of the local stand-in images:
   the URL's bytes. The line goes into the base stage, so every build step sees it.
 - `syntax`: a `# syntax=docker/dockerfile:1` line makes BuildKit pull that frontend image from
   Docker Hub (unreachable); the line is dropped and dockerd's built-in frontend reads the file.
+- `prisma-stub`: Prisma downloads its engines from binaries.prisma.sh (unreachable) at install and
+  at `prisma generate`; its documented engine variables (`PRISMA_QUERY_ENGINE_LIBRARY`,
+  `PRISMA_SCHEMA_ENGINE_BINARY`, `PRISMA_ENGINES_CHECKSUM_IGNORE_MISSING`) point it at empty
+  stand-in files instead, so the rest of the build can be checked. The image then holds an empty
+  query engine: the app runs until Prisma first loads it, which the verdict says.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ OUTSIDE: dict[str, Outside] = {
             name: Theirs("Dockerfile.dev", port=5000)
             for name in ("postiz-backend", "postiz-frontend", "postiz-orchestrator")
         },
-        ("next-fonts",),
+        ("next-fonts", "prisma-stub"),
     ),
     "Openpanel-dev__openpanel": Outside(
         "ed7bdddb",
@@ -87,6 +92,7 @@ OUTSIDE: dict[str, Outside] = {
             "@openpanel/worker": Theirs("apps/worker/Dockerfile", port=3000),
             "start": Theirs("apps/start/Dockerfile", port=3000),
         },
+        ("prisma-stub",),
     ),
     "homarr-labs__homarr": Outside(
         "464d98e12",
@@ -134,6 +140,14 @@ FONT_MOCK = (
 )
 
 
+PRISMA_STUB = (
+    "RUN mkdir -p /bench && touch /bench/libquery_engine.so.node /bench/schema-engine \\\n"
+    "    && chmod +x /bench/schema-engine\n"
+    "ENV PRISMA_QUERY_ENGINE_LIBRARY=/bench/libquery_engine.so.node \\\n"
+    "    PRISMA_SCHEMA_ENGINE_BINARY=/bench/schema-engine PRISMA_ENGINES_CHECKSUM_IGNORE_MISSING=1\n"
+)
+
+
 def adapt(dockerfile: Path, switches: tuple[str, ...]) -> None:
     """Applies the bench-only switches to a copy of a Dockerfile (see the module docstring)."""
     text = dockerfile.read_text()
@@ -142,6 +156,8 @@ def adapt(dockerfile: Path, switches: tuple[str, ...]) -> None:
         while re.match(r"#\s*syntax\s*=", head):  # a parser directive: only on the file's first lines
             head, _, body = body.partition("\n")
         text = head + "\n" + body
+    if "prisma-stub" in switches:
+        text = _after_base_from(text, PRISMA_STUB)
     if "next-fonts" in switches:
         lines = (
             f"RUN mkdir -p /bench && printf '%s' {_sh_quote(FONT_MOCK)} > /bench/google-fonts-mock.js\n"
