@@ -3,14 +3,21 @@
     bash ../shared/e2e/setup-docker && .venv/bin/python bench/realworld.py --checkouts DIR [--app REPO:PACKAGE ...]
 
 DIR holds checkouts named `<owner>__<name>` (e.g. `git clone` each repository of ../shared/corpus
-and `git checkout` the commit its NOTES.md names). For each app the maintainers ship (APPS.txt,
-kind `node`): copy the checkout, `dockergen init --package NAME` (plus the dockergen.yaml lines in
-CONFIG below, counted as "config lines"), a cold `docker build`, `docker run` for 25 s, and a verdict:
+and `git checkout` the commit its NOTES.md names; the repositories beyond the corpus that
+bench/realworld_outside.py lists, at the commits it names). For each app the maintainers ship
+(APPS.txt, kind `node`, or realworld_outside.OUTSIDE): copy the checkout, `dockergen init
+--package NAME` (plus the dockergen.yaml lines in CONFIG below, counted as "config lines"), a cold
+`docker build`, `docker run` for 25 s, and a verdict:
 `app code runs` (a port answers, or the app stops on its own configuration such as a missing
 database) or the failure (`Cannot find module`, a crash, a build error, with its reason). Then an
 app-code rebuild (a comment appended to the app's entry source) and an unrelated rebuild (a file
-changed in a package outside the app's closure). Results: a Markdown table on stdout and
-bench/results/realworld.json (rows of earlier runs kept, rows of this run replaced). Builds run one
+changed in a package outside the app's closure). Where the maintainers' own Dockerfile for the app
+is known (realworld_outside.OUTSIDE), the same numbers for it, from a fresh copy and an empty
+builder cache; a Dockerfile that cannot build here whatever anyone does (an Alpine base image, a
+host this machine cannot reach) is reported with that reason, not built. The bench-only switches
+(realworld_outside.adapt: Next's font mocks, a dropped `# syntax=` line) apply to both files alike
+and are named in each row; dockergen's output is otherwise built as written. Results: a Markdown
+table on stdout and bench/results/realworld.json (rows of earlier runs kept, rows of this run replaced). Builds run one
 at a time; each starts with an empty builder cache.
 
 `--together REPO:PKG,PKG,...` inits those apps together (one shared Dockerfile), empties the builder
@@ -36,11 +43,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.realworld_outside import OUTSIDE, Outside, Theirs, adapt, node_images, stand_in  # noqa: E402
 from tests.dockerutil import empty_builder_cache  # noqa: E402
 from tests.helpers import CORPUS  # noqa: E402
 
 DOCKERGEN = [sys.executable, "-m", "dockergen"]
 MODULE_ERRORS = re.compile(r"Cannot find (module|package)|ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND")
+# The empty query engine the `prisma-stub` switch leaves in the image, loaded by the app's first query.
+PRISMA_STUB_LOAD = re.compile(
+    r"libquery_engine[^\n]*(invalid ELF header|file too short)|Unable to (load|require)[^\n]*libquery_engine"
+)
 # Failures before the app's code: a syntax error (in dockergen's signal preload, say), not the app's configuration.
 CRASHES = re.compile(r"^SyntaxError|data:text/javascript", re.M)
 # dockergen.yaml lines an app needs here beyond what init writes (each counted), and why.
@@ -69,10 +81,14 @@ class Result:
     unrelated_steps: str = ""
     unrelated_same_image: bool | None = None
     log_tail: list[str] = field(default_factory=list)
+    dockergen_commit: str = ""
+    switches: list[str] = field(default_factory=list)
+    theirs: dict[str, object] = field(default_factory=dict)
 
 
-def apps(corpus: Path, selected: set[str]) -> list[tuple[str, str, str]]:
-    """(repo, package dir, package name) of every shipped Node app, or only the selected ones."""
+def apps(corpus: Path, checkouts: Path, selected: set[str]) -> list[tuple[str, str, str]]:
+    """(repo, package dir, package name) of every shipped Node app (the corpus', then those of the
+    repositories beyond it that DIR holds), or only the selected ones."""
     out = []
     for folder in sorted(p for p in corpus.iterdir() if (p / "APPS.txt").is_file()):
         for line in (folder / "APPS.txt").read_text().splitlines():
@@ -81,6 +97,11 @@ def apps(corpus: Path, selected: set[str]) -> list[tuple[str, str, str]]:
                 key = f"{folder.name}:{parts[1]}"
                 if not selected or key in selected:
                     out.append((folder.name, parts[0], parts[1]))
+    for repo, outside in OUTSIDE.items():
+        for directory, package in outside.apps:
+            wanted = f"{repo}:{package}" in selected if selected else (checkouts / repo).is_dir()
+            if wanted:
+                out.append((repo, directory, package))
     return out
 
 
@@ -89,9 +110,12 @@ def docker(*args: str, timeout: int = 3600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
-def build(workspace: Path, dockerfile: str, tag: str, lines: int = 25) -> tuple[bool, float, str, list[str]]:
+def build(
+    workspace: Path, dockerfile: str, tag: str, lines: int = 25, target: str | None = None
+) -> tuple[bool, float, str, list[str]]:
     start = time.monotonic()
-    done = docker("build", "--progress=plain", "-f", str(workspace / dockerfile), "-t", tag, str(workspace))
+    stage = ["--target", target] if target else []
+    done = docker("build", "--progress=plain", "-f", str(workspace / dockerfile), *stage, "-t", tag, str(workspace))
     log = done.stderr + done.stdout
     ran, total = steps_of(log)
     return done.returncode == 0, time.monotonic() - start, f"{len(ran)}/{len(total)}", log.splitlines()[-lines:]
@@ -124,6 +148,9 @@ def run_verdict(tag: str, port: int | None) -> tuple[str, str, list[str]]:
     state = docker("inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", container).stdout.split()
     docker("rm", "-f", container)
     tail = [line for line in logs.splitlines() if line.strip()][-12:]
+    if PRISMA_STUB_LOAD.search(logs):
+        line = next(line for line in logs.splitlines() if PRISMA_STUB_LOAD.search(line))
+        return "app code runs (stops at Prisma's stubbed engine)", line.strip()[:200], tail
     if MODULE_ERRORS.search(logs):
         return "module missing", next(line for line in logs.splitlines() if MODULE_ERRORS.search(line)), tail
     if not answered and CRASHES.search(logs):
@@ -152,16 +179,16 @@ def stop_reason(tail: list[str]) -> str:
     return line or (lines[-1] if lines else "exited")
 
 
-def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path) -> Result:
-    result = Result(repo, package)
+def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path, theirs_too: bool = True) -> Result:
+    result = Result(repo, package, dockergen_commit=_dockergen_commit())
     key = f"{repo}:{package}"
     source = checkouts / repo
     if not source.is_dir():
         result.reason = f"no checkout at {source}"
         return result
-    workspace = work / repo
-    shutil.rmtree(workspace, ignore_errors=True)
-    shutil.copytree(source, workspace, symlinks=True, ignore=shutil.ignore_patterns(".git", "node_modules"))
+    outside = OUTSIDE.get(repo)
+    result.switches = list(outside.switches) if outside else []
+    workspace = _fresh_copy(source, work / repo)
     init = subprocess.run(
         [*DOCKERGEN, "init", "--root", str(workspace), "--package", package], capture_output=True, text=True
     )
@@ -179,27 +206,83 @@ def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path) 
         ).stdout
     )
     target = next(t for t in plan["targets"] if t["package"] == package)
+    port = next((s["port"] for st in target["stages"] for s in st["steps"] if s["kind"] == "expose"), None)
     tag = f"realworld/{repo.lower()}-{re.sub(r'[^a-z0-9]+', '-', package.lower())}"
+    numbers = measure(workspace, Subject(target["dockerfile"], None, tag, directory, port, tuple(result.switches)))
+    for name, value in numbers.items():
+        setattr(result, name, value)
+    theirs = outside.theirs.get(package) if outside and theirs_too else None
+    if theirs is not None:
+        result.theirs = their_numbers(source, work / f"{repo}-theirs", directory, theirs, f"{tag}-theirs", outside)
+    return result
+
+
+def their_numbers(source: Path, workspace: Path, directory: str, theirs: Theirs, tag: str, outside: Outside) -> dict:
+    """The same numbers for the maintainers' Dockerfile, from a fresh copy (their own ignore file
+    and nothing of dockergen's), or why it cannot build here."""
+    if theirs.blocked:
+        return {"verdict": "cannot build here", "reason": theirs.blocked}
+    _fresh_copy(source, workspace)
+    subject = Subject(theirs.dockerfile, theirs.target, tag, directory, theirs.port, outside.switches)
+    numbers = measure(workspace, subject)
+    shutil.rmtree(workspace, ignore_errors=True)
+    return numbers
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One Dockerfile to measure: where it is in the copy, the stage that ships the app, the tag
+    to build, the app's folder (for the app-code change), its port, the bench-only switches."""
+
+    dockerfile: str
+    stage: str | None
+    tag: str
+    directory: str
+    port: int | None
+    switches: tuple[str, ...]
+
+
+def measure(workspace: Path, subject: Subject) -> dict:
+    """Cold build (builder cache emptied), size, run verdict, an app-code rebuild and an unrelated
+    rebuild of one Dockerfile (its bench-only switches applied to the copy)."""
+    dockerfile, stage, tag = subject.dockerfile, subject.stage, subject.tag
+    adapt(workspace / dockerfile, subject.switches)
+    missing = _alias_node_images(workspace / dockerfile)
+    if missing:
+        return {"verdict": "cannot build here", "reason": f"FROM {missing} (no such image here)"}
     empty_builder_cache()
-    _alias_exact_node_images(workspace / target["dockerfile"])
-    ok, seconds, _, tail = build(workspace, target["dockerfile"], tag, lines=60)
-    result.cold_s = round(seconds, 1)
+    ok, seconds, _, tail = build(workspace, dockerfile, tag, lines=60, target=stage)
+    out: dict = {"cold_s": round(seconds, 1)}
     if not ok:
-        result.verdict, result.log_tail = "build failed", tail
-        result.reason = next(
+        out["verdict"], out["log_tail"] = "build failed", tail
+        out["reason"] = next(
             (line for line in reversed(tail) if "ERR" in line or "rror" in line), tail[-1] if tail else ""
         )
         for pattern, reason in ENVIRONMENT:
             if re.search(pattern, "\n".join(tail)):
-                result.verdict, result.reason = "blocked here", reason
-        return result
-    result.image_mb = round(int(docker("image", "inspect", "-f", "{{.Size}}", tag).stdout.strip()) / 1e6, 1)
-    port = next((s["port"] for st in target["stages"] for s in st["steps"] if s["kind"] == "expose"), None)
-    result.verdict, result.reason, result.log_tail = run_verdict(tag, port)
-    result.app_rebuild_s, result.app_rebuild_steps = _rebuild_after_app_change(workspace, directory, target, tag)
-    result.unrelated_steps, result.unrelated_same_image = _rebuild_after_unrelated_change(workspace, target, tag)
+                out["verdict"], out["reason"] = "blocked here", reason
+        return out
+    out["image_mb"] = round(int(docker("image", "inspect", "-f", "{{.Size}}", tag).stdout.strip()) / 1e6, 1)
+    out["verdict"], out["reason"], out["log_tail"] = run_verdict(tag, subject.port)
+    out["app_rebuild_s"], out["app_rebuild_steps"] = _rebuild_after_app_change(
+        workspace, subject.directory, dockerfile, stage, tag
+    )
+    out["unrelated_steps"], out["unrelated_same_image"] = _rebuild_after_unrelated_change(
+        workspace, dockerfile, stage, tag
+    )
     docker("image", "rm", "-f", tag)
-    return result
+    return out
+
+
+def _fresh_copy(source: Path, workspace: Path) -> Path:
+    shutil.rmtree(workspace, ignore_errors=True)
+    shutil.copytree(source, workspace, symlinks=True, ignore=shutil.ignore_patterns(".git", "node_modules"))
+    return workspace
+
+
+def _dockergen_commit() -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def together(checkouts: Path, spec: str, work: Path) -> list[dict[str, object]]:
@@ -223,7 +306,7 @@ def together(checkouts: Path, spec: str, work: Path) -> list[dict[str, object]]:
         stage = target["build_target"]
         own = {stage, *(s["name"] for s in target["stages"] if s["name"].startswith(f"{stage}-"))}
         tag = f"realworld/together-{stage}"
-        _alias_exact_node_images(workspace / target["dockerfile"])
+        _alias_node_images(workspace / target["dockerfile"])
         start = time.monotonic()
         done = docker(
             "build", "--progress=plain", "-f", str(workspace / target["dockerfile"]), "--target", stage, "-t", tag,
@@ -241,13 +324,18 @@ def together(checkouts: Path, spec: str, work: Path) -> list[dict[str, object]]:
     return rows
 
 
-def _alias_exact_node_images(dockerfile: Path) -> None:
-    """This machine has `node:<major>-slim` only: tag `node:<exact>-slim` as that major's image so
-    the Dockerfile builds unchanged (the Node inside is the stand-in's version of that major)."""
-    for image in set(re.findall(r"^FROM (node:(\d+)\.\d+\.\d+(-slim)?)(?:@\S+)? AS", dockerfile.read_text(), re.M)):
-        name, major, slim = image
-        if docker("image", "inspect", name).returncode != 0:
-            docker("tag", f"node:{major}{slim}", name)
+def _alias_node_images(dockerfile: Path) -> str | None:
+    """This machine has local stand-ins for `node:<major>-slim` and `node:<major>` only: tag each
+    `node:<exact>(-bookworm)(-slim)` a Dockerfile starts from as its major's image, so the file
+    builds unchanged (the Node inside is the stand-in's release of that major). Returns an image
+    no stand-in can play (Alpine, another Debian release, a major with no stand-in)."""
+    for image in sorted(node_images(dockerfile)):
+        local = stand_in(image)
+        if local is None or docker("image", "inspect", local).returncode != 0:
+            return image
+        if docker("image", "inspect", image).returncode != 0:
+            docker("tag", local, image)
+    return None
 
 
 def _add_config(workspace: Path, package: str, lines: list[str]) -> None:
@@ -263,7 +351,9 @@ def _add_config(workspace: Path, package: str, lines: list[str]) -> None:
     subprocess.run([*DOCKERGEN, "generate", "--root", str(workspace)], check=True, capture_output=True)
 
 
-def _rebuild_after_app_change(workspace: Path, directory: str, target: dict, tag: str) -> tuple[float | None, str]:
+def _rebuild_after_app_change(
+    workspace: Path, directory: str, dockerfile: str, stage: str | None, tag: str
+) -> tuple[float | None, str]:
     sources = sorted(
         p
         for p in (workspace / directory).rglob("*.ts")
@@ -273,34 +363,56 @@ def _rebuild_after_app_change(workspace: Path, directory: str, target: dict, tag
         return None, ""
     with sources[0].open("a") as handle:
         handle.write("\n// dockergen realworld bench: an app-code change\n")
-    ok, seconds, steps, _ = build(workspace, target["dockerfile"], tag)
+    ok, seconds, steps, _ = build(workspace, dockerfile, tag, target=stage)
     return (round(seconds, 1) if ok else None), steps
 
 
-def _rebuild_after_unrelated_change(workspace: Path, target: dict, tag: str) -> tuple[str, bool | None]:
+def _rebuild_after_unrelated_change(
+    workspace: Path, dockerfile: str, stage: str | None, tag: str
+) -> tuple[str, bool | None]:
     before = docker("image", "inspect", "-f", "{{.Id}}", tag).stdout.strip()
     marker = workspace / "docs-dockergen-bench.md"
     marker.write_text("a file no build reads\n")
-    ok, _, steps, _ = build(workspace, target["dockerfile"], tag)
+    ok, _, steps, _ = build(workspace, dockerfile, tag, target=stage)
     after = docker("image", "inspect", "-f", "{{.Id}}", tag).stdout.strip()
     return steps, (before == after) if ok else None
 
 
 def table(results: list[Result]) -> str:
     rows = [
-        "| app | verdict | image MB | cold build | app-code rebuild (steps run) "
-        "| unrelated change (steps, same image) | config lines | note |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| app | config lines | verdict | image MB | cold build | app-code rebuild (steps run) "
+        "| unrelated change (steps, same image) | maintainers' Dockerfile: verdict, MB, cold, app-code rebuild, "
+        "unrelated change | note |",
+        "|---|---:|---|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
-        cold = f"{r.cold_s:.0f} s" if r.cold_s else ""
-        rebuild = f"{r.app_rebuild_s:.0f} s ({r.app_rebuild_steps})" if r.app_rebuild_s else ""
-        unrelated = f"{r.unrelated_steps}, {'yes' if r.unrelated_same_image else 'no'}" if r.unrelated_steps else ""
-        size = f"{r.image_mb:.0f}" if r.image_mb else ""
         note = r.reason.replace("|", "\\|")[:140]
+        if r.switches:
+            note += f" (bench switches: {', '.join(r.switches)})"
         app = f"{r.repo.split('__')[1]} `{r.package}`"
-        rows.append(f"| {app} | {r.verdict} | {size} | {cold} | {rebuild} | {unrelated} | {r.config_lines} | {note} |")
+        numbers = " | ".join(_numbers(asdict(r)))
+        rows.append(f"| {app} | {r.config_lines} | {r.verdict} | {numbers} | {_theirs(r.theirs)} | {note} |")
     return "\n".join(rows)
+
+
+def _numbers(row: dict) -> list[str]:
+    """image MB, cold build, app-code rebuild (steps), unrelated change (steps, same image)."""
+    cold = f"{row['cold_s']:.0f} s" if row.get("cold_s") else ""
+    rebuild = f"{row['app_rebuild_s']:.0f} s ({row['app_rebuild_steps']})" if row.get("app_rebuild_s") else ""
+    same = "yes" if row.get("unrelated_same_image") else "no"
+    unrelated = f"{row['unrelated_steps']}, {same}" if row.get("unrelated_steps") else ""
+    size = f"{row['image_mb']:.0f}" if row.get("image_mb") else ""
+    return [size, cold, rebuild, unrelated]
+
+
+def _theirs(theirs: dict) -> str:
+    if not theirs:
+        return ""
+    verdict = str(theirs.get("verdict", ""))
+    if verdict in ("cannot build here", "build failed", "blocked here"):
+        reason = str(theirs.get("reason", "")).replace("|", "\\|")[:100]
+        return f"{verdict}: {reason}"
+    return ", ".join([verdict, *(n for n in _numbers(theirs) if n)])
 
 
 def main() -> None:
@@ -310,6 +422,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "realworld.json")
     parser.add_argument("--report", action="store_true", help="print the table of the stored rows, run nothing")
     parser.add_argument("--together", help="REPO:PKG,PKG,...: those apps in one shared Dockerfile, built in turn")
+    parser.add_argument(
+        "--no-theirs", action="store_true", help="skip the maintainers' Dockerfiles (keeps stored ones)"
+    )
     args = parser.parse_args()
     assert CORPUS is not None, "../shared/corpus is missing"
     # Results accumulate in the JSON file across runs (a run of some apps updates their rows), so
@@ -333,9 +448,11 @@ def main() -> None:
                   f"| {r['verdict']} | {note} |")  # fmt: skip
         return
     with tempfile.TemporaryDirectory(prefix="dockergen-realworld-") as tmp:
-        for repo, directory, package in apps(CORPUS, set(args.app)):
+        for repo, directory, package in apps(CORPUS, args.checkouts, set(args.app)):
             print(f"... {repo} {package}", file=sys.stderr, flush=True)
-            result = trial(args.checkouts, repo, directory, package, Path(tmp))
+            result = trial(args.checkouts, repo, directory, package, Path(tmp), not args.no_theirs)
+            if args.no_theirs and not result.theirs:
+                result.theirs = known.get(f"{repo}:{package}", {}).get("theirs", {})
             print(f"    {result.verdict}: {result.reason}", file=sys.stderr, flush=True)
             known[f"{repo}:{package}"] = asdict(result)
             shutil.rmtree(Path(tmp) / repo, ignore_errors=True)

@@ -36,6 +36,8 @@ PROBES = {
     "build-inputs": (3000, "/info", '"stampedBy":"scripts/stamp.mjs"', "1000"),
     # optimize: cold: one install, all libraries in one build step; the notes service answers through them
     "sample-cold": (3000, "/notes", '"notes":', "1000"),
+    # pnpm 10.22.0, whose deploy cannot inject the workspace packages: the production tree installed instead
+    "pnpm10-early": (3000, "/notes", '"notes":', "1000"),
     # a library whose main is its TypeScript source (tsc --noEmit build): its src/ reaches the build
     "ts-source-lib": (3000, "/", '"message":"Hello, dockergen!"', "1000"),
     # a library with no build, only db:generate, which turbo.json runs in the dependencies (^db:generate)
@@ -71,6 +73,10 @@ INIT_PROBES = {
     "root-named-member": (8080, "/info", '"app":"shop","price":"12.34 EUR","build":"built by scripts/build.mjs"'),
     # the app init could plan, written although a worker beside it could not be planned
     "init-skips": (8080, "/health", '"status":"ok"'),
+    # a bare `tsdown` build whose config asks for CommonJS in a module package: node dist/server.cjs
+    "bundled-cjs": (3000, "/info", '"message":"Hello, dockergen!","format":"cjs"'),
+    # `node dist/migrate.js && node dist/server.js`: run in turn; drizzle/ shipped for the migration
+    "start-in-turn": (3000, "/info", '"migrated":{"migrations":["0000_init","0001_notes"]'),
 }
 # init scenarios whose logs must show a line (what the app printed while starting)
 INIT_LOGS = {"preload-start": "instrumentation loaded"}

@@ -14,7 +14,7 @@ from dockergen.pipeline import generate_all
 from dockergen.plan.layers import MAX_LAYERS_PER_STAGE, layers
 from dockergen.plan.model import BuildPlan, Copy, Run
 from dockergen.plan.planner import build_plan
-from dockergen.plan.runtime_stages import SIGNALS
+from dockergen.plan.runtime_stages import IN_TURN, SIGNALS
 from dockergen.render import render_step
 from dockergen.repo import Repo
 from dockergen.workspace.scan import scan
@@ -110,6 +110,41 @@ def test_distroless_runtime(tmp_path: Path) -> None:
     runtime = instructions(plan, "runtime")
     assert "USER 65532:65532" in runtime and runtime[-1] == f'CMD ["--import", "{SIGNALS}", "dist/index.js"]'
     assert any('"/nodejs/bin/node", "-e"' in r for r in runtime)
+
+
+@pytest.mark.parametrize("runtime", ["slim", "distroless"])
+def test_commands_in_turn_run_through_node_without_a_shell(runtime: str, tmp_path: Path) -> None:
+    start = "node dist/migrate.js && node dist/index.js"
+    root = api_workspace(tmp_path)
+    manifest = json.loads((root / "apps/api/package.json").read_text())
+    manifest["scripts"]["start"] = start
+    (root / "apps/api/package.json").write_text(json.dumps(manifest))
+    plan = plan_for(root, API_CONFIG + f"    runtime: {runtime}\n")
+    node = [] if runtime == "distroless" else ["node"]  # distroless's entrypoint is node
+    argv = [*node, "-e", IN_TURN, "node", "dist/migrate.js", "&&", "node", "dist/index.js"]
+    assert instructions(plan, "runtime")[-1] == "CMD " + json.dumps(argv)
+    build = " ".join(instructions(plan, "build"))
+    assert "apps/api/dist/migrate.js" in build and "apps/api/dist/index.js" in build  # both checked
+
+
+@pytest.mark.parametrize(
+    ("pnpm", "injected", "deploys"),
+    [("10.22.0", False, False), ("10.25.1", False, False), ("10.22.0", True, True), ("10.26.0", False, True),
+     ("11.2.1", False, True)],
+)  # fmt: skip
+def test_pnpm_10_before_10_26_installs_the_production_tree_unless_the_workspace_injects(
+    pnpm: str, injected: bool, deploys: bool, tmp_path: Path
+) -> None:
+    """pnpm 10.0-10.25 fail `deploy --config.inject-workspace-packages=true` (pnpm#10294)."""
+    root = api_workspace(tmp_path)
+    if injected:
+        (root / "pnpm-workspace.yaml").write_text(
+            "packages:\n  - apps/*\n  - packages/*\ninjectWorkspacePackages: true\n"
+        )
+    plan = plan_for(root, API_CONFIG + f"    pnpm: '{pnpm}'\n")
+    deploy = " ".join(instructions(plan, "deploy"))
+    assert (" deploy " in deploy) is deploys
+    assert ("pnpm install --frozen-lockfile --prod" in deploy) is not deploys
 
 
 def test_digests_pin_images_keeping_the_tag(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dockergen.plan.prod_install import KEPT_MANIFESTS, PROJECT_LIFECYCLE
-from dockergen.plan.runtime_stages import SIGNALS
+from dockergen.plan.runtime_stages import IN_TURN, SIGNALS
 from dockergen.plan.static_stages import SITE, nginx_conf
 from dockergen.programs import program
 from tests.helpers import ROOT, build_tree, require_node
@@ -33,7 +33,7 @@ def node(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None)
 
 def test_every_program_file_is_one_line_without_comments_and_all_are_tested() -> None:
     names = sorted(p.name for p in PROGRAMS.iterdir() if p.suffix in (".js", ".mjs", ".conf", ".sh"))
-    assert len(names) == 15
+    assert len(names) == 16
     for name in names:
         text = program(name)
         assert "\n" not in text and text == text.strip() and "//" not in text.replace("://", ""), name
@@ -160,6 +160,32 @@ def test_the_signal_preload_ends_an_app_without_a_handler_and_leaves_its_own(han
     time.sleep(1.0)
     app.send_signal(signal.SIGTERM)
     assert app.wait(timeout=10) == code
+
+
+def test_in_turn_runs_each_command_to_success_then_the_last(tmp_path: Path) -> None:
+    assert program("in-turn.js") == IN_TURN
+    build_tree(tmp_path, {
+        "a.js": "console.log('a', process.argv.slice(2).join(','))\n",
+        "b.js": "console.log('b')\n",
+        "fail.js": "process.exit(3)\n",
+    })  # fmt: skip
+    done = node("-e", IN_TURN, "node", "a.js", "x", "y", "&&", "node", "b.js", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "a x,y\nb\n")
+    done = node("-e", IN_TURN, "node", "fail.js", "&&", "node", "b.js", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (3, "")  # as `&&`: the next command never starts
+    done = node("-e", IN_TURN, "node", "a.js", "&&", "no-such-program", cwd=tmp_path)
+    assert done.returncode == 127 and "cannot start no-such-program" in done.stderr
+
+
+@pytest.mark.parametrize(("handler", "code"), [("", 143), ("process.on('SIGTERM',()=>process.exit(7));", 7)])
+def test_in_turn_passes_sigterm_on_to_the_command_running(handler: str, code: int, tmp_path: Path) -> None:
+    build_tree(tmp_path, {"first.js": "\n", "server.js": handler + "setInterval(()=>{},1000)\n"})
+    runner = subprocess.Popen(
+        [require_node(), "-e", IN_TURN, "node", "first.js", "&&", "node", "server.js"], cwd=tmp_path
+    )
+    time.sleep(1.0)
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=10) == code  # the server's own exit, or 128 + SIGTERM when it has no handler
 
 
 def test_the_static_server_serves_files_the_spa_fallback_and_404s(tmp_path: Path) -> None:

@@ -70,3 +70,35 @@ def test_control_without_the_preload_the_same_app_is_killed(tmp_path: Path) -> N
         assert seconds >= 3 and code == 137  # SIGTERM ignored by PID 1, SIGKILL after the timeout
     finally:
         d.remove_images(image.tag)
+
+
+@pytest.mark.parametrize("runtime", ["slim", "distroless"])
+def test_a_start_script_of_commands_in_turn_runs_them_and_stops_promptly(runtime: str, tmp_path: Path) -> None:
+    """`node first.js && node server.js`: node (PID 1, no shell on distroless) runs the first to
+    success, then the server, and passes `docker stop`'s SIGTERM on to it (143: ended by it)."""
+    root = build_tree(tmp_path / "in-turn", {
+        "package.json": {"name": "r", "private": True, "packageManager": "pnpm@10.34.9"},
+        "pnpm-workspace.yaml": "packages: [apps/*]\n", ".nvmrc": "22\n",
+        "pnpm-lock.yaml": lockfile([".", "apps/app"]),
+        "apps/app/package.json": {
+            "name": "@s/app", "private": True, "scripts": {"start": "node lib/first.js && node lib/server.js"},
+        },
+        "apps/app/lib/first.js": 'console.log("first done");\n',
+        "apps/app/lib/server.js": NO_HANDLER,
+        "dockergen.yaml": f"targets:\n  app:\n    package: '@s/app'\n    port: 8080\n    runtime: {runtime}\n",
+    })  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "--root", str(root)])
+    assert exit_info.value.code == 0
+    image = d.build(root, "Dockerfile")
+    try:
+        container = d.run_detached(image.tag, "-p", "127.0.0.1::8080")
+        try:
+            assert d.http_get(f"http://127.0.0.1:{d.host_port(container, 8080)}/")[0] == 200
+            assert "first done" in d.docker("logs", container).stdout
+        finally:
+            d.remove(container)
+        seconds, code = stop(image.tag)
+        assert seconds < 3 and code == 143
+    finally:
+        d.remove_images(image.tag)

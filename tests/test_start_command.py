@@ -100,3 +100,64 @@ def test_a_url_argument_names_no_runtime_folder() -> None:
     command, _ = resolve_start(app("node dist/index.js --upstream http://upstream//api"))
     assert command is not None
     assert runtime_paths(app("x"), command)[0] == ("dist",)
+
+
+def test_node_commands_in_turn_run_the_last_after_the_others() -> None:
+    """Dokploy's start script: a migration, then the server; both node, neither needs a shell."""
+    pkg = app("node -r dotenv/config dist/migration.mjs && node -r dotenv/config dist/server.mjs")
+    command, _ = resolve_start(pkg)
+    assert command is not None
+    assert command.argv == ("node", "-r", "dotenv/config", "dist/server.mjs")
+    assert command.before == (("node", "-r", "dotenv/config", "dist/migration.mjs"),)
+    assert command.scripts == ("dist/migration.mjs", "dist/server.mjs") and command.entry == "dist/server.mjs"
+    assert "its commands in turn" in command.source
+    three, _ = resolve_start(app("node a.js && node --import ./otel.mjs b.js && pnpm serve"))
+    assert three is None  # pnpm serve: a script that does not exist
+    pkg = app("node ./scripts/a.js && node -r ./pre.cjs lib/b.js")
+    command, _ = resolve_start(pkg)
+    assert command is not None and command.before == (("node", "scripts/a.js"),)
+    assert command.preload_files == ("pre.cjs",)
+    assert runtime_paths(pkg, command)[0] == ("lib", "scripts", "pre.cjs")
+
+
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        # only a shell sets a variable for one command of several
+        ("NODE_ENV=production node a.js && node b.js", "needs a shell to run in turn"),
+        ("node a.js && PORT=1 node b.js", "needs a shell to run in turn"),
+        # a program before the last that is not node (a bin, a tool) is not run in turn
+        ("prisma migrate deploy && node dist/main.js", "'prisma migrate deploy' runs prisma"),
+        ("node a.js && tsx b.ts", "runs tsx, a development tool"),
+        # `&&` as an argument would be read as the separator
+        ("node a.js '&&' && node b.js", "chains several shell commands"),
+        # other operators stay refused
+        ("node a.js || node b.js", "chains several shell commands"),
+        ("node a.js; node b.js", "chains several shell commands"),
+    ],
+)
+def test_commands_in_turn_that_need_a_shell_are_refused(start: str, reason: str) -> None:
+    command, why = resolve_start(app(start))
+    assert command is None and reason in why, why
+
+
+def test_a_custom_next_server_ships_its_own_next_builds_layout_and_drizzles_migrations() -> None:
+    pkg = parse_manifest(
+        {
+            "name": "web", "scripts": {"build": "tsx esbuild.ts && npm run build-next", "build-next": "next build",
+                                      "start": "node dist/migrate.mjs && node dist/server.mjs"},
+            "dependencies": {"next": "16.0.0", "drizzle-orm": "^0.44.0"},
+        },
+        "apps/web", "apps/web/package.json", ("package.json", "dist", "public", "next.config.mjs", "drizzle", "pages"),
+    )  # fmt: skip
+    command, _ = resolve_start(pkg)
+    assert command is not None
+    paths, why = runtime_paths(pkg, command)
+    assert paths == ("dist", ".next", "public", "next.config.mjs", "drizzle") and "custom server" in why
+    # a Nest backend that only depends on next (its build does not run next build) ships its dist
+    backend = parse_manifest(
+        {"name": "api", "scripts": {"build": "nest build", "start": "node dist/main.js"}, "dependencies": {"next": "16"}},
+        "apps/api", "apps/api/package.json", ("package.json", "dist", "public"),
+    )  # fmt: skip
+    command, _ = resolve_start(backend)
+    assert command is not None and runtime_paths(backend, command)[0] == ("dist",)

@@ -225,7 +225,8 @@ def _new_target(
             ("dockerignore", files[1], "BuildKit reads <Dockerfile>.dockerignore before .dockerignore"),
         ]
     if command is not None and not command.inferred:
-        notes.append(("command", f"{json.dumps(list(command.argv))}  # detected from the {command.source}"))
+        also = f" (the last of {len(command.before) + 1}; a command: here replaces them all)" if command.before else ""
+        notes.append(("command", f"{json.dumps(list(command.argv))}  # detected from the {command.source}{also}"))
     route = find_health_route(repo, pkg) if port is not None else None
     if route is not None and not route.certain:
         notes.append(("health", f"{route.path}  # found in {route.source}, unsure: {route.doubt}; check the URL"))

@@ -7,8 +7,9 @@ import posixpath
 import re
 
 from dockergen.workspace import node_args
+from dockergen.workspace.build_output import build_commands
 from dockergen.workspace.frameworks import http_frameworks
-from dockergen.workspace.manifest import Package
+from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.start_command import StartCommand
 
 # Framework apps whose runtime files are not named by "files": (build output, sources needed at run time).
@@ -18,6 +19,9 @@ FRAMEWORK_FILES = {
     "@react-router/serve": (("build",), ("public",)),
     "nuxt": ((".output",), ()),
 }
+# Folders an ORM's code reads at run time, by convention, beside the start command's own folders:
+# (dependency, folder). drizzle-kit writes its migrations to drizzle/, which migrate() reads.
+RUNTIME_DATA = (("drizzle-orm", "drizzle"),)
 
 
 def runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...], str]:
@@ -40,16 +44,32 @@ def _runtime_paths(pkg: Package, command: StartCommand) -> tuple[tuple[str, ...]
         if paths:
             return tuple(paths), '"files" in package.json'
     folders = _argument_folders(command)
+    own_server = bool(folders and command.entry and not command.bin_package)
     for framework in http_frameworks(pkg):
         # a framework's layout when its server runs the app, not when it is only a dependency
-        # of a server that `node dist/main.js` starts (a Nest backend serving a Next app)
-        if framework in FRAMEWORK_FILES and not (folders and command.entry and not command.bin_package):
-            outputs, sources = FRAMEWORK_FILES[framework]
-            found = [s for s in sources if s in pkg.entries]
+        # of a server that `node dist/main.js` starts (a Nest backend serving a Next app) ...
+        if framework not in FRAMEWORK_FILES:
+            continue
+        outputs, sources = FRAMEWORK_FILES[framework]
+        found = [s for s in sources if s in pkg.entries]
+        if not own_server:
             return (*outputs, *found), f"the usual layout of a {framework} app"
+        # ... unless the package's own build runs `next build`: a custom server (`next()` in
+        # dist/server.mjs) serves what that build wrote
+        if framework == "next" and any(words[:2] == ["next", "build"] for words in build_commands(pkg)):
+            why = "the folders named by the start command, and the Next.js layout its own next build writes"
+            return (*folders, *outputs, *found, *_runtime_data(pkg, folders)), f"{why} (a custom server)"
     if folders:
-        return folders, f"the folders named by the start command ({' '.join(command.argv)})"
+        data = _runtime_data(pkg, folders)
+        why = f"the folders named by the start command ({' '.join(command.argv)})"
+        return (*folders, *data), why + (f", and {', '.join(data)}/ (migrations its ORM reads)" if data else "")
     return (), "the whole package (its entry point is at the package root)"
+
+
+def _runtime_data(pkg: Package, taken: tuple[str, ...]) -> tuple[str, ...]:
+    """The conventional folders of RUNTIME_DATA the package holds and depends on the ORM for."""
+    deps = {d.name for d in pkg.deps_with_root(PROD_KINDS)}
+    return tuple(f for dep, f in RUNTIME_DATA if dep in deps and f in pkg.entries and f not in taken)
 
 
 def _argument_folders(command: StartCommand) -> tuple[str, ...]:
@@ -75,6 +95,9 @@ def _path_words(command: StartCommand) -> list[str]:
     if command.argv[:1] == ("node",):
         parsed = node_args.parse(words)
         words = [*([parsed.script] if parsed.script else []), *command.preload_files, *parsed.args]
+    for argv in command.before:  # the node commands a start script runs first name files too
+        parsed = node_args.parse(list(argv[1:]))
+        words += [*([parsed.script] if parsed.script else []), *parsed.args]
     return [word.split("=", 1)[1] if word.startswith("-") and "=" in word else word for word in words]
 
 

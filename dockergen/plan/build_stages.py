@@ -241,9 +241,13 @@ def build_steps(inputs: StageInputs) -> tuple[Step, ...]:
 def _entry_check(inputs: StageInputs) -> tuple[tuple[Command, ...], str]:
     if inputs.cfg.kind == "static":
         return (), ""
-    entry = inputs.command.entry
-    if entry is None or entry.startswith("/") or inputs.command.bin_package:  # a bin: checked by its link
+    command = inputs.command
+    scripts = (
+        command.scripts[: len(command.before)] if command.bin_package else command.scripts
+    )  # a bin: checked by its link
+    paths = [posixpath.normpath(posixpath.join(inputs.pkg.dir, s)) for s in scripts if not s.startswith("/")]
+    if not paths:
         return (), ""
-    path = posixpath.normpath(posixpath.join(inputs.pkg.dir, entry))
-    why = f"the start command's file must exist now ({inputs.command.source})"
-    return (Command(("node", "-e", ENTRY_CHECK, path)),), why
+    what = "file" if len(paths) == 1 else "files"
+    why = f"the start command's {what} must exist now ({command.source})"
+    return tuple(Command(("node", "-e", ENTRY_CHECK, path)) for path in paths), why

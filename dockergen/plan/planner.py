@@ -260,8 +260,8 @@ def _production_stages(inputs: StageInputs, ready: str) -> list[Stage]:
         return [Stage("server", "base", "the file server that serves the site", static_stages.server_steps(inputs))]
     if inputs.next_standalone:
         return []
-    if inputs.images.pnpm_major < 10:
-        deploy = Stage("deploy", "base", prod_install.COMMENT, prod_install.prod_install_steps(inputs))
+    if not inputs.deploys:
+        deploy = Stage("deploy", "base", prod_install.comment(inputs), prod_install.prod_install_steps(inputs))
         gathered = prod_install.lib_files_steps(inputs)
         if not gathered:
             return [deploy]

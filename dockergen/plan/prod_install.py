@@ -1,7 +1,8 @@
-"""The production tree on pnpm < 10, where `pnpm deploy` resolves versions again instead of
-installing from the lockfile: a frozen `--prod` install of the app's runtime closure in a clean
-stage, shipped with the workspace's layout (`/app/<folder>` per package) so that pnpm's links
-between the app, its libraries and the root resolve as they do in the repository."""
+"""The production tree where `pnpm deploy` cannot make it from the lockfile (pnpm < 10 resolves
+versions again; pnpm 10.0 to 10.25 fail to inject the workspace packages for one command): a
+frozen `--prod` install of the app's runtime closure in a clean stage, shipped with the workspace's
+layout (`/app/<folder>` per package) so that pnpm's links between the app, its libraries and the
+root resolve as they do in the repository."""
 
 from __future__ import annotations
 
@@ -28,7 +29,17 @@ from dockergen.programs import program
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.start_command import StartCommand
 
-COMMENT = "the production tree from the lockfile (pnpm < 10's deploy would resolve versions again)"
+
+def comment(inputs: StageInputs) -> str:
+    """Why the production tree is an install, not `pnpm deploy`."""
+    if inputs.images.pnpm_major < 10:
+        return "the production tree from the lockfile (pnpm < 10's deploy would resolve versions again)"
+    return (
+        f"the production tree from the lockfile (pnpm {inputs.images.pnpm}'s deploy fails when the command injects "
+        "the workspace packages, pnpm#10294, fixed in 10.26)"
+    )
+
+
 # Install inputs the runtime does not need (the manifests stay: node resolves `exports` with them).
 # A library whose sources folder is a link to nothing (an optional private submodule) builds nothing.
 SOURCE_FOLDERS = frozenset({"src", "source", "lib"})

@@ -33,6 +33,7 @@ from dockergen.validate import control_chars
 # No spaces, double quotes, '#', '%' or '?': it travels in CMD, NODE_OPTIONS and a data: URL, and
 # Node 20 cuts a data: URL at '?' (its query), which left a syntax error that stopped every app.
 SIGNALS = "data:text/javascript," + program("signals.js")
+IN_TURN = program("in-turn.js")
 # The health check's script: the URL arrives as its argument, never inside the code.
 HEALTH_SCRIPT = program("health-check.js")
 # Without node (nginx's image): bash's /dev/tcp, the port and path as arguments; 2xx passes.
@@ -98,6 +99,12 @@ def _signal_handling(inputs: StageInputs, env: list[tuple[str, str]]) -> tuple[l
     argv = list(inputs.command.argv)
     if inputs.images.runtime_kind == "nginx":
         return argv, "exec form: nginx is PID 1 and stops on SIGTERM"
+    if inputs.command.before:
+        commands = [word for c in (*inputs.command.before, inputs.command.argv) for word in ("&&", *c)][1:]
+        return ["node", "-e", IN_TURN, *commands], (
+            "exec form: node is PID 1 and runs the start script's commands in turn, each to success, "
+            "passing SIGTERM/SIGINT on to the one running"
+        )
     if not inputs.cfg.handle_signals:
         return argv, "exec form: node is PID 1 and receives SIGTERM (the app must handle it)"
     if inputs.images.node_major < 18:
@@ -158,7 +165,7 @@ def _production_tree(inputs: StageInputs) -> list[Step]:
         return [Workdir(APP, owned)]
     if inputs.next_standalone:
         return nextjs.runtime_files(inputs)
-    if inputs.images.pnpm_major < 10:
+    if not inputs.deploys:
         return workspace_layout(inputs)
     if not inputs.root_ships_dependencies:
         return [Workdir(APP, owned), copy_from("deploy", deployed, f"{OUT}/")]

@@ -12,6 +12,7 @@ from dockergen.programs import program
 from dockergen.validate import context_path, control_chars
 from dockergen.workspace.manifest import PROD_KINDS, Package
 from dockergen.workspace.scan import Workspace
+from dockergen.workspace.semver_version import parse_exact
 from dockergen.workspace.start_command import StartCommand
 
 WORKDIR = "/repo"
@@ -88,9 +89,20 @@ class StageInputs:
         return any(p.name == self.pkg.name for p in self.libs)
 
     @property
+    def deploys(self) -> bool:
+        """`pnpm deploy` makes the production tree from the lockfile: pnpm >= 10 where it can deploy
+        this workspace (see DEPLOY_INJECTED_SINCE); else a frozen `--prod` install in the workspace
+        layout (prod_install.py)."""
+        if self.images.pnpm_major < 10:
+            return False
+        version = parse_exact(self.images.pnpm)
+        old = version is not None and (version.major, version.minor) < DEPLOY_INJECTED_SINCE
+        return not old or self.ws.settings.flag("injectWorkspacePackages")
+
+    @property
     def workspace_layout(self) -> bool:
         """The runtime keeps the workspace's folders (`/app/<dir>`), not just the app in /app."""
-        return self.images.pnpm_major < 10 or self.root_ships_dependencies or self.next_standalone
+        return not self.deploys or self.root_ships_dependencies or self.next_standalone
 
     def image_path(self, workspace_path: str) -> str:
         """Where a workspace path lands in the image, keeping its place relative to the app."""
@@ -179,6 +191,11 @@ def folder(path: str) -> str:
 # pnpm reuses a dependency's build results from its store (the side-effects cache) instead of running
 # its build script: the trees differ (bin links, a .tmp folder) with an empty and a filled store, so
 # the production tree, and the image, would depend on the state of the store's cache mount.
+# pnpm 10.0 to 10.25 end `deploy` with ERR_PNPM_LOCKFILE_CONFIG_MISMATCH when the command injects
+# the workspace packages (--config.inject-workspace-packages=true) and the workspace does not: the
+# lockfile it writes for the deployment disagrees with the configuration (fixed in 10.26, pnpm#10294;
+# tested with 10.0.0, 10.6.1, 10.12.1, 10.18.0, 10.22.0 and 10.25.0 against 10.26.0).
+DEPLOY_INJECTED_SINCE = (10, 26)
 NO_SIDE_EFFECTS_CACHE = "--config.side-effects-cache=false"
 SIDE_EFFECTS_WHY = (
     "; dependencies' build scripts run every time (--config.side-effects-cache=false): with pnpm's cache of"

@@ -8,6 +8,7 @@ import posixpath
 import re
 import shlex
 
+from dockergen.workspace.bundler_config import BundlerConfig
 from dockergen.workspace.manifest import Package
 from dockergen.workspace.shell_words import split, unwrap
 from dockergen.workspace.tsconfig import BuildInfo
@@ -109,7 +110,8 @@ def _output(words: list[str], entry: str | None, pkg: Package, info: BuildInfo) 
         config = _flag(words, ("-p", "--project")) or "tsconfig.json"
         return _tsc_output(entry, pkg, info, posixpath.basename(config)) if entry else None
     if tool in ("tsup", "tsdown"):
-        return _bundler_output(words, entry, pkg)
+        bundler = info.bundler if info.bundler is not None and info.bundler.tool == tool else None
+        return _bundler_output(words, entry, pkg, bundler)
     if tool == "esbuild":
         outfile = _flag(words, ("--outfile",))
         return posixpath.normpath(outfile) if outfile else None
@@ -129,18 +131,29 @@ def _tsc_output(entry: str, pkg: Package, info: BuildInfo, config: str) -> str |
     return posixpath.normpath(posixpath.join(out_dir, SOURCE_SUFFIX.sub(".js", inside)))
 
 
-def _bundler_output(words: list[str], entry: str | None, pkg: Package) -> str | None:
-    """tsup/tsdown write `<outDir>/<entry name>` with the extension of their format: tsup's default
-    is CommonJS, tsdown's ES modules; `.mjs`/`.cjs` when the format differs from the package type."""
+def _bundler_output(words: list[str], entry: str | None, pkg: Package, config: BundlerConfig | None) -> str | None:
+    """tsup/tsdown write `<outDir>/<entry name>` with the extension of their format; flags win over
+    the config file, which wins over the defaults. tsup: CommonJS by default, `.js` for the format
+    of the package type, else `.mjs`/`.cjs`. tsdown: ES modules and `src/index.ts` by default, and
+    on its default platform (node) a fixed extension, `.mjs`/`.cjs` whatever the package type
+    (checked against tsdown 0.21 in tests/test_bundler_oracle.py)."""
+    tool = words[0]
+    config = config or BundlerConfig(pkg.dir, tool)
     files = [w for w in words[1:] if not w.startswith("-") and SOURCE_SUFFIX.search(w)]
-    source = files[0] if files else entry
+    source = files[0] if files else config.entry or ("src/index.ts" if tool == "tsdown" else entry)
     if source is None:
         return None
-    out_dir = _flag(words, ("-d", "--out-dir", "--outDir")) or "dist"
-    fmt = _flag(words, ("--format", "-f")) or ("cjs" if words[0] == "tsup" else "esm")
-    esm = fmt.split(",")[0] in ("esm", "es")
-    ext = ".js" if esm == pkg.type_module else (".mjs" if esm else ".cjs")
-    name = SOURCE_SUFFIX.sub("", posixpath.basename(source))
+    out_dir = _flag(words, ("-d", "--out-dir", "--outDir")) or config.out_dir or "dist"
+    fmt = _flag(words, ("--format", "-f")) or config.format or ("cjs" if tool == "tsup" else "esm")
+    esm = fmt.split(",")[0] in ("esm", "es", "module")
+    platform = _flag(words, ("--platform",)) or config.platform or "node"
+    fixed = "--fixed-extension" in words or (
+        tool == "tsdown" and (config.fixed_extension if config.fixed_extension is not None else platform == "node")
+    )
+    ext = ".js" if esm == pkg.type_module and not fixed else (".mjs" if esm else ".cjs")
+    name = (config.entry_name if not files and config.entry else None) or SOURCE_SUFFIX.sub(
+        "", posixpath.basename(source)
+    )
     return posixpath.normpath(posixpath.join(out_dir, name + ext))
 
 

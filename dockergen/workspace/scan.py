@@ -12,6 +12,7 @@ from dockergen.repo import Repo, item_position, key_position
 from dockergen.validate import context_path
 from dockergen.workspace import graph
 from dockergen.workspace.build_configs import FactsCache, build_configs
+from dockergen.workspace.bundler_config import BundlerConfig, bundler_configs
 from dockergen.workspace.frameworks import NestConfig, NextConfig, nest_configs, next_configs
 from dockergen.workspace.glob_patterns import glob_problem
 from dockergen.workspace.globs import find_members
@@ -56,6 +57,7 @@ class Workspace:
     config_out_dirs: tuple[tuple[str, str], ...] = ()  # (package, folder outside it its build configs write)
     next_configs: tuple[NextConfig, ...] = ()
     nest_configs: tuple[NestConfig, ...] = ()
+    bundler_configs: tuple[BundlerConfig, ...] = ()
     workspace_file: bool = True  # pnpm-workspace.yaml exists (without it, only the root is a project)
     dependency_builds: bool = False  # pnpm may run some dependency's build scripts (allowed, or pnpm < 10)
     # lookups by name and folder, built once: the planner asks per package (linear, not quadratic)
@@ -111,9 +113,10 @@ class Workspace:
         """The package's tsconfig projects and Nest CLI settings (what its build writes where)."""
         projects = self._index.projects.get(pkg.dir, ())
         nest = self._index.nest.get(pkg.dir)
+        bundler = self._index.bundler.get(pkg.dir)
         if nest is None:
-            return BuildInfo(projects)
-        return BuildInfo(projects, nest.source_root, nest.entry_file, posixpath.basename(nest.tsconfig))
+            return BuildInfo(projects, bundler=bundler)
+        return BuildInfo(projects, nest.source_root, nest.entry_file, posixpath.basename(nest.tsconfig), bundler)
 
     def next_config(self, pkg: Package) -> NextConfig | None:
         return self._index.next.get(pkg.dir)
@@ -133,6 +136,7 @@ class _Index:
     projects: dict[str, tuple[TsProject, ...]]
     nest: dict[str, NestConfig]
     next: dict[str, NextConfig]
+    bundler: dict[str, BundlerConfig]
 
     @staticmethod
     def of(ws: Workspace) -> _Index:
@@ -150,7 +154,8 @@ class _Index:
         for x in ws.next_configs:
             nexts.setdefault(x.dir, x)
         named = {k: tuple(v) for k, v in members.items()}
-        return _Index(named, linked, {k: tuple(v) for k, v in projects.items()}, nest, nexts)
+        bundler = {b.dir: b for b in ws.bundler_configs}
+        return _Index(named, linked, {k: tuple(v) for k, v in projects.items()}, nest, nexts, bundler)
 
 
 def scan(repo: Repo) -> Workspace:
@@ -202,6 +207,7 @@ def scan(repo: Repo) -> Workspace:
         config_out_dirs=tuple((name, d) for name, c in configs for d in c.out_dirs),
         next_configs=next_configs(repo, members),
         nest_configs=nest_configs(repo, members),
+        bundler_configs=bundler_configs(repo, members),
         native_builds=native_builds(policy, lockfile),
         dependency_builds=policy.allowed is None or bool(policy.allowed & lockfile.package_names),
         workspace_file=repo.is_file(WORKSPACE_FILE),

@@ -50,6 +50,28 @@ def split(script: str) -> list[str] | None:
     return words
 
 
+def and_list(script: str) -> list[str] | None:
+    """The commands of `a && b && c` (an AND list) as written, split at each `&&` outside quotes;
+    None when the script has no such `&&` (or a newline, which separates commands otherwise)."""
+    if any(ch in script for ch in "\n\r"):
+        return None
+    parts: list[str] = []
+    quote, start, index = "", 0, 0
+    while index < len(script):
+        ch = script[index]
+        if quote != "'" and ch == "\\":
+            index += 2
+            continue
+        if ch in "'\"" and quote in ("", ch):
+            quote = "" if quote else ch
+        elif not quote and script.startswith("&&", index):
+            parts.append(script[start:index].strip())
+            start = index = index + 2
+            continue
+        index += 1
+    return [*parts, script[start:].strip()] if parts else None
+
+
 def _strip_env(words: list[str], env: list[tuple[str, str]]) -> list[str]:
     while words and _ENV_ASSIGN.match(words[0]):
         key, value = words[0].split("=", 1)

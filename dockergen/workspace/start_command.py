@@ -10,7 +10,7 @@ from dockergen.validate import control_chars
 from dockergen.workspace import node_args
 from dockergen.workspace.build_output import build_commands, infer_from_build, nest_entry
 from dockergen.workspace.manifest import PROD_KINDS, Package
-from dockergen.workspace.shell_words import expansions, split, unwrap
+from dockergen.workspace.shell_words import and_list, expansions, split, unwrap
 from dockergen.workspace.tsconfig import BuildInfo
 
 TS_SOURCE = (".ts", ".tsx", ".mts", ".cts")
@@ -48,6 +48,8 @@ class StartCommand:
     notes: tuple[str, ...] = ()
     inferred: bool = False  # guessed from the build's output: worth checking
     bin_package: str | None = None  # runs this dependency's bin through a link the build makes (BIN_DIR)
+    # node commands the start script runs first, each to success (`node migrate.mjs && node server.mjs`)
+    before: tuple[tuple[str, ...], ...] = ()
 
     @property
     def entry(self) -> str | None:
@@ -58,11 +60,18 @@ class StartCommand:
 
     @property
     def preload_files(self) -> tuple[str, ...]:
-        """Package-relative files node loads before the script (`-r ./x.cjs`, `--import ./y.mjs`)."""
-        if not self.argv or self.argv[0] != "node":
-            return ()
-        specs = node_args.parse(self.argv[1:]).preloads
-        return tuple(posixpath.normpath(s) for s in specs if s.startswith(("./", "../")))
+        """Package-relative files node loads before the script (`-r ./x.cjs`, `--import ./y.mjs`),
+        in every command of the start script."""
+        specs = [
+            s for argv in (*self.before, self.argv) if argv[:1] == ("node",) for s in node_args.parse(argv[1:]).preloads
+        ]
+        return tuple(dict.fromkeys(posixpath.normpath(s) for s in specs if s.startswith(("./", "../"))))
+
+    @property
+    def scripts(self) -> tuple[str, ...]:
+        """The script file each node command of the start script runs, the ones run first included."""
+        found = (node_args.parse(argv[1:]).script for argv in (*self.before, self.argv) if argv[:1] == ("node",))
+        return tuple(s for s in found if s is not None)
 
     @property
     def from_bin(self) -> bool:
@@ -133,6 +142,8 @@ def _from_script(
         )
     problems: list[str] = []
     words = unwrap(split(script), env, problems)
+    if words is None and not problems and and_list(script):
+        return _in_turn(script, pkg, name, info, hops)
     if words is None:
         return None, problems[0] if problems else "chains several shell commands"
     if not words:
@@ -141,6 +152,27 @@ def _from_script(
     if target is not None:
         return _other_script(target, words[0], pkg, info, hops)
     return _program(words, pkg, f'{name} script "{script}"', env, info)
+
+
+def _in_turn(script: str, pkg: Package, name: str, info: BuildInfo, hops: int) -> tuple[StartCommand | None, str]:
+    """`node migrate.mjs && node server.mjs`: node commands the image runs in turn, as the shell
+    would, each to success before the next; the last is the app. Environment assignments and
+    other programs before the last are not turned into exec form (they would need a shell)."""
+    commands = []
+    for part in and_list(script) or ():
+        command, why = _from_script(part, pkg, name, info, hops + 1) if hops < MAX_SCRIPT_HOPS else (None, "loops")
+        if command is None:
+            return None, f"chains several commands, and {part!r} {why}"
+        commands.append(command)
+    *first, last = commands
+    odd = next((c for c in first if c.argv[:1] != ("node",) or c.bin_package or c.env or c.before), None)
+    if odd is not None or last.env or last.before or any("&&" in c.argv for c in commands):
+        which = " ".join(odd.argv) if odd else " ".join(last.argv)
+        return None, f"chains several shell commands ({which!r} needs a shell to run in turn with the others)"
+    source = f'{name} script "{script}", its commands in turn'
+    notes = tuple(n for c in commands for n in c.notes)
+    before = tuple(c.argv for c in first)
+    return StartCommand(last.argv, source, notes=notes, bin_package=last.bin_package, before=before), ""
 
 
 def _other_script(

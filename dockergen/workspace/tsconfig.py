@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from dockergen.repo import Repo
 from dockergen.validate import context_path
+from dockergen.workspace.bundler_config import BundlerConfig
 from dockergen.workspace.manifest import Package
 
 _TSCONFIG = re.compile(r"^tsconfig(\.[\w.-]+)?\.json$")
@@ -39,6 +40,7 @@ class BuildInfo:
     nest_source_root: str = "src"
     nest_entry_file: str = "main"
     nest_tsconfig: str = "tsconfig.build.json"
+    bundler: BundlerConfig | None = None  # its tsup/tsdown config file's entry, format and out folder
 
 
 @dataclass(frozen=True, slots=True)
