@@ -412,3 +412,19 @@ def test_root_declared_frameworks_an_app_imports_give_it_a_port(tmp_path: Path) 
     )
     assert found["jobs"].offered and found["jobs"].port is None  # a type-only import is no server
     assert not found["tool"].offered and "depends on commander" in found["tool"].reason
+
+
+def test_a_published_sdk_built_like_an_app_is_a_library(tmp_path: Path) -> None:
+    """Openpanel's SDKs (packages/sdks/*): no start script, a tsup build writing dist/index.js, and
+    `"module": "index.ts"`, an entry for importers that a program run by node never needs. They
+    were offered as workers; a member with the same build and no such field still is."""
+    sdk = {"scripts": {"build": "rm -rf dist && tsup"}, "devDependencies": {"tsup": "8"}}
+    config = "import { defineConfig } from 'tsup';\nexport default defineConfig({ entry: ['index.ts'] });\n"
+    found = survey(tmp_path, {
+        "packages/express": {"name": "@o/express", "module": "index.ts", **sdk},
+        "packages/node": {"name": "@o/node", "types": "dist/index.d.ts", **sdk},
+        "apps/jobs": {"name": "jobs", **sdk},
+    }, {f"{d}/{f}": config if f.startswith("tsup") else "" for d in ("packages/express", "packages/node", "apps/jobs")
+        for f in ("index.ts", "tsup.config.ts")})  # fmt: skip
+    assert "@o/express" not in found and "@o/node" not in found
+    assert found["jobs"].offered and found["jobs"].command is not None and found["jobs"].command.inferred

@@ -137,8 +137,11 @@ def _meant_to_run(ws: Workspace, pkg: Package, command: StartCommand | None, fra
         return starts or dev_entry(pkg)[0] is not None or _dev_server(pkg)
     if command.source.startswith(('"main"', '"bin"')):
         return bool(frameworks or pkg.bin)
-    # an inferred command of a package other members depend on: a library's build output (a
-    # database package whose build bundles its migration script)
+    # an inferred command of a package other members depend on, or that declares an entry for
+    # importers (`module`, `types`): a library's build output (a database package whose build
+    # bundles its migration script, an SDK published for other projects)
+    if command.inferred and pkg.for_importers and not pkg.bin:
+        return False
     return not (command.inferred and any(link.target == pkg.name and link.kind in PROD_KINDS for link in ws.links))
 
 

@@ -62,6 +62,9 @@ class Package:
     # config file is here): Node finds them in the root's node_modules (set by the scanner).
     root_dependencies: tuple[Dependency, ...] = ()
     name_shared: bool = False  # another project has this name: pnpm's --filter by name selects both
+    # The fields of an entry for importers it declares ("module", "types", "typings"): what a
+    # bundler or TypeScript reads when another package imports it; a program run by node needs none.
+    for_importers: tuple[str, ...] = ()
 
     def script(self, name: str) -> str | None:
         return dict(self.scripts).get(name)
@@ -87,6 +90,9 @@ class Package:
         return tuple(s for s in INSTALL_SCRIPTS if self.script(s))
 
 
+IMPORTER_FIELDS = ("module", "types", "typings")
+
+
 def parse_manifest(data: Any, directory: str, path: str, entries: tuple[str, ...] = ()) -> Package:
     """Validate a parsed package.json; errors name the file and the field."""
     if not isinstance(data, dict):
@@ -109,6 +115,7 @@ def parse_manifest(data: Any, directory: str, path: str, entries: tuple[str, ...
         entries=entries,
         optional_peers=_meta_flag(data.get("peerDependenciesMeta"), "optional"),
         injected=_meta_flag(data.get("dependenciesMeta"), "injected"),
+        for_importers=tuple(k for k in IMPORTER_FIELDS if isinstance(data.get(k), str) and data[k]),
     )
     _check_values(pkg)
     return pkg
