@@ -77,6 +77,9 @@ INIT_PROBES = {
     "bundled-cjs": (3000, "/info", '"message":"Hello, dockergen!","format":"cjs"'),
     # `node dist/migrate.js && node dist/server.js`: run in turn; drizzle/ shipped for the migration
     "start-in-turn": (3000, "/info", '"migrated":{"migrations":["0000_init","0001_notes"]'),
+    # a library whose build points its main/exports from src/*.ts at dist/*.js (switch:prod): the
+    # image carries its manifest as the build left it, else Node resolves the sources (pnpm 9 layout)
+    "rewritten-manifest": (3000, "/", '"greeting":"hello, dockergen!"'),
 }
 # init scenarios whose logs must show a line (what the app printed while starting)
 INIT_LOGS = {"preload-start": "instrumentation loaded"}

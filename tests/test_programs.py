@@ -33,7 +33,7 @@ def node(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None)
 
 def test_every_program_file_is_one_line_without_comments_and_all_are_tested() -> None:
     names = sorted(p.name for p in PROGRAMS.iterdir() if p.suffix in (".js", ".mjs", ".conf", ".sh"))
-    assert len(names) == 16
+    assert len(names) == 17
     for name in names:
         text = program(name)
         assert "\n" not in text and text == text.strip() and "//" not in text.replace("://", ""), name
@@ -104,6 +104,30 @@ def test_collect_copies_what_exists_keeping_its_place(tmp_path: Path) -> None:
     done = node("-e", program("collect.js"), "out", "packages/a/dist", "packages/a/README.md", cwd=tmp_path)
     assert done.returncode == 0 and (tmp_path / "out/packages/a/dist/index.js").read_text() == "a"
     assert 'packages/a/README.md (in "files") was not built; skipped' in done.stderr
+
+
+def test_collect_manifests_takes_each_librarys_manifest_as_built_and_what_it_names(tmp_path: Path) -> None:
+    """Dokploy's @dokploy/server: its build rewrites its main/exports from src/*.ts to dist/*.js."""
+    built = {
+        "main": "./dist/index.js",
+        "exports": {".": {"import": "./dist/index.js"}, "./db": "./lib/db.js", "./x": "./x/*"},
+    }
+    build_tree(tmp_path, {
+        "libs/server/package.json": {"name": "@d/server", **built},
+        "libs/server/dist/index.js": "", "libs/server/lib/db.js": "", "libs/server/src/index.ts": "",
+        "libs/plain/package.json": {"name": "plain", "main": "index.js"},
+        "out/libs/server/lib/kept.js": "",  # gathered already (a "files" entry): not copied again
+    })  # fmt: skip
+    done = node("-e", program("collect-manifests.js"), "out", "libs/server", "libs/plain", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    found = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert found == [
+        "libs/plain/package.json",
+        "libs/server/dist/index.js",
+        "libs/server/lib/kept.js",
+        "libs/server/package.json",
+    ]
+    assert json.loads((tmp_path / "out/libs/server/package.json").read_text())["main"] == "./dist/index.js"
 
 
 def test_node_gyp_seed_points_node_gyp_at_the_images_headers(tmp_path: Path) -> None:

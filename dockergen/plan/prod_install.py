@@ -164,6 +164,7 @@ LIB_FILES_DIR = "/lib-files"
 # Copies each path given (relative to the working directory) that exists into the folder given
 # first, keeping its place; a "files" entry the build did not write is skipped, as npm skips it.
 COLLECT = program("collect.js")
+COLLECT_MANIFESTS = program("collect-manifests.js")
 
 
 def workspace_layout(inputs: StageInputs) -> list[Step]:
@@ -180,20 +181,32 @@ def workspace_layout(inputs: StageInputs) -> list[Step]:
         out += copied
         if warning:
             inputs.warnings.append(f"target {inputs.cfg.name!r}: {warning}")
-    if any(built for _, built, _ in libraries):
-        why = 'the libraries\' built runtime files (what their "files" or main name), each at its folder'
+    if any(_built(lib) for lib in _runtime_libraries(inputs)):
+        why = 'the libraries\' built runtime files (what their "files" or main name) and manifests, each at its folder'
         out.append(copy_from(LIB_FILES, why, f"{LIB_FILES_DIR}/", f"{APP}/"))
     return out
 
 
 def lib_files_steps(inputs: StageInputs) -> tuple[Step, ...]:
-    """Stage `lib-files` (from `libs`): the libraries' built runtime files gathered in one folder.
-    One step whatever their number, and a "files" entry the build did not write is skipped."""
-    paths = [p for lib in _runtime_libraries(inputs) for p in _library_runtime(lib)[1]]
-    if not paths:
+    """Stage `lib-files` (from `libs`): the built libraries' runtime files gathered in one folder,
+    with their package.json as their build left it. One step whatever their number, and a "files"
+    entry the build did not write is skipped."""
+    built = [lib for lib in _runtime_libraries(inputs) if _built(lib)]
+    if not built:
         return ()
-    why = "gather the libraries' runtime files; the runtime copies them by content (cached when unchanged)"
-    return (Run((Command(("node", "-e", COLLECT, LIB_FILES_DIR, *paths)),), why),)
+    paths = [p for lib in built for p in _library_runtime(lib)[1]]
+    commands = [Command(("node", "-e", COLLECT, LIB_FILES_DIR, *paths))] if paths else []
+    commands.append(Command(("node", "-e", COLLECT_MANIFESTS, LIB_FILES_DIR, *(lib.dir for lib in built))))
+    why = (
+        "gather the libraries' runtime files, and their package.json as their build left it (a build may point "
+        "main/exports at its output) with what those name; the runtime copies them by content (cached when unchanged)"
+    )
+    return (Run(tuple(commands), why),)
+
+
+def _built(lib: Package) -> bool:
+    """A library with a build whose sources the repository holds (see _library_runtime)."""
+    return bool(lib.script("build")) and not any(name in SOURCE_FOLDERS for name in lib.dangling)
 
 
 def _runtime_libraries(inputs: StageInputs) -> tuple[Package, ...]:
