@@ -19,7 +19,7 @@ from dockergen.render import render_step
 from dockergen.repo import Repo
 from dockergen.workspace.scan import scan
 from tests import scenarios
-from tests.helpers import api_workspace, workspace
+from tests.helpers import api_workspace, lockfile, workspace
 
 API_CONFIG = "targets:\n  api:\n    package: '@t/api'\n    port: 3000\n    health: /health\n"
 
@@ -145,6 +145,33 @@ def test_pnpm_10_before_10_26_installs_the_production_tree_unless_the_workspace_
     deploy = " ".join(instructions(plan, "deploy"))
     assert (" deploy " in deploy) is deploys
     assert ("pnpm install --frozen-lockfile --prod" in deploy) is not deploys
+
+
+@pytest.mark.parametrize(
+    ("pnpm", "overrides", "refused"),
+    [("10.6.1", True, True), ("10.11.0", True, True), ("10.11.1", True, False), ("10.6.1", False, False),
+     ("10.26.0", True, False)],
+)  # fmt: skip
+def test_pnpm_before_10_11_1_cannot_deploy_an_injected_workspace_with_overrides(
+    pnpm: str, overrides: bool, refused: bool, tmp_path: Path
+) -> None:
+    """postiz (pnpm 10.6.1, inject-workspace-packages, pnpm.overrides): deploy ends with
+    ERR_PNPM_LOCKFILE_CONFIG_MISMATCH on "overrides" (pnpm#9283, fixed in 10.11.1): refused at
+    the pnpm key, with the fix, instead of a build that fails."""
+    members = ["apps/api", "packages/core", "packages/util"]
+    lock = lockfile([".", *members], extra="\noverrides:\n  multer: ^2.2.0\n" if overrides else "")
+    root = api_workspace(tmp_path, {
+        "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\ninjectWorkspacePackages: true\n",
+        "pnpm-lock.yaml": lock,
+    })  # fmt: skip
+    config = API_CONFIG + f"    pnpm: '{pnpm}'\n"
+    if not refused:
+        assert " deploy " in " ".join(instructions(plan_for(root, config), "deploy"))
+        return
+    with pytest.raises(ConfigError) as err:
+        plan_for(root, config)
+    line = err.value.one_line()
+    assert "pnpm#9283" in line and 'pnpm: "10.11.1"' in line and "dockergen.yaml:" in line
 
 
 def test_digests_pin_images_keeping_the_tag(tmp_path: Path) -> None:

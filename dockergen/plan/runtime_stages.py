@@ -26,6 +26,7 @@ from dockergen.plan.stage_inputs import (
     package_path,
 )
 from dockergen.programs import program
+from dockergen.workspace.semver_version import parse_exact
 from dockergen.validate import control_chars
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
@@ -48,8 +49,15 @@ DEPLOY_COMMENT = "the production tree: prod dependencies and injected workspace 
 RUNTIME_COMMENT = "the image that ships: production tree and build output, non-root"
 
 
+# pnpm 10.0 to 10.11.0 end `deploy` of a workspace whose packages are injected with
+# ERR_PNPM_LOCKFILE_CONFIG_MISMATCH when the lockfile records overrides: the deployment's install
+# does not inherit them (pnpm#9283, fixed in 10.11.1 by pnpm#9546; seen on postiz, pnpm 10.6.1).
+DEPLOY_OVERRIDES_SINCE = (10, 11, 1)
+
+
 def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
     """Stage `deploy`: `pnpm deploy --prod` into /out, made reproducible."""
+    _check_deploy_overrides(inputs)
     flags = ["--prod", f"--store-dir={STORE}", "--prefer-offline"]
     why = "pnpm deploy"
     if inputs.images.pnpm_major >= 10 and not inputs.ws.settings.flag("injectWorkspacePackages"):
@@ -84,6 +92,23 @@ def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
     )
     root = inputs.pnpm_run(_deploy(".", flags, ROOT_OUT), why_root)
     return (app, root, *link) if inputs.bin_from_root else (app, *link, root)
+
+
+def _check_deploy_overrides(inputs: StageInputs) -> None:
+    """Refuses, with the fix, a deploy that this pnpm cannot run (see DEPLOY_OVERRIDES_SINCE)."""
+    version = parse_exact(inputs.images.pnpm)
+    if version is None or version.major != 10 or not inputs.ws.lockfile.overrides:
+        return
+    if (version.major, version.minor, version.patch) >= DEPLOY_OVERRIDES_SINCE:
+        return
+    raise inputs.cfg.error(
+        "pnpm",
+        f"pnpm {inputs.images.pnpm} cannot deploy this workspace: its packages are injected and the lockfile "
+        "records overrides, which pnpm deploy before 10.11.1 does not inherit (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH, "
+        "pnpm#9283)",
+        hint='set `pnpm: "10.11.1"` (or a newer 10.x) for this target in dockergen.yaml, or raise packageManager '
+        "in package.json",
+    )
 
 
 def _deploy(selector: str, flags: list[str], out: str) -> list[Command]:

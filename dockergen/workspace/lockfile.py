@@ -27,6 +27,7 @@ class Lockfile:
     package_names: frozenset[str] = frozenset()  # every package name in `packages:`
     env_document: bool = False  # pnpm >= 11 wrote a first document (packageManager, config dependencies)
     env_pnpm: str | None = None  # the pnpm version that document records (packageManagerDependencies)
+    overrides: bool = False  # it records `overrides:` (pnpm.overrides, or overrides in pnpm-workspace.yaml)
     # package name -> names it depends on (dependencies and optionalDependencies of every version;
     # `snapshots:` in format 9, `packages:` before)
     dependencies: tuple[tuple[str, frozenset[str]], ...] = ()
@@ -63,6 +64,7 @@ def parse_lockfile(text: str, path: str) -> Lockfile:
         settings=tuple(sorted(_child_items(blocks.get("settings", ("", []))[1]))),
         patched=tuple(sorted(_child_keys(blocks.get("patchedDependencies", ("", []))[1]))),
         has_pnpmfile_checksum="pnpmfileChecksum" in blocks,
+        overrides=bool(_child_keys(blocks.get("overrides", ("", []))[1])),
         package_names=frozenset(_package_name(k) for k in _child_keys(blocks.get("packages", ("", []))[1])),
         dependencies=_dependencies(blocks.get("snapshots" if version.startswith("9") else "packages", ("", []))[1]),
         env_document=len(documents) > 1,
