@@ -174,6 +174,28 @@ def test_pnpm_before_10_11_1_cannot_deploy_an_injected_workspace_with_overrides(
     assert "pnpm#9283" in line and 'pnpm: "10.11.1"' in line and "dockergen.yaml:" in line
 
 
+@pytest.mark.parametrize(
+    ("pinned", "wanted", "env"),
+    [("10.6.1", "10.11.1", "npm_config_manage_package_manager_versions=false"),
+     ("11.2.1", "11.7.0", "pnpm_config_pm_on_fail=ignore"),
+     ("10.6.1", "10.6.1", None)],
+)  # fmt: skip
+def test_pnpm_from_the_config_runs_instead_of_the_repositorys_pin(
+    pinned: str, wanted: str, env: str | None, tmp_path: Path
+) -> None:
+    """pnpm >= 9.7 switches to the version packageManager pins (seen: pnpm 10.11.1, installed for
+    `pnpm: "10.11.1"`, ran postiz's install with 10.6.1); the base stage turns that off when
+    dockergen.yaml asks for another version (checked by hand: pnpm 10.11.1 and 11.7.0 run as
+    themselves with these variables, and switch without them)."""
+    root = api_workspace(tmp_path, {"package.json": {"name": "r", "private": True, "packageManager": f"pnpm@{pinned}"}})
+    base = " ".join(instructions(plan_for(root, API_CONFIG + f"    pnpm: '{wanted}'\n"), "base"))
+    assert f"pnpm@{wanted}" in base
+    if env is None:
+        assert "manage_package_manager_versions" not in base and "pm_on_fail" not in base
+    else:
+        assert env in base
+
+
 def test_digests_pin_images_keeping_the_tag(tmp_path: Path) -> None:
     digest = "sha256:" + "a" * 64
     plan = plan_for(api_workspace(tmp_path), API_CONFIG + f"    digests: {{'node:22-slim': '{digest}'}}\n")

@@ -78,11 +78,29 @@ def _pnpm_env(inputs: StageInputs) -> list[Step]:
         pairs.append(("npm_config_verify_deps_before_run", "false"))
     if major >= 12:
         pairs.append(("pnpm_config_pm_on_fail", "ignore"))
-    if not pairs:
+    why = f"pnpm {major}: no dependency check before `pnpm run` (each step installs what it needs)"
+    return [*([Env(tuple(pairs), why)] if pairs else []), *_pinned_elsewhere(inputs)]
+
+
+# Where the repository pins a pnpm that pnpm itself switches to (pnpm >= 9.7 with
+# manage-package-manager-versions, on by default in 10; pmOnFail: download in 11 and later).
+SWITCHING_PINS = ("package.json packageManager", "package.json devEngines.packageManager")
+
+
+def _pinned_elsewhere(inputs: StageInputs) -> list[Step]:
+    """With `pnpm:` in dockergen.yaml other than the repository's pin, pnpm would download and run
+    the pinned version instead of the one installed (seen: pnpm 10.11.1 running 10.6.1); tell it not to."""
+    versions, im = inputs.ws.versions, inputs.images
+    if im.pnpm == versions.pnpm_version or versions.pnpm_source not in SWITCHING_PINS:
         return []
-    return [
-        Env(tuple(pairs), f"pnpm {major}: no dependency check before `pnpm run` (each step installs what it needs)")
-    ]
+    pair = ("npm_config_manage_package_manager_versions", "false") if im.pnpm_major <= 10 else None
+    if im.pnpm_major == 11:
+        pair = ("pnpm_config_pm_on_fail", "ignore")
+    why = (
+        f"{versions.pnpm_source} pins pnpm {versions.pnpm_version}, dockergen.yaml asks for {im.pnpm}: "
+        f"pnpm {im.pnpm} runs as it is, without switching to the pinned version"
+    )
+    return [Env((pair,), why)] if pair else []
 
 
 def _build_tools(inputs: StageInputs) -> list[Step]:

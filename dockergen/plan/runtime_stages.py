@@ -26,8 +26,8 @@ from dockergen.plan.stage_inputs import (
     package_path,
 )
 from dockergen.programs import program
-from dockergen.workspace.semver_version import parse_exact
 from dockergen.validate import control_chars
+from dockergen.workspace.semver_version import parse_exact
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
 # handler `docker stop` waits 10 s and kills. It exits only when the app has no handler of its own.
