@@ -176,7 +176,7 @@ def test_pnpm_before_10_11_1_cannot_deploy_an_injected_workspace_with_overrides(
 
 @pytest.mark.parametrize(
     ("pinned", "wanted", "env"),
-    [("10.6.1", "10.11.1", "npm_config_manage_package_manager_versions=false"),
+    [("10.6.1", "10.11.1", "pnpm config set --global manage-package-manager-versions false"),
      ("11.2.1", "11.7.0", "pnpm_config_pm_on_fail=ignore"),
      ("10.6.1", "10.6.1", None)],
 )  # fmt: skip
@@ -186,7 +186,7 @@ def test_pnpm_from_the_config_runs_instead_of_the_repositorys_pin(
     """pnpm >= 9.7 switches to the version packageManager pins (seen: pnpm 10.11.1, installed for
     `pnpm: "10.11.1"`, ran postiz's install with 10.6.1); the base stage turns that off when
     dockergen.yaml asks for another version (checked by hand: pnpm 10.11.1 and 11.7.0 run as
-    themselves with these variables, and switch without them)."""
+    themselves with these settings, a script's pnpm too, and switch without them)."""
     root = api_workspace(tmp_path, {"package.json": {"name": "r", "private": True, "packageManager": f"pnpm@{pinned}"}})
     base = " ".join(instructions(plan_for(root, API_CONFIG + f"    pnpm: '{wanted}'\n"), "base"))
     assert f"pnpm@{wanted}" in base

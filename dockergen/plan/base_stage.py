@@ -89,18 +89,22 @@ SWITCHING_PINS = ("package.json packageManager", "package.json devEngines.packag
 
 def _pinned_elsewhere(inputs: StageInputs) -> list[Step]:
     """With `pnpm:` in dockergen.yaml other than the repository's pin, pnpm would download and run
-    the pinned version instead of the one installed (seen: pnpm 10.11.1 running 10.6.1); tell it not to."""
+    the pinned version instead of the one installed (seen: pnpm 10.11.1 running 10.6.1); tell it not
+    to. pnpm <= 10 reads it from its global config (a `pnpm` that a script runs ignores the
+    environment variable), pnpm 11 from `pnpm_config_pm_on_fail`."""
     versions, im = inputs.ws.versions, inputs.images
     if im.pnpm == versions.pnpm_version or versions.pnpm_source not in SWITCHING_PINS:
         return []
-    pair = ("npm_config_manage_package_manager_versions", "false") if im.pnpm_major <= 10 else None
-    if im.pnpm_major == 11:
-        pair = ("pnpm_config_pm_on_fail", "ignore")
     why = (
         f"{versions.pnpm_source} pins pnpm {versions.pnpm_version}, dockergen.yaml asks for {im.pnpm}: "
-        f"pnpm {im.pnpm} runs as it is, without switching to the pinned version"
+        f"pnpm {im.pnpm} runs as it is, scripts' pnpm too, without switching to the pinned version"
     )
-    return [Env((pair,), why)] if pair else []
+    if im.pnpm_major <= 10:
+        setting = ("pnpm", "config", "set", "--global", "manage-package-manager-versions", "false")
+        return [Run((Command(setting),), why)]
+    if im.pnpm_major == 11:
+        return [Env((("pnpm_config_pm_on_fail", "ignore"),), why)]
+    return []  # pnpm >= 12: set for every build (see above)
 
 
 def _build_tools(inputs: StageInputs) -> list[Step]:
