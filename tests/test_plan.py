@@ -171,7 +171,7 @@ def test_pnpm_before_10_11_1_cannot_deploy_an_injected_workspace_with_overrides(
     with pytest.raises(ConfigError) as err:
         plan_for(root, config)
     line = err.value.one_line()
-    assert "pnpm#9283" in line and 'pnpm: "10.11.1"' in line and "dockergen.yaml:" in line
+    assert "pnpm#9283" in line and 'pnpm: "10.34.9"' in line and "dockergen.yaml:" in line
 
 
 @pytest.mark.parametrize(

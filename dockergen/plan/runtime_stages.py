@@ -27,6 +27,7 @@ from dockergen.plan.stage_inputs import (
 )
 from dockergen.programs import program
 from dockergen.validate import control_chars
+from dockergen.workspace.pnpm_releases import RELEASES
 from dockergen.workspace.semver_version import parse_exact
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
@@ -53,6 +54,7 @@ RUNTIME_COMMENT = "the image that ships: production tree and build output, non-r
 # ERR_PNPM_LOCKFILE_CONFIG_MISMATCH when the lockfile records overrides: the deployment's install
 # does not inherit them (pnpm#9283, fixed in 10.11.1 by pnpm#9546; seen on postiz, pnpm 10.6.1).
 DEPLOY_OVERRIDES_SINCE = (10, 11, 1)
+NEWEST_10 = max((v for v in RELEASES if v.startswith("10.")), key=lambda v: tuple(map(int, v.split("."))))
 
 
 def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
@@ -106,8 +108,8 @@ def _check_deploy_overrides(inputs: StageInputs) -> None:
         f"pnpm {inputs.images.pnpm} cannot deploy this workspace: its packages are injected and the lockfile "
         "records overrides, which pnpm deploy before 10.11.1 does not inherit (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH, "
         "pnpm#9283)",
-        hint='set `pnpm: "10.11.1"` (or a newer 10.x) for this target in dockergen.yaml, or raise packageManager '
-        "in package.json",
+        hint=f'set `pnpm: "{NEWEST_10}"` for this target in dockergen.yaml (the newest 10.x; 10.11.1 deploys the app '
+        "but not a workspace root's own dependencies), or raise packageManager in package.json",
     )
 
 
