@@ -55,14 +55,28 @@ PRISMA_STUB_LOAD = re.compile(
 )
 # Failures before the app's code: a syntax error (in dockergen's signal preload, say), not the app's configuration.
 CRASHES = re.compile(r"^SyntaxError|data:text/javascript", re.M)
-# dockergen.yaml lines an app needs here beyond what init writes (each counted), and why.
-CONFIG: dict[str, tuple[list[str], str]] = {}
+# dockergen.yaml lines an app needs here beyond what init writes, and why: written under
+# `defaults:` before init (which keeps them and plans with them); counted with that header line.
+CONFIG: dict[str, tuple[list[str], str]] = {
+    "gitroomhq__postiz-app:postiz-backend": (
+        ['pnpm: "10.34.9"'],
+        "pnpm 10.6.1's deploy does not inherit overrides (pnpm#9283): dockergen refuses it and names this line",
+    ),
+    "homarr-labs__homarr:@homarr/nextjs": (
+        ['build_env: {SKIP_ENV_VALIDATION: "true"}'],
+        "its next build checks the runtime environment unless SKIP_ENV_VALIDATION is set (its own Dockerfile sets it)",
+    ),
+}
 # Failures that come from this machine's network or images, not from dockergen: (log pattern, reason).
 ENVIRONMENT = [
     (r"binaries\.prisma\.sh", "Prisma engines download from binaries.prisma.sh (unreachable here)"),
     (r"ENOTFOUND (cdn\.|github\.com|objects\.githubusercontent)", "a download from a host this machine cannot reach"),
     (r"ERR_PNPM_FETCH_404", "the lockfile pins a version this registry does not serve (404)"),
     (r"nodejs\.org", "a download from nodejs.org (unreachable here)"),
+    (
+        r"NextFontGoogleCssModuleReplacer",
+        "Google Fonts (fonts.googleapis.com, unreachable here; Next's font mock does not reach Turbopack)",
+    ),
 ]
 
 
@@ -172,6 +186,11 @@ def stop_reason(tail: list[str]) -> str:
     names = [m.group(1) for line in lines if (m := re.match(r'^"?([A-Z][A-Z0-9_]{2,})"?\s*[:,{]?', line))]
     telling = re.compile(r"\b[A-Z]\w*Error\b|Invalid|ECONNREFUSED|is not set|is missing|Missing")
     line = next((line for line in lines if telling.search(line)), "")
+    fields = dict(m.groups() for x in lines if (m := re.match(r"^(code|syscall|path|id): '([^']*)',?$", x)))
+    if not line and fields.get("code", "").startswith("E"):  # a system error's fields (Node prints them)
+        return " ".join(fields[k] for k in ("code", "syscall", "path") if k in fields)
+    if not line and "id" in fields:  # an error object's own id (postiz: MASTRA_STORAGE_PG_INITIALIZATION_FAILED)
+        return fields["id"]
     if line and line.endswith(":") and names:
         return f"{line} {', '.join(names)}"
     if not line and names and any('"Required"' in x or "Required" in x for x in lines):
@@ -189,6 +208,11 @@ def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path, 
     outside = OUTSIDE.get(repo)
     result.switches = list(outside.switches) if outside else []
     workspace = _fresh_copy(source, work / repo)
+    extra, _ = CONFIG.get(key, ([], ""))
+    result.config_lines = len(extra) + 1 if extra else 0
+    if extra:
+        lines = "".join(f"  {line}\n" for line in extra)
+        (workspace / "dockergen.yaml").write_text(f"version: 1\ndefaults:\n{lines}targets: {{}}\n")
     init = subprocess.run(
         [*DOCKERGEN, "init", "--root", str(workspace), "--package", package], capture_output=True, text=True
     )
@@ -196,10 +220,6 @@ def trial(checkouts: Path, repo: str, directory: str, package: str, work: Path, 
     if init.returncode != 0:
         result.verdict, result.reason = "init failed", (init.stderr.strip().splitlines() or ["?"])[-1]
         return result
-    extra, _ = CONFIG.get(key, ([], ""))
-    result.config_lines = len(extra)
-    if extra:
-        _add_config(workspace, package, extra)
     plan = json.loads(
         subprocess.run(
             [*DOCKERGEN, "plan", "--root", str(workspace), "--format", "json"], capture_output=True, text=True
@@ -336,19 +356,6 @@ def _alias_node_images(dockerfile: Path) -> str | None:
         if docker("image", "inspect", image).returncode != 0:
             docker("tag", local, image)
     return None
-
-
-def _add_config(workspace: Path, package: str, lines: list[str]) -> None:
-    """Append keys to the target init wrote for `package` (lines already indented for it)."""
-    config = workspace / "dockergen.yaml"
-    text = config.read_text()
-    anchor = f'    package: "{package}"'
-    head, _, tail = text.partition(anchor)
-    first_line_end = tail.index("\n") + 1
-    config.write_text(
-        head + anchor + tail[:first_line_end] + "".join(f"    {line}\n" for line in lines) + tail[first_line_end:]
-    )
-    subprocess.run([*DOCKERGEN, "generate", "--root", str(workspace)], check=True, capture_output=True)
 
 
 def _rebuild_after_app_change(
