@@ -27,7 +27,7 @@ from dockergen.plan.stage_inputs import (
 )
 from dockergen.programs import program
 from dockergen.validate import control_chars
-from dockergen.workspace.pnpm_releases import RELEASES
+from dockergen.workspace import pnpm_releases
 from dockergen.workspace.semver_version import parse_exact
 
 # Preloaded before the app: PID 1 gets no default signal handling from the kernel, so without a
@@ -54,7 +54,6 @@ RUNTIME_COMMENT = "the image that ships: production tree and build output, non-r
 # ERR_PNPM_LOCKFILE_CONFIG_MISMATCH when the lockfile records overrides: the deployment's install
 # does not inherit them (pnpm#9283, fixed in 10.11.1 by pnpm#9546; seen on postiz, pnpm 10.6.1).
 DEPLOY_OVERRIDES_SINCE = (10, 11, 1)
-NEWEST_10 = max((v for v in RELEASES if v.startswith("10.")), key=lambda v: tuple(map(int, v.split("."))))
 
 
 def deploy_steps(inputs: StageInputs) -> tuple[Step, ...]:
@@ -103,12 +102,14 @@ def _check_deploy_overrides(inputs: StageInputs) -> None:
         return
     if (version.major, version.minor, version.patch) >= DEPLOY_OVERRIDES_SINCE:
         return
+    newest = pnpm_releases.choose("10", inputs.ws.lockfile)  # the newest 10.x that installs this lockfile
+    fix = newest.version if newest else ".".join(map(str, DEPLOY_OVERRIDES_SINCE))
     raise inputs.cfg.error(
         "pnpm",
         f"pnpm {inputs.images.pnpm} cannot deploy this workspace: its packages are injected and the lockfile "
         "records overrides, which pnpm deploy before 10.11.1 does not inherit (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH, "
         "pnpm#9283)",
-        hint=f'set `pnpm: "{NEWEST_10}"` for this target in dockergen.yaml (the newest 10.x; 10.11.1 deploys the app '
+        hint=f'set `pnpm: "{fix}"` for this target in dockergen.yaml (the newest 10.x; 10.11.1 deploys the app '
         "but not a workspace root's own dependencies), or raise packageManager in package.json",
     )
 
